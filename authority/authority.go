@@ -1,0 +1,94 @@
+// Package authority is the directory of the EU/EEA data-protection authorities and the complaint
+// guidance every answer must carry. The data is authorities.json, copied from
+// shared/reference/supervisory-authorities.json (datenanfragen.de, 2026-07) with the Belgian
+// authority's postal address, phone and per-language complaint pages from LEGAL.md added.
+package authority
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Authority is one supervisory authority.
+type Authority struct {
+	CountryCode   string            `json:"country_code"`
+	Country       string            `json:"country"`
+	Name          string            `json:"authority"`
+	Website       string            `json:"website"`
+	ComplaintURL  string            `json:"complaint_url"`
+	Email         string            `json:"email"`
+	Address       string            `json:"address"`
+	Phone         string            `json:"phone"`
+	ComplaintURLs map[string]string `json:"complaint_urls"`
+}
+
+// ComplaintPage is the page where a complaint is lodged, in lang when the authority has one,
+// else its default complaint page, else its website (some authorities publish no form).
+func (a Authority) ComplaintPage(lang string) string {
+	if u := a.ComplaintURLs[lang]; u != "" {
+		return u
+	}
+	if a.ComplaintURL != "" {
+		return a.ComplaintURL
+	}
+	return a.Website
+}
+
+// OtherCountry is the residence code of a requester living outside the EU/EEA.
+const OtherCountry = "OTHER"
+
+//go:embed authorities.json
+var raw []byte
+
+var (
+	byCode    map[string]Authority
+	countries []Authority // sorted by country name
+)
+
+func init() {
+	var list []Authority
+	if err := json.Unmarshal(raw, &list); err != nil {
+		panic(fmt.Sprintf("authority: embedded authorities.json: %v", err))
+	}
+	byCode = make(map[string]Authority, len(list))
+	for _, a := range list {
+		byCode[a.CountryCode] = a
+	}
+	countries = list
+	sort.Slice(countries, func(i, j int) bool { return countries[i].Country < countries[j].Country })
+}
+
+// Lookup returns the authority of an EU/EEA country (ISO 3166-1 alpha-2).
+func Lookup(countryCode string) (Authority, bool) {
+	a, ok := byCode[countryCode]
+	return a, ok
+}
+
+// All returns the authorities of every EU/EEA country, sorted by country name.
+func All() []Authority { return countries }
+
+// IsEEA reports whether countryCode is an EU/EEA country with an authority in the directory.
+func IsEEA(countryCode string) bool {
+	_, ok := byCode[countryCode]
+	return ok
+}
+
+// ValidResidence reports whether code is an accepted country of residence: an EU/EEA code or OtherCountry.
+func ValidResidence(code string) bool { return code == OtherCountry || IsEEA(code) }
+
+// Guidance returns the authorities a requester may complain to: the controller's lead authority
+// first, then the authority of the requester's own country when they live in another EU/EEA country.
+func Guidance(leadCountry, residence string) []Authority {
+	var out []Authority
+	if a, ok := byCode[leadCountry]; ok {
+		out = append(out, a)
+	}
+	if residence != leadCountry {
+		if a, ok := byCode[residence]; ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,254 @@
+package dsr
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestReferenceFormat(t *testing.T) {
+	tests := []struct {
+		year int
+		n    int64
+		want string
+	}{
+		{2026, 1, "DSR-2026-000001"},
+		{2026, 123, "DSR-2026-000123"},
+		{2027, 999999, "DSR-2027-999999"},
+		{2027, 1000000, "DSR-2027-1000000"},
+	}
+	for _, tt := range tests {
+		got := FormatReference(tt.year, tt.n)
+		if got != tt.want {
+			t.Errorf("FormatReference(%d,%d) = %s, want %s", tt.year, tt.n, got, tt.want)
+		}
+		y, n, ok := ParseReference(got)
+		if !ok || y != tt.year || n != tt.n {
+			t.Errorf("ParseReference(%s) = %d,%d,%v", got, y, n, ok)
+		}
+	}
+	for _, bad := range []string{"", "DSR-2026-12345", "dsr-2026-000001", "DSR-2026-000000", "DSR-26-000001",
+		"DSR-2026-000001 ", "DSR-2026-0000001x", "XDSR-2026-000001", "DSR-2026-1234567890"} {
+		if _, _, ok := ParseReference(bad); ok {
+			t.Errorf("ParseReference(%q) accepted", bad)
+		}
+	}
+}
+
+func TestTransitions(t *testing.T) {
+	type row struct {
+		from Status
+		a    Action
+		to   Status // "" means refused
+	}
+	tests := []row{
+		{StatusUnverified, ActionVerify, StatusOpen},
+		{StatusUnverified, ActionExpire, StatusExpired},
+		{StatusUnverified, ActionWithdraw, ""},
+		{StatusUnverified, ActionClaim, ""},
+		{StatusOpen, ActionVerify, ""},
+		{StatusOpen, ActionExpire, ""},
+		{StatusOpen, ActionClaim, StatusInProgress},
+		{StatusOpen, ActionWithdraw, StatusWithdrawn},
+		{StatusOpen, ActionRefuse, StatusRefused},
+		{StatusOpen, ActionComplete, ""},
+		{StatusInProgress, ActionClaim, StatusInProgress},
+		{StatusInProgress, ActionRequestInfo, StatusAwaitingRequester},
+		{StatusInProgress, ActionComplete, StatusCompleted},
+		{StatusInProgress, ActionWithdraw, StatusWithdrawn},
+		{StatusAwaitingRequester, ActionReply, StatusInProgress},
+		{StatusAwaitingRequester, ActionWithdraw, StatusWithdrawn},
+		{StatusAwaitingRequester, ActionComplete, ""},
+		{StatusInProgress, ActionReply, ""},
+		{StatusExpired, ActionVerify, ""},
+		{StatusAwaitingRequester, Action("bogus"), ""},
+	}
+	for _, closed := range []Status{StatusCompleted, StatusRefused, StatusWithdrawn, StatusExpired} {
+		for a := range transitions {
+			tests = append(tests, row{closed, a, ""})
+		}
+	}
+	for _, tt := range tests {
+		got, err := Next(tt.from, tt.a)
+		if tt.to == "" {
+			if err == nil || !errors.Is(err, ErrTransitionNotAllowed) {
+				t.Errorf("Next(%s, %s) = %s, %v; want refused", tt.from, tt.a, got, err)
+			}
+			if got != tt.from {
+				t.Errorf("refused Next(%s, %s) changed the status to %s", tt.from, tt.a, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.to {
+			t.Errorf("Next(%s, %s) = %s, %v; want %s", tt.from, tt.a, got, err, tt.to)
+		}
+	}
+}
+
+func TestClosedStatuses(t *testing.T) {
+	for _, s := range Statuses {
+		want := s == StatusCompleted || s == StatusRefused || s == StatusWithdrawn || s == StatusExpired
+		if s.Closed() != want {
+			t.Errorf("%s.Closed() = %v", s, s.Closed())
+		}
+		if s.Label() == string(s) {
+			t.Errorf("%s has no label", s)
+		}
+	}
+}
+
+func TestKindsAreComplete(t *testing.T) {
+	if len(Kinds) != 7 {
+		t.Fatalf("%d kinds, want the seven rights", len(Kinds))
+	}
+	for _, k := range Kinds {
+		if k.Article() == "" || k.Explain() == "" || k.Label() == string(k) {
+			t.Errorf("kind %s lacks article, label or explanation", k)
+		}
+		if got, ok := ParseKind(string(k)); !ok || got != k {
+			t.Errorf("ParseKind(%s) failed", k)
+		}
+	}
+	if _, ok := ParseKind("delete_everything"); ok {
+		t.Error("ParseKind accepted an unknown kind")
+	}
+	if got := SortKinds([]Kind{KindObjection, KindAccess, KindObjection}); len(got) != 2 || got[0] != KindAccess {
+		t.Errorf("SortKinds = %v", got)
+	}
+}
+
+var identifying = map[string]bool{"STCK_ID": true, "UID": true, "U2": true}
+
+func validFiling() Filing {
+	return Filing{
+		Kinds:    []string{"access"},
+		Email:    "alice@example.be",
+		Language: "fr",
+		Country:  "BE",
+	}
+}
+
+func TestValidateAcceptsGoodFilings(t *testing.T) {
+	f := validFiling()
+	f.Kinds = []string{"objection", "access", "rectification", "access"}
+	f.Name = "  Alice Dupont  "
+	f.Details = "Line one\r\nLine two\twith a tab"
+	f.RectificationWrong = "my e-mail"
+	f.RectificationRight = "alice@example.be"
+	f.ObjectionGrounds = "Direct marketing."
+	f.Browser = []Identifier{{CookieName: "UID", Value: "a1b2-c3"}}
+	f.Typed = []Identifier{{}, {CookieName: "STCK_ID", Value: " 9f8e7d "}, {CookieName: "UID", Value: "a1b2-c3"}}
+	f.Country = "OTHER"
+	r, errs := f.Validate(identifying)
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if got := Labels(r.Kinds); got != "Access, Rectification, Objection" {
+		t.Errorf("kinds = %s", got)
+	}
+	if r.Name != "Alice Dupont" {
+		t.Errorf("name not trimmed: %q", r.Name)
+	}
+	want := []Identifier{
+		{"UID", "a1b2-c3", ProvenanceBrowser}, // the typed copy of a browser cookie adds nothing
+		{"STCK_ID", "9f8e7d", ProvenanceTyped},
+	}
+	if len(r.Identifiers) != len(want) {
+		t.Fatalf("identifiers = %v", r.Identifiers)
+	}
+	for i := range want {
+		if r.Identifiers[i] != want[i] {
+			t.Errorf("identifier %d = %v, want %v", i, r.Identifiers[i], want[i])
+		}
+	}
+}
+
+func TestValidateRefusesBadInput(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct {
+		name  string
+		edit  func(*Filing)
+		field string
+	}{
+		{"no kind", func(f *Filing) { f.Kinds = nil }, "kinds"},
+		{"unknown kind", func(f *Filing) { f.Kinds = []string{"access", "<script>"} }, "kinds"},
+		{"empty email", func(f *Filing) { f.Email = "  " }, "email"},
+		{"email without at", func(f *Filing) { f.Email = "alice.example.be" }, "email"},
+		{"email with name", func(f *Filing) { f.Email = "Alice <alice@example.be>" }, "email"},
+		{"email header injection", func(f *Filing) { f.Email = "alice@example.be\r\nBcc: evil@example.com" }, "email"},
+		{"email with LF only", func(f *Filing) { f.Email = "alice@example.be\nBcc: evil@example.com" }, "email"},
+		{"email without dot in domain", func(f *Filing) { f.Email = "alice@localhost" }, "email"},
+		{"email too long", func(f *Filing) { f.Email = long(250) + "@example.be" }, "email"},
+		{"email invalid utf-8", func(f *Filing) { f.Email = "al\xffice@example.be" }, "email"},
+		{"email two addresses", func(f *Filing) { f.Email = "a@example.be, b@example.be" }, "email"},
+		{"name header injection", func(f *Filing) { f.Name = "Alice\r\nBcc: evil@example.com" }, "name"},
+		{"name too long", func(f *Filing) { f.Name = long(MaxName + 1) }, "name"},
+		{"name invalid utf-8", func(f *Filing) { f.Name = "Al\xc3\x28ice" }, "name"},
+		{"name control char", func(f *Filing) { f.Name = "Al\x00ice" }, "name"},
+		{"name C1 control", func(f *Filing) { f.Name = "Al\u0085ice" }, "name"},
+		{"no language", func(f *Filing) { f.Language = "" }, "language"},
+		{"unknown language", func(f *Filing) { f.Language = "es" }, "language"},
+		{"no country", func(f *Filing) { f.Country = "" }, "country"},
+		{"non EEA code", func(f *Filing) { f.Country = "US" }, "country"},
+		{"details too long", func(f *Filing) { f.Details = long(MaxDetails + 1) }, "details"},
+		{"details escape char", func(f *Filing) { f.Details = "hello \x1b[31m" }, "details"},
+		{"rectification without wrong", func(f *Filing) {
+			f.Kinds = []string{"rectification"}
+			f.RectificationRight = "x"
+		}, "rectification_wrong"},
+		{"rectification without right", func(f *Filing) {
+			f.Kinds = []string{"rectification"}
+			f.RectificationWrong = "x"
+		}, "rectification_right"},
+		{"objection without grounds", func(f *Filing) { f.Kinds = []string{"objection"}; f.ObjectionGrounds = " \n " }, "objection_grounds"},
+		{"objection grounds invalid", func(f *Filing) { f.ObjectionGrounds = "\xff" }, "objection_grounds"},
+		{"typed cookie not in catalogue", func(f *Filing) { f.Typed = []Identifier{{CookieName: "_ga", Value: "GA1.2.3"}} }, "typed_0"},
+		{"typed non-identifying", func(f *Filing) { f.Typed = []Identifier{{}, {CookieName: "cf_use_ob", Value: "0"}} }, "typed_1"},
+		{"typed value without name", func(f *Filing) { f.Typed = []Identifier{{Value: "abc"}} }, "typed_0"},
+		{"typed name without value", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID"}} }, "typed_0"},
+		{"typed value with space", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "a b"}} }, "typed_0"},
+		{"typed value with semicolon", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "a;b=c"}} }, "typed_0"},
+		{"typed value non-ascii", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "café"}} }, "typed_0"},
+		{"typed value too long", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: long(MaxCookieValue + 1)}} }, "typed_0"},
+		{"browser cookie not identifying", func(f *Filing) { f.Browser = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers"},
+		{"browser cookie bad value", func(f *Filing) { f.Browser = []Identifier{{CookieName: "UID", Value: "a\"b"}} }, "identifiers"},
+		{"too many identifiers", func(f *Filing) {
+			for i := 0; i <= MaxIdentifiers; i++ {
+				f.Typed = append(f.Typed, Identifier{CookieName: "UID", Value: strings.Repeat("x", i+1)})
+			}
+		}, "identifiers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := validFiling()
+			tt.edit(&f)
+			r, errs := f.Validate(identifying)
+			if errs[tt.field] == "" {
+				t.Fatalf("no error on %s; errors: %v", tt.field, errs)
+			}
+			if len(r.Kinds) != 0 || r.Email != "" {
+				t.Errorf("a refused filing returned a request: %+v", r)
+			}
+		})
+	}
+}
+
+// RFC 6265 allows <, > and / in a cookie value, so markup is a valid value: pages must escape it.
+func TestValidateKeepsMarkupInCookieValues(t *testing.T) {
+	f := validFiling()
+	f.Typed = []Identifier{{CookieName: "UID", Value: "<script>alert(1)</script>"}}
+	r, errs := f.Validate(identifying)
+	if len(errs) != 0 || r.Identifiers[0].Value != "<script>alert(1)</script>" {
+		t.Fatalf("got %v, %v", r.Identifiers, errs)
+	}
+}
+
+func TestValidateLimitsAreInclusive(t *testing.T) {
+	f := validFiling()
+	f.Name = strings.Repeat("é", MaxName)
+	f.Details = strings.Repeat("d", MaxDetails)
+	f.Typed = []Identifier{{CookieName: "UID", Value: strings.Repeat("v", MaxCookieValue)}}
+	if _, errs := f.Validate(identifying); len(errs) != 0 {
+		t.Fatalf("values at the limit refused: %v", errs)
+	}
+}

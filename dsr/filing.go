@@ -1,0 +1,273 @@
+package dsr
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"rightsdesk/authority"
+)
+
+// Languages the portal writes to requesters in, in the order the form offers them.
+var Languages = []string{"fr", "nl", "en", "de"}
+
+var languageNames = map[string]string{"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
+
+// LanguageName is the name of a language in that language.
+func LanguageName(code string) string { return languageNames[code] }
+
+// ValidLanguage reports whether the portal writes in code.
+func ValidLanguage(code string) bool { _, ok := languageNames[code]; return ok }
+
+// Provenance says how the portal came to know a cookie identifier, and so how far it can be trusted.
+type Provenance string
+
+const (
+	ProvenanceBrowser Provenance = "browser" // read from the visitor's own first-party cookie
+	ProvenanceSigned  Provenance = "signed"  // carried in a link signed by the site
+	ProvenanceTyped   Provenance = "typed"   // pasted by the visitor: unverified until staff decide
+)
+
+// Identifier is a cookie value that ties a request to a device.
+type Identifier struct {
+	CookieName string
+	Value      string
+	Provenance Provenance
+}
+
+// Limits on what a visitor may file. They keep a row readable and a form post small.
+const (
+	MaxEmail       = 254 // RFC 5321 path limit
+	MaxName        = 200
+	MaxDetails     = 5000
+	MaxField       = 2000 // each rectification field
+	MaxIdentifiers = 10
+	MaxCookieValue = 256
+)
+
+// Filing is what the visitor typed, as strings, before validation.
+type Filing struct {
+	Kinds              []string
+	Email              string
+	Name               string
+	Language           string
+	Country            string
+	Details            string
+	RectificationWrong string
+	RectificationRight string
+	ObjectionGrounds   string
+	// Browser lists identifiers read from the request's cookies; Typed lists the form's typed rows,
+	// in order, blank rows included so that errors can point at a row.
+	Browser []Identifier
+	Typed   []Identifier
+}
+
+// Request is a filing that passed validation.
+type Request struct {
+	Kinds              []Kind
+	Email              string
+	Name               string
+	Language           string
+	Country            string
+	Details            string
+	RectificationWrong string
+	RectificationRight string
+	ObjectionGrounds   string
+	Identifiers        []Identifier
+}
+
+// Errors maps a form field to the message shown beside it.
+type Errors map[string]string
+
+// TypedField is the Errors key of the typed identifier row i.
+func TypedField(i int) string { return fmt.Sprintf("typed_%d", i) }
+
+// Validate checks a filing against the rules and the site's identifying cookies. It returns the
+// clean request when Errors is empty.
+func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
+	errs := Errors{}
+	var r Request
+
+	for _, s := range f.Kinds {
+		k, ok := ParseKind(s)
+		if !ok {
+			errs["kinds"] = "Choose among the rights listed."
+			continue
+		}
+		r.Kinds = append(r.Kinds, k)
+	}
+	r.Kinds = SortKinds(r.Kinds)
+	if len(r.Kinds) == 0 && errs["kinds"] == "" {
+		errs["kinds"] = "Choose at least one right to exercise."
+	}
+
+	r.Email = strings.TrimSpace(f.Email)
+	if msg := checkEmail(f.Email); msg != "" {
+		errs["email"] = msg
+	}
+	r.Name = strings.TrimSpace(f.Name)
+	if msg := checkLine(f.Name, MaxName); msg != "" {
+		errs["name"] = msg
+	}
+
+	r.Language = f.Language
+	if !ValidLanguage(f.Language) {
+		errs["language"] = "Choose the language we should write to you in."
+	}
+	r.Country = f.Country
+	if !authority.ValidResidence(f.Country) {
+		errs["country"] = "Choose your country of residence, or “Other country”."
+	}
+
+	r.Details = strings.TrimSpace(f.Details)
+	if msg := checkText(f.Details, MaxDetails); msg != "" {
+		errs["details"] = msg
+	}
+	r.RectificationWrong = strings.TrimSpace(f.RectificationWrong)
+	r.RectificationRight = strings.TrimSpace(f.RectificationRight)
+	r.ObjectionGrounds = strings.TrimSpace(f.ObjectionGrounds)
+	has := func(k Kind) bool {
+		for _, x := range r.Kinds {
+			if x == k {
+				return true
+			}
+		}
+		return false
+	}
+	required := func(field, value, raw string, max int, need bool, what string) {
+		if msg := checkText(raw, max); msg != "" {
+			errs[field] = msg
+		} else if need && value == "" {
+			errs[field] = what
+		}
+	}
+	required("rectification_wrong", r.RectificationWrong, f.RectificationWrong, MaxField, has(KindRectification),
+		"For rectification, say which data is wrong.")
+	required("rectification_right", r.RectificationRight, f.RectificationRight, MaxField, has(KindRectification),
+		"For rectification, say what the correct data is.")
+	required("objection_grounds", r.ObjectionGrounds, f.ObjectionGrounds, MaxDetails, has(KindObjection),
+		"For an objection, give the grounds relating to your situation (not needed against direct marketing: say so).")
+
+	r.Identifiers = validateIdentifiers(f, identifying, errs)
+
+	if len(errs) > 0 {
+		return Request{}, errs
+	}
+	return r, nil
+}
+
+func validateIdentifiers(f Filing, identifying map[string]bool, errs Errors) []Identifier {
+	var out []Identifier
+	seen := map[string]bool{}
+	add := func(id Identifier) {
+		key := id.CookieName + "\x00" + id.Value
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, id)
+		}
+	}
+	for _, id := range f.Browser {
+		if !identifying[id.CookieName] {
+			errs["identifiers"] = fmt.Sprintf("The cookie %q is not an identifying cookie of this site.", id.CookieName)
+			continue
+		}
+		if msg := checkCookieValue(id.Value); msg != "" {
+			errs["identifiers"] = fmt.Sprintf("The value of your cookie %s cannot be used: %s", id.CookieName, msg)
+			continue
+		}
+		add(Identifier{CookieName: id.CookieName, Value: id.Value, Provenance: ProvenanceBrowser})
+	}
+	for i, id := range f.Typed {
+		name, value := strings.TrimSpace(id.CookieName), strings.TrimSpace(id.Value)
+		switch {
+		case name == "" && value == "":
+			continue // a blank row
+		case name == "":
+			errs[TypedField(i)] = "Choose which cookie this value comes from."
+		case !identifying[name]:
+			errs[TypedField(i)] = "Choose one of this site's identifying cookies."
+		case value == "":
+			errs[TypedField(i)] = "Paste the cookie's value, or leave the row empty."
+		default:
+			if msg := checkCookieValue(value); msg != "" {
+				errs[TypedField(i)] = msg
+				continue
+			}
+			add(Identifier{CookieName: name, Value: value, Provenance: ProvenanceTyped})
+		}
+	}
+	if len(out) > MaxIdentifiers {
+		errs["identifiers"] = fmt.Sprintf("At most %d cookie identifiers per request.", MaxIdentifiers)
+	}
+	return out
+}
+
+// checkEmail returns why s is not an address we can write to, or "".
+func checkEmail(raw string) string {
+	s := strings.TrimSpace(raw)
+	switch {
+	case s == "":
+		return "Give the e-mail address where we should write to you."
+	case !utf8.ValidString(raw):
+		return "The address contains bytes that are not valid text."
+	case strings.ContainsAny(raw, "\r\n"):
+		return "The address must be on a single line."
+	case utf8.RuneCountInString(s) > MaxEmail:
+		return fmt.Sprintf("The address is too long: at most %d characters.", MaxEmail)
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "Type the address only, like name@example.com."
+	}
+	at := strings.LastIndexByte(s, '@')
+	if domain := s[at+1:]; !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "The address needs a full domain, like name@example.com."
+	}
+	return ""
+}
+
+// checkLine returns why s cannot be a one-line field (a name that may end up in a mail header), or "".
+func checkLine(s string, max int) string {
+	if strings.ContainsAny(s, "\r\n") {
+		return "This must be on a single line."
+	}
+	return checkText(s, max)
+}
+
+// checkText returns why s cannot be stored as free text, or "". Line breaks and tabs are allowed;
+// other control characters are not.
+func checkText(s string, max int) string {
+	if !utf8.ValidString(s) {
+		return "This contains bytes that are not valid text (invalid UTF-8)."
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(s)); n > max {
+		return fmt.Sprintf("This is too long: at most %d characters (you typed %d).", max, n)
+	}
+	for _, r := range s {
+		if r == '\n' || r == '\r' || r == '\t' {
+			continue
+		}
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return "This contains control characters; remove them."
+		}
+	}
+	return ""
+}
+
+// checkCookieValue applies RFC 6265's cookie-octet rule and our length limit.
+func checkCookieValue(v string) string {
+	if v == "" {
+		return "The value is empty."
+	}
+	if len(v) > MaxCookieValue {
+		return fmt.Sprintf("The value is too long: at most %d characters.", MaxCookieValue)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x21 || c > 0x7e || c == '"' || c == ',' || c == ';' || c == '\\' {
+			return "A cookie value holds only visible ASCII characters, without spaces, quotes, commas, semicolons or backslashes."
+		}
+	}
+	return ""
+}

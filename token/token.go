@@ -1,0 +1,40 @@
+// Package token makes the capability tokens that are the only key to a request: the e-mail
+// verification link and the status page. A token is 256 random bits in base64url; the database keeps
+// only its SHA-256, so a leaked table opens no case.
+package token
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+)
+
+// Size is the number of random bytes in a token (256 bits, above the 128 the design requires).
+const Size = 32
+
+// Len is the length of a token as text.
+var Len = base64.RawURLEncoding.EncodedLen(Size)
+
+// New returns a fresh token and the hash to store.
+func New() (plain, hash string) {
+	b := make([]byte, Size)
+	rand.Read(b) // never fails (crypto/rand panics rather than return short reads since Go 1.24)
+	plain = base64.RawURLEncoding.EncodeToString(b)
+	return plain, Hash(plain)
+}
+
+// Hash is the stored form of a token.
+func Hash(plain string) string {
+	sum := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(sum[:])
+}
+
+// WellFormed reports whether s could be a token, so that garbage never reaches the database.
+func WellFormed(s string) bool {
+	if len(s) != Len {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == Size
+}
