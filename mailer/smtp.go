@@ -1,0 +1,220 @@
+// Package mailer sends the outbox's letters over SMTP. The outbox row is the source of truth: a
+// letter is marked sent only after the server accepted it, and every retry carries the same
+// Message-ID, so a resend after a crash is recognisable as the same message.
+package mailer
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Sender sends one letter; it is all the dispatcher needs.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Config configures the SMTP transport.
+type Config struct {
+	URL       string        // SMTP_URL, see ParseURL
+	TLSConfig *tls.Config   // optional, e.g. RootCAs for a private CA; ServerName defaults to the host
+	Timeout   time.Duration // per connection and per command; default 30s
+	HeloName  string        // optional EHLO name; default the machine's hostname
+}
+
+// SMTP sends each letter on its own connection: simpler than a pool, and letters are few.
+type SMTP struct {
+	ep      Endpoint
+	tls     *tls.Config
+	timeout time.Duration
+	helo    string
+}
+
+var _ Sender = (*SMTP)(nil)
+
+// NewSMTP checks cfg; it does not connect.
+func NewSMTP(cfg Config) (*SMTP, error) {
+	ep, err := ParseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(cfg.HeloName, " \r\n") {
+		return nil, errors.New("mailer: HeloName must be a single word")
+	}
+	s := &SMTP{ep: ep, timeout: cfg.Timeout, helo: cfg.HeloName}
+	if s.timeout <= 0 {
+		s.timeout = 30 * time.Second
+	}
+	s.tls = &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSConfig != nil {
+		s.tls = cfg.TLSConfig.Clone()
+	}
+	if s.tls.ServerName == "" {
+		s.tls.ServerName = ep.Host
+	}
+	return s, nil
+}
+
+// Send delivers m. An invalid message fails before any connection is made; see IsPermanent for
+// how errors are classified. Error texts hold at most the server's reply, never m's content.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	msg, err := m.build()
+	if err != nil {
+		return err
+	}
+	// We dial ourselves so that we hold the socket: go-mail leaves it open when EHLO, STARTTLS
+	// or AUTH fails, which would leak one connection per attempt while a server is misconfigured.
+	var conn net.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
+	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var err error
+		conn, err = s.dial(ctx)
+		return conn, err
+	}
+	c, err := gomail.NewClient(s.ep.Host, s.options(dial)...)
+	if err != nil {
+		return &deliveryError{stage: stageConnect, err: err}
+	}
+	client, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return newDeliveryError(stageConnect, err)
+	}
+
+	// Talk to the smtp.Client directly rather than through go-mail's Send: its SendError has no
+	// Unwrap, puts the recipient's address into its text, and calls a dropped connection not
+	// temporary. Here every failure keeps the stage and the server's reply.
+	from, _ := msg.GetSender(false)
+	rcpts, _ := msg.GetRecipients()
+	if err := client.UpdateDeadline(s.timeout); err != nil {
+		return newDeliveryError(stageMail, err)
+	}
+	if err := client.Mail(from); err != nil {
+		return newDeliveryError(stageMail, err)
+	}
+	for _, rcpt := range rcpts {
+		if err := client.Rcpt(rcpt); err != nil {
+			return newDeliveryError(stageRcpt, err)
+		}
+	}
+	if err := client.UpdateDeadline(s.timeout); err != nil {
+		return newDeliveryError(stageData, err)
+	}
+	w, err := client.Data()
+	if err != nil {
+		return newDeliveryError(stageData, err)
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return newDeliveryError(stageData, err)
+	}
+	if err := client.UpdateDeadline(s.timeout); err != nil {
+		return newDeliveryError(stageData, err)
+	}
+	if err := w.Close(); err != nil { // the server's verdict on the whole letter
+		return newDeliveryError(stageData, err)
+	}
+	_ = client.Quit() // the letter is accepted; a failed goodbye changes nothing
+	return nil
+}
+
+// dial opens the TCP (smtps: TLS) connection.
+func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {
+	addr := net.JoinHostPort(s.ep.Host, strconv.Itoa(s.ep.Port))
+	d := &net.Dialer{Timeout: s.timeout}
+	if s.ep.ImplicitTLS {
+		return (&tls.Dialer{NetDialer: d, Config: s.tls}).DialContext(ctx, "tcp", addr)
+	}
+	return d.DialContext(ctx, "tcp", addr)
+}
+
+// tlsAuthPreference is go-mail's own AutoDiscover order for encrypted connections. AutoDiscover
+// believes a connection is encrypted only if go-mail dialled TLS itself or ran STARTTLS; since we
+// dial smtps:// ourselves, it would refuse PLAIN and LOGIN there, so we name them explicitly.
+var tlsAuthPreference = []gomail.SMTPAuthType{
+	gomail.SMTPAuthSCRAMSHA256PLUS, gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1PLUS,
+	gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthNTLM, gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlain,
+	gomail.SMTPAuthLogin,
+}
+
+func (s *SMTP) options(dial gomail.DialContextFunc) []gomail.Option {
+	opts := []gomail.Option{
+		gomail.WithDialContextFunc(dial),
+		gomail.WithPort(s.ep.Port),
+		gomail.WithTimeout(s.timeout),
+		gomail.WithTLSConfig(s.tls),
+	}
+	switch {
+	case s.ep.ImplicitTLS:
+		opts = append(opts, gomail.WithSSL()) // already TLS: go-mail must not look for STARTTLS
+	case s.ep.RequireTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	}
+	if s.helo != "" {
+		opts = append(opts, gomail.WithHELO(s.helo))
+	}
+	if s.ep.Username != "" {
+		opts = append(opts, gomail.WithUsername(s.ep.Username), gomail.WithPassword(s.ep.Password))
+		if s.ep.ImplicitTLS {
+			opts = append(opts, gomail.WithOpportunisticSMTPAuth(tlsAuthPreference...))
+		} else {
+			// Offers PLAIN/LOGIN only after STARTTLS succeeded: no password in clear text.
+			opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover))
+		}
+	}
+	return opts
+}
+
+// Stages of an SMTP delivery, used in error texts and to classify replies.
+const (
+	stageConnect = "connect" // TCP, TLS, EHLO, STARTTLS, AUTH
+	stageMail    = "MAIL FROM"
+	stageRcpt    = "RCPT TO"
+	stageData    = "DATA"
+)
+
+// deliveryError is a failed Send. Its text is the stage and the underlying error, which for a
+// refusal is the server's reply (kept for admins; it may echo the address, our own texts never do).
+type deliveryError struct {
+	stage string
+	code  int // SMTP reply code; 0 when the failure was not a reply
+	err   error
+}
+
+func newDeliveryError(stage string, err error) *deliveryError {
+	e := &deliveryError{stage: stage, err: err}
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		e.code = reply.Code
+	}
+	return e
+}
+
+func (e *deliveryError) Error() string { return fmt.Sprintf("smtp %s: %v", e.stage, e.err) }
+func (e *deliveryError) Unwrap() error { return e.err }
+
+// IsPermanent reports whether retrying err cannot help: the message is invalid, or the server
+// refused this letter with a 5xx reply to MAIL FROM, RCPT TO or DATA (e.g. 550 mailbox
+// unavailable). Everything else is temporary: 4xx replies, refused connections, timeouts, TLS
+// failures, and 5xx replies while connecting (greeting, EHLO, STARTTLS, AUTH). Those concern the
+// server or our configuration rather than the letter; failing every queued letter because of a
+// wrong password would lose them, so they wait for the fix (until the dispatcher's MaxAttempts).
+func IsPermanent(err error) bool {
+	if errors.Is(err, ErrInvalidMessage) {
+		return true
+	}
+	var de *deliveryError
+	return errors.As(err, &de) && de.stage != stageConnect && de.code >= 500 && de.code <= 599
+}
