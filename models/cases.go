@@ -1,0 +1,186 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"rightsdesk/dsr"
+)
+
+// NextReference takes the next number of year's counter. Call it inside InTx: the counter row stays
+// locked until the filing commits, so two replicas never hand out the same number, and a rolled-back
+// filing gives its number back.
+func (s *Store) NextReference(ctx context.Context, year int) (string, error) {
+	db := s.conn(ctx)
+	// Insert the year's row if it is missing; a concurrent insert is harmless.
+	if err := db.Exec(`INSERT INTO reference_counters (year, last_value) VALUES (?, 0) ON CONFLICT (year) DO NOTHING`, year).Error; err != nil {
+		return "", fmt.Errorf("reference counter: %w", err)
+	}
+	var n int64
+	err := db.Raw(`UPDATE reference_counters SET last_value = last_value + 1 WHERE year = ? RETURNING last_value`, year).Scan(&n).Error
+	if err != nil {
+		return "", fmt.Errorf("reference counter: %w", err)
+	}
+	if n == 0 {
+		return "", fmt.Errorf("reference counter for %d did not advance", year)
+	}
+	return dsr.FormatReference(year, n), nil
+}
+
+// CreateCase inserts a case with its kinds and identifiers.
+func (s *Store) CreateCase(ctx context.Context, c *Case) error {
+	// Kinds and identifiers are inserted one table at a time so that a failure names its step.
+	kinds, ids := c.Kinds, c.Identifiers
+	c.Kinds, c.Identifiers = nil, nil
+	defer func() { c.Kinds, c.Identifiers = kinds, ids }()
+	db := s.conn(ctx)
+	if err := db.Omit("Site", "Controller").Create(c).Error; err != nil {
+		return fmt.Errorf("insert case: %w", err)
+	}
+	for i := range kinds {
+		kinds[i].CaseID = c.ID
+	}
+	if err := db.Create(&kinds).Error; err != nil {
+		return fmt.Errorf("insert case kinds: %w", err)
+	}
+	if len(ids) > 0 {
+		for i := range ids {
+			ids[i].CaseID = c.ID
+		}
+		if err := db.Create(&ids).Error; err != nil {
+			return fmt.Errorf("insert case identifiers: %w", err)
+		}
+	}
+	return nil
+}
+
+// AppendEvent adds an event to a case's timeline.
+func (s *Store) AppendEvent(ctx context.Context, e *Event) error {
+	if err := s.conn(ctx).Create(e).Error; err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) caseQuery(ctx context.Context) *gorm.DB {
+	return s.conn(ctx).Preload("Kinds").Preload("Identifiers", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("Site").Preload("Controller")
+}
+
+// CaseByVerifyToken returns the case whose unused verification token hashes to hash, locked for
+// update when called inside InTx.
+func (s *Store) CaseByVerifyToken(ctx context.Context, hash string) (Case, error) {
+	var c Case
+	err := s.forUpdate(s.caseQuery(ctx)).Where("verify_token_hash = ?", hash).First(&c).Error
+	return c, notFound(err)
+}
+
+// CaseByStatusToken returns the case whose status-page token hashes to hash, locked for update when
+// called inside InTx.
+func (s *Store) CaseByStatusToken(ctx context.Context, hash string) (Case, error) {
+	var c Case
+	err := s.forUpdate(s.caseQuery(ctx)).Where("status_token_hash = ?", hash).First(&c).Error
+	return c, notFound(err)
+}
+
+// CaseByReference returns a case by its reference.
+func (s *Store) CaseByReference(ctx context.Context, ref string) (Case, error) {
+	var c Case
+	err := s.caseQuery(ctx).Where("reference = ?", ref).First(&c).Error
+	return c, notFound(err)
+}
+
+// CaseChange is what a transition writes to a case.
+type CaseChange struct {
+	Status          dsr.Status
+	At              time.Time
+	VerifiedAt      *time.Time
+	ClearVerify     bool    // the verification token has been used
+	StatusTokenHash *string // a new status-page token
+	Closed          bool
+}
+
+// UpdateCase applies ch to the case at the version it was read at. It returns ErrConflict when the
+// case changed meanwhile, so a second writer never silently overwrites the first.
+func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
+	set := map[string]any{
+		"status":     ch.Status,
+		"version":    c.Version + 1,
+		"updated_at": ch.At,
+	}
+	if ch.VerifiedAt != nil {
+		set["verified_at"] = *ch.VerifiedAt
+	}
+	if ch.ClearVerify {
+		set["verify_token_hash"] = nil
+	}
+	if ch.StatusTokenHash != nil {
+		set["status_token_hash"] = *ch.StatusTokenHash
+	}
+	if ch.Closed {
+		set["closed_at"] = ch.At
+	}
+	res := s.conn(ctx).Model(&Case{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("update case: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return ErrConflict
+	}
+	c.Status, c.Version, c.UpdatedAt = ch.Status, c.Version+1, ch.At
+	if ch.VerifiedAt != nil {
+		c.VerifiedAt = ch.VerifiedAt
+	}
+	if ch.ClearVerify {
+		c.VerifyTokenHash = nil
+	}
+	if ch.StatusTokenHash != nil {
+		c.StatusTokenHash = ch.StatusTokenHash
+	}
+	if ch.Closed {
+		at := ch.At
+		c.ClosedAt = &at
+	}
+	return nil
+}
+
+// PublicTimeline returns the events of a case that the requester may see, oldest first.
+func (s *Store) PublicTimeline(ctx context.Context, caseID int64) ([]Event, error) {
+	var es []Event
+	err := s.conn(ctx).Where("case_id = ? AND public = ?", caseID, true).Order("at, id").Find(&es).Error
+	return es, err
+}
+
+// Timeline returns every event of a case, oldest first.
+func (s *Store) Timeline(ctx context.Context, caseID int64) ([]Event, error) {
+	var es []Event
+	err := s.conn(ctx).Where("case_id = ?", caseID).Order("at, id").Find(&es).Error
+	return es, err
+}
+
+// UnverifiedExpiredBefore returns up to limit ids of unverified cases whose verification link
+// expired before now.
+func (s *Store) UnverifiedExpiredBefore(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&Case{}).
+		Where("status = ? AND verify_expires_at < ?", dsr.StatusUnverified, now).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, err
+}
+
+// CaseByID returns a case, locked for update when called inside InTx.
+func (s *Store) CaseByID(ctx context.Context, id int64) (Case, error) {
+	var c Case
+	err := s.forUpdate(s.caseQuery(ctx)).Where("id = ?", id).First(&c).Error
+	return c, notFound(err)
+}
+
+// CountCases returns how many cases exist; tests and the demo loader use it.
+func (s *Store) CountCases(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Case{}).Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,331 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"rightsdesk/internal/testdb"
+	"rightsdesk/models"
+)
+
+// columns lists table -> sorted column names, read from the database's own catalogue.
+func columns(t *testing.T, st *models.Store) map[string][]string {
+	t.Helper()
+	db := models.GormForTest(st)
+	out := map[string][]string{}
+	var rows []struct{ Table, Column string }
+	var err error
+	if st.Dialect() == models.Postgres {
+		err = db.Raw(`SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+			WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`).Scan(&rows).Error
+	} else {
+		err = db.Raw(`SELECT m.name AS "table", p.name AS "column" FROM sqlite_master m, pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name NOT IN ('goose_db_version', 'sqlite_sequence')`).Scan(&rows).Error
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		out[r.Table] = append(out[r.Table], r.Column)
+	}
+	for k := range out {
+		sort.Strings(out[k])
+	}
+	return out
+}
+
+func TestBothDialectsEndWithTheSameSchema(t *testing.T) {
+	sq := columns(t, testdb.Open(t, models.SQLite))
+	pg := columns(t, testdb.Open(t, models.Postgres))
+	if len(sq) < 10 {
+		t.Fatalf("SQLite has only %d tables: %v", len(sq), sq)
+	}
+	for table, cols := range pg {
+		if strings.Join(sq[table], ",") != strings.Join(cols, ",") {
+			t.Errorf("table %s:\n postgres %v\n sqlite   %v", table, cols, sq[table])
+		}
+	}
+	for table := range sq {
+		if _, ok := pg[table]; !ok {
+			t.Errorf("table %s exists only in SQLite", table)
+		}
+	}
+}
+
+func TestSchemaIsCurrentAfterMigrate(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		if err := st.CheckSchema(ctx); err != nil {
+			t.Fatal(err)
+		}
+		applied, err := st.Migrate(ctx) // a second run applies nothing
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second migrate: %v, %v", applied, err)
+		}
+	})
+}
+
+func TestSchemaCheckRefusesAnUnmigratedDatabase(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			st, err := models.Open(context.Background(), testdb.Options(t, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.CheckSchema(context.Background()); !errors.Is(err, models.ErrSchemaNotCurrent) {
+				t.Fatalf("CheckSchema on an empty database = %v, want ErrSchemaNotCurrent", err)
+			}
+		})
+	}
+}
+
+func TestSchemaCheckRefusesANewerSchema(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		db := models.GormForTest(st)
+		if err := db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, true)`).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CheckSchema(context.Background()); !errors.Is(err, models.ErrSchemaNotCurrent) {
+			t.Errorf("CheckSchema = %v, want ErrSchemaNotCurrent", err)
+		}
+		if _, err := st.Migrate(context.Background()); !errors.Is(err, models.ErrSchemaNotCurrent) {
+			t.Errorf("Migrate on a newer schema = %v, want a refusal", err)
+		}
+	})
+}
+
+func TestReferencesAreUniqueUnderConcurrency(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		const workers, each = 8, 10
+		var mu sync.Mutex
+		seen := map[string]bool{}
+		var wg sync.WaitGroup
+		errs := make(chan error, workers)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					var ref string
+					err := st.InTx(ctx, func(tx *models.Store) error {
+						var err error
+						ref, err = tx.NextReference(ctx, 2026)
+						return err
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+					mu.Lock()
+					if seen[ref] {
+						errs <- fmt.Errorf("reference %s handed out twice", ref)
+					}
+					seen[ref] = true
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if len(seen) != workers*each || !seen["DSR-2026-000001"] || !seen[fmt.Sprintf("DSR-2026-%06d", workers*each)] {
+			t.Errorf("references not gapless 1..%d: %d distinct", workers*each, len(seen))
+		}
+	})
+}
+
+func TestRolledBackReferenceIsReused(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := st.InTx(ctx, func(tx *models.Store) error {
+			if _, err := tx.NextReference(ctx, 2027); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		var ref string
+		if err := st.InTx(ctx, func(tx *models.Store) error {
+			var err error
+			ref, err = tx.NextReference(ctx, 2027)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if ref != "DSR-2027-000001" {
+			t.Errorf("after a rollback the next reference is %s, want DSR-2027-000001", ref)
+		}
+	})
+}
+
+func queue(t *testing.T, st *models.Store, n int, at time.Time) []int64 {
+	t.Helper()
+	var ids []int64
+	for i := 0; i < n; i++ {
+		l := models.Letter{Kind: "test", Language: "en", Sender: "a@example.org", Recipient: fmt.Sprintf("r%d@example.org", i),
+			Subject: "s", TextBody: "t", HTMLBody: "<p>t</p>", MessageID: fmt.Sprintf("test.%d.%d@example.org", at.UnixNano(), i), CreatedAt: at}
+		if err := st.QueueLetter(context.Background(), &l); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, l.ID)
+	}
+	return ids
+}
+
+func TestOutboxLeasesEachLetterToOneWorker(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		queue(t, st, 30, now)
+		var mu sync.Mutex
+		claimed := map[int64]int{}
+		var wg sync.WaitGroup
+		for w := 0; w < 6; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					ls, err := st.ClaimLetters(ctx, now, 4, time.Minute)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ls) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, l := range ls {
+						claimed[l.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(claimed) != 30 {
+			t.Fatalf("%d letters claimed, want 30", len(claimed))
+		}
+		for id, n := range claimed {
+			if n != 1 {
+				t.Errorf("letter %d claimed %d times", id, n)
+			}
+		}
+		// While leased, nothing is claimable; once the lease runs out, everything is again.
+		if ls, _ := st.ClaimLetters(ctx, now.Add(30*time.Second), 100, time.Minute); len(ls) != 0 {
+			t.Errorf("%d leased letters claimed again during the lease", len(ls))
+		}
+		if ls, _ := st.ClaimLetters(ctx, now.Add(2*time.Minute), 100, time.Minute); len(ls) != 30 {
+			t.Errorf("%d letters claimable after the lease ran out, want 30", len(ls))
+		}
+	})
+}
+
+func TestOutboxStates(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		ids := queue(t, st, 3, now)
+		if _, err := st.ClaimLetters(ctx, now, 3, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(st.MarkLetterSent(ctx, ids[0], now))
+		must(st.RetryLetter(ctx, ids[1], now.Add(time.Hour), "451 try later"))
+		must(st.FailLetter(ctx, ids[2], now, "550 no such mailbox"))
+
+		sent, _ := st.LetterByID(ctx, ids[0])
+		retry, _ := st.LetterByID(ctx, ids[1])
+		failed, _ := st.LetterByID(ctx, ids[2])
+		if sent.Status != models.LetterSent || sent.SentAt == nil || sent.Attempts != 1 {
+			t.Errorf("sent letter: %+v", sent)
+		}
+		if retry.Status != models.LetterQueued || retry.LeaseUntil != nil || retry.LastError != "451 try later" || !retry.NextAttemptAt.Equal(now.Add(time.Hour)) {
+			t.Errorf("retried letter: status %s lease %v error %q next %v", retry.Status, retry.LeaseUntil, retry.LastError, retry.NextAttemptAt)
+		}
+		if failed.Status != models.LetterFailed || failed.FailedAt == nil || failed.LastError != "550 no such mailbox" {
+			t.Errorf("failed letter: %+v", failed)
+		}
+		if ls, _ := st.ClaimLetters(ctx, now.Add(30*time.Minute), 10, time.Minute); len(ls) != 0 {
+			t.Errorf("claimed %d letters before the retry time", len(ls))
+		}
+		if ls, _ := st.ClaimLetters(ctx, now.Add(2*time.Hour), 10, time.Minute); len(ls) != 1 || ls[0].ID != ids[1] {
+			t.Errorf("after the retry time, claimed %v; want only the retried letter", ls)
+		}
+		counts, err := st.LetterCounts(ctx)
+		must(err)
+		if counts[models.LetterSent] != 1 || counts[models.LetterQueued] != 1 || counts[models.LetterFailed] != 1 {
+			t.Errorf("counts = %v", counts)
+		}
+	})
+}
+
+func TestSessionStore(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ss := models.SessionStore{Store: st}
+		ctx := context.Background()
+		if err := ss.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := ss.CommitCtx(ctx, "tok", []byte("data2"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		b, ok, err := ss.FindCtx(ctx, "tok")
+		if err != nil || !ok || string(b) != "data2" {
+			t.Fatalf("Find = %q %v %v", b, ok, err)
+		}
+		if err := ss.CommitCtx(ctx, "old", []byte("x"), time.Now().Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := ss.FindCtx(ctx, "old"); ok {
+			t.Error("an expired session was found")
+		}
+		if n, err := ss.DeleteExpiredSessions(ctx, time.Now()); err != nil || n != 1 {
+			t.Errorf("DeleteExpiredSessions = %d, %v", n, err)
+		}
+		if err := ss.DeleteCtx(ctx, "tok"); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := ss.FindCtx(ctx, "tok"); ok {
+			t.Error("a deleted session was found")
+		}
+	})
+}
+
+func TestUsers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		u := models.User{Email: " Marie@Example.org ", Name: "Marie", Role: models.RoleStaff, PasswordHash: "x", Active: true}
+		if err := st.CreateUser(ctx, &u, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.UserByEmail(ctx, "MARIE@example.org")
+		if err != nil || got.ID != u.ID || got.Email != "marie@example.org" {
+			t.Fatalf("UserByEmail = %+v, %v", got, err)
+		}
+		dup := models.User{Email: "marie@example.org", Name: "Other", Role: models.RoleStaff, PasswordHash: "y", Active: true}
+		if err := st.CreateUser(ctx, &dup, nil); !errors.Is(err, models.ErrDuplicate) {
+			t.Errorf("duplicate e-mail: %v, want ErrDuplicate", err)
+		}
+		if _, err := st.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("unknown user: %v", err)
+		}
+	})
+}

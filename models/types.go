@@ -1,0 +1,242 @@
+package models
+
+import (
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+)
+
+var lockingClause = clause.Locking{Strength: "UPDATE"}
+
+// Controller is a legal entity that answers requests.
+type Controller struct {
+	ID              int64
+	Slug            string
+	Name            string
+	Address         string // postal address, one line per line
+	Country         string // ISO 3166-1 alpha-2: holidays and the lead authority's country
+	CompanyNumber   string
+	ContactEmail    string
+	Phone           string
+	ContactURL      string
+	PrivacyURL      string
+	TimeZone        string
+	LeadAuthority   string // country code of the lead supervisory authority
+	DefaultLanguage string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+
+	Sites []Site `gorm:"foreignKey:ControllerID"`
+}
+
+// Location is the controller's time zone, in which receipt dates are counted.
+func (c Controller) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.TimeZone); err == nil && c.TimeZone != "" {
+		return loc
+	}
+	return deadline.DefaultLocation
+}
+
+// Site is a website of a controller; its cookies are what requests are about.
+type Site struct {
+	ID             int64
+	ControllerID   int64
+	Slug           string
+	Name           string
+	Domain         string
+	PolicyURL      string
+	PolicyVersion  string
+	PolicyLanguage string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+
+	Controller *Controller `gorm:"foreignKey:ControllerID"`
+}
+
+// Cookie categories, as cookie policies and the APD's guidance name them.
+const (
+	CategoryNecessary  = "necessary"
+	CategoryPreference = "preference"
+	CategoryFunctional = "functional"
+	CategoryAnalytics  = "analytics"
+	CategoryMarketing  = "marketing"
+)
+
+// Categories in the order a policy lists them.
+var Categories = []string{CategoryNecessary, CategoryPreference, CategoryFunctional, CategoryAnalytics, CategoryMarketing}
+
+// Cookie is one row of a site's cookie catalogue.
+type Cookie struct {
+	ID              int64
+	SiteID          int64
+	Position        int // order in the published policy
+	Name            string
+	Provider        string
+	Party           string // "first" or "third"
+	Category        string
+	Purpose         string // as published
+	PurposeLanguage string
+	Lifetime        string // as published: "Session", "1 An", "365"…
+	Identifying     bool   // its value identifies a device or a person
+	RetiredAt       *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// FirstParty reports whether the site itself sets the cookie, so that the portal on the same
+// domain can read it.
+func (c Cookie) FirstParty() bool { return c.Party == "first" }
+
+// Case is a data-subject request.
+type Case struct {
+	ID                 int64
+	Reference          string
+	ControllerID       int64
+	SiteID             int64
+	Status             dsr.Status
+	Email              string
+	Name               string
+	Language           string
+	Country            string
+	Details            string
+	RectificationWrong string
+	RectificationRight string
+	ObjectionGrounds   string
+	ReceivedAt         time.Time
+	ReceivedOn         deadline.Date
+	DueOn              deadline.Date
+	VerifyTokenHash    *string
+	VerifyExpiresAt    time.Time
+	VerifiedAt         *time.Time
+	StatusTokenHash    *string
+	ClosedAt           *time.Time
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+
+	Kinds       []CaseKind       `gorm:"foreignKey:CaseID"`
+	Identifiers []CaseIdentifier `gorm:"foreignKey:CaseID"`
+	Site        *Site            `gorm:"foreignKey:SiteID"`
+	Controller  *Controller      `gorm:"foreignKey:ControllerID"`
+}
+
+// KindList returns the case's kinds in the canonical order.
+func (c Case) KindList() []dsr.Kind {
+	ks := make([]dsr.Kind, len(c.Kinds))
+	for i, k := range c.Kinds {
+		ks[i] = k.Kind
+	}
+	return dsr.SortKinds(ks)
+}
+
+// CaseKind is one right a case exercises.
+type CaseKind struct {
+	CaseID int64    `gorm:"primaryKey"`
+	Kind   dsr.Kind `gorm:"primaryKey"`
+}
+
+// CaseIdentifier is a cookie value tying a case to a device, with how the portal learned it.
+type CaseIdentifier struct {
+	ID         int64
+	CaseID     int64
+	CookieID   int64
+	CookieName string
+	Value      string
+	Provenance dsr.Provenance
+	CreatedAt  time.Time
+}
+
+// Who did something to a case.
+const (
+	ActorRequester = "requester"
+	ActorStaff     = "staff"
+	ActorSystem    = "system"
+)
+
+// Event is one entry of a case's append-only timeline.
+type Event struct {
+	ID          int64
+	CaseID      int64
+	At          time.Time
+	ActorType   string
+	ActorUserID *int64
+	Type        string
+	FromStatus  dsr.Status
+	ToStatus    dsr.Status
+	Message     string
+	Public      bool // shown to the requester on the status page
+}
+
+// Letter states.
+const (
+	LetterQueued = "queued"
+	LetterSent   = "sent"
+	LetterFailed = "failed"
+)
+
+// Letter is an e-mail: a row first (the outbox), then a message on the wire.
+type Letter struct {
+	ID            int64
+	CaseID        *int64
+	Kind          string
+	Language      string
+	Sender        string
+	Recipient     string
+	RecipientName string
+	Subject       string
+	TextBody      string
+	HTMLBody      string `gorm:"column:html_body"`
+	MessageID     string
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	LeaseUntil    *time.Time
+	LastError     string
+	SentAt        *time.Time
+	FailedAt      *time.Time
+	CreatedAt     time.Time
+}
+
+// Roles of staff users.
+const (
+	RoleStaff   = "staff"
+	RoleManager = "manager"
+	RoleAdmin   = "admin"
+)
+
+// User is a member of staff.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	Active       bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+type userController struct {
+	UserID       int64 `gorm:"primaryKey"`
+	ControllerID int64 `gorm:"primaryKey"`
+}
+
+func (userController) TableName() string { return "user_controllers" }
+
+type session struct {
+	Token  string `gorm:"primaryKey"`
+	Data   []byte
+	Expiry time.Time
+}
+
+func (session) TableName() string { return "sessions" }
+
+type referenceCounter struct {
+	Year      int `gorm:"primaryKey;autoIncrement:false"`
+	LastValue int64
+}
+
+func (referenceCounter) TableName() string { return "reference_counters" }
