@@ -1,0 +1,401 @@
+// Package cases carries out what happens to a request: filing, e-mail verification, withdrawal and
+// expiry. Each operation combines the rules (dsr, deadline), the store and the letters in one
+// transaction, so a request, its events and its letters are committed together or not at all.
+package cases
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"rightsdesk/authority"
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+	"rightsdesk/letters"
+	"rightsdesk/models"
+	"rightsdesk/token"
+)
+
+// Time limits of the visitor's links.
+const (
+	// VerifyTTL is how long a verification link works; an unverified request then expires.
+	VerifyTTL = 14 * 24 * time.Hour
+	// StatusLinkTTL is how long a status page stays open after the case closed, so the requester
+	// keeps a record for a complaint.
+	StatusLinkTTL = 365 * 24 * time.Hour
+)
+
+// ErrNotFound is returned for an unknown, used or expired token.
+var ErrNotFound = models.ErrNotFound
+
+// Config is what the service needs from the deployment.
+type Config struct {
+	BaseURL  string // public address of the portal, for links in letters
+	MailFrom string // sender address of every letter
+}
+
+// Service runs the visitor's side of a case.
+type Service struct {
+	store *models.Store
+	cfg   Config
+	now   func() time.Time
+	wake  func()
+}
+
+// Option changes a Service.
+type Option func(*Service)
+
+// WithClock replaces time.Now (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithWake sets a function called after a transaction that queued letters commits, so the mailer
+// sends them without waiting for its next poll.
+func WithWake(wake func()) Option { return func(s *Service) { s.wake = wake } }
+
+// New returns the service.
+func New(store *models.Store, cfg Config, opts ...Option) (*Service, error) {
+	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
+		return nil, fmt.Errorf("MAIL_FROM %q is not an e-mail address: %w", cfg.MailFrom, err)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Service{store: store, cfg: cfg, now: time.Now, wake: func() {}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Filed is what the visitor is told after filing.
+type Filed struct {
+	Reference string
+	Email     string
+	VerifyBy  time.Time
+	// VerifyToken is the secret the verification letter carries. Pages never show it; the demo
+	// loader and tests use it to stand in for the requester reading the letter.
+	VerifyToken string
+}
+
+// File records a validated request for site: the case, its kinds and identifiers, the first event
+// and the verification letter, in one transaction. cookies is the site's catalogue, which the
+// identifiers refer to.
+func (s *Service) File(ctx context.Context, site models.Site, cookies []models.Cookie, r dsr.Request) (Filed, error) {
+	if site.Controller == nil {
+		return Filed{}, errors.New("file: site without its controller")
+	}
+	ctrl := *site.Controller
+	now := s.clock()
+	cal, err := deadline.For(ctrl.Country)
+	if err != nil {
+		return Filed{}, fmt.Errorf("file: %w", err)
+	}
+	receivedOn := deadline.ReceiptDate(now, ctrl.Location())
+	verifyPlain, verifyHash := token.New()
+
+	cookieIDs := map[string]int64{}
+	for _, c := range cookies {
+		cookieIDs[c.Name] = c.ID
+	}
+	c := models.Case{
+		ControllerID:       ctrl.ID,
+		SiteID:             site.ID,
+		Status:             dsr.StatusUnverified,
+		Email:              r.Email,
+		Name:               r.Name,
+		Language:           r.Language,
+		Country:            r.Country,
+		Details:            r.Details,
+		RectificationWrong: r.RectificationWrong,
+		RectificationRight: r.RectificationRight,
+		ObjectionGrounds:   r.ObjectionGrounds,
+		ReceivedAt:         now,
+		ReceivedOn:         receivedOn,
+		DueOn:              cal.Due(receivedOn),
+		VerifyTokenHash:    &verifyHash,
+		VerifyExpiresAt:    now.Add(VerifyTTL),
+		Version:            1,
+	}
+	for _, k := range r.Kinds {
+		c.Kinds = append(c.Kinds, models.CaseKind{Kind: k})
+	}
+	for _, id := range r.Identifiers {
+		cid, ok := cookieIDs[id.CookieName]
+		if !ok {
+			return Filed{}, fmt.Errorf("file: identifier for a cookie not in the catalogue")
+		}
+		c.Identifiers = append(c.Identifiers, models.CaseIdentifier{
+			CookieID: cid, CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance, CreatedAt: now,
+		})
+	}
+
+	err = s.store.InTx(ctx, func(tx *models.Store) error {
+		ref, err := tx.NextReference(ctx, receivedOn.Year)
+		if err != nil {
+			return err
+		}
+		c.Reference = ref
+		if err := tx.CreateCase(ctx, &c); err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(ctx, &models.Event{
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "filed",
+			ToStatus: dsr.StatusUnverified, Public: true,
+			Message: fmt.Sprintf("Request filed (%s); e-mail confirmation sent.", dsr.Labels(r.Kinds)),
+		}); err != nil {
+			return err
+		}
+		d := s.letterData(c, site)
+		d.VerifyURL = s.cfg.BaseURL + "/requests/verify/" + verifyPlain
+		d.VerifyBy = c.VerifyExpiresAt
+		return s.queue(ctx, tx, c, letters.Verification, d)
+	})
+	if err != nil {
+		return Filed{}, err
+	}
+	s.wake()
+	return Filed{Reference: c.Reference, Email: c.Email, VerifyBy: c.VerifyExpiresAt, VerifyToken: verifyPlain}, nil
+}
+
+// PendingVerification returns the case a verification token opens, without changing anything: the
+// confirm page shows it so that a mail scanner prefetching the link verifies nothing.
+func (s *Service) PendingVerification(ctx context.Context, plain string) (models.Case, error) {
+	if !token.WellFormed(plain) {
+		return models.Case{}, ErrNotFound
+	}
+	c, err := s.store.CaseByVerifyToken(ctx, token.Hash(plain))
+	if err != nil {
+		return models.Case{}, err
+	}
+	if !s.clock().Before(c.VerifyExpiresAt) || c.Status != dsr.StatusUnverified {
+		return models.Case{}, ErrNotFound
+	}
+	return c, nil
+}
+
+// Verify opens the case that the token verifies, records the event and queues the acknowledgement.
+// It returns the status-page token, which exists only here and in the acknowledgement letter.
+func (s *Service) Verify(ctx context.Context, plain string) (statusToken string, err error) {
+	if !token.WellFormed(plain) {
+		return "", ErrNotFound
+	}
+	now := s.clock()
+	statusPlain, statusHash := token.New()
+	err = s.store.InTx(ctx, func(tx *models.Store) error {
+		c, err := tx.CaseByVerifyToken(ctx, token.Hash(plain))
+		if err != nil {
+			return err
+		}
+		if !now.Before(c.VerifyExpiresAt) {
+			return ErrNotFound
+		}
+		next, err := dsr.Next(c.Status, dsr.ActionVerify)
+		if err != nil {
+			return ErrNotFound // an expired case keeps its hash only until the sweep; treat as gone
+		}
+		from := c.Status
+		if err := tx.UpdateCase(ctx, &c, models.CaseChange{
+			Status: next, At: now, VerifiedAt: &now, ClearVerify: true, StatusTokenHash: &statusHash,
+		}); err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(ctx, &models.Event{
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "verified",
+			FromStatus: from, ToStatus: next, Public: true,
+			Message: "E-mail address confirmed; the request is open. Acknowledgement sent.",
+		}); err != nil {
+			return err
+		}
+		d := s.letterData(c, *c.Site)
+		d.StatusURL = s.statusURL(statusPlain)
+		return s.queue(ctx, tx, c, letters.Acknowledgement, d)
+	})
+	if err != nil {
+		return "", err
+	}
+	s.wake()
+	return statusPlain, nil
+}
+
+// StatusPage is what the requester sees on /r/{token}.
+type StatusPage struct {
+	Case     models.Case
+	Timeline []models.Event
+	Letters  []models.Letter
+}
+
+// Status returns the case a status token opens, with its requester-visible timeline.
+func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) {
+	c, err := s.caseByStatusToken(ctx, s.store, plain)
+	if err != nil {
+		return StatusPage{}, err
+	}
+	events, err := s.store.PublicTimeline(ctx, c.ID)
+	if err != nil {
+		return StatusPage{}, err
+	}
+	ls, err := s.store.CaseLetters(ctx, c.ID)
+	if err != nil {
+		return StatusPage{}, err
+	}
+	return StatusPage{Case: c, Timeline: events, Letters: ls}, nil
+}
+
+// Withdraw closes the case as withdrawn at the requester's word, records the event and queues the
+// confirmation letter.
+func (s *Service) Withdraw(ctx context.Context, plain string) error {
+	now := s.clock()
+	err := s.store.InTx(ctx, func(tx *models.Store) error {
+		c, err := s.caseByStatusToken(ctx, tx, plain)
+		if err != nil {
+			return err
+		}
+		next, err := dsr.Next(c.Status, dsr.ActionWithdraw)
+		if err != nil {
+			return err
+		}
+		from := c.Status
+		if err := tx.UpdateCase(ctx, &c, models.CaseChange{Status: next, At: now, Closed: true}); err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(ctx, &models.Event{
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "withdrawn",
+			FromStatus: from, ToStatus: next, Public: true,
+			Message: "The requester withdrew the request. Confirmation sent.",
+		}); err != nil {
+			return err
+		}
+		d := s.letterData(c, *c.Site)
+		d.StatusURL = s.statusURL(plain)
+		d.At = now
+		return s.queue(ctx, tx, c, letters.Withdrawn, d)
+	})
+	if err != nil {
+		return err
+	}
+	s.wake()
+	return nil
+}
+
+// ExpireUnverified closes the requests whose e-mail was not confirmed within VerifyTTL, and
+// returns how many it closed.
+func (s *Service) ExpireUnverified(ctx context.Context) (int, error) {
+	now := s.clock()
+	total := 0
+	for {
+		ids, err := s.store.UnverifiedExpiredBefore(ctx, now, 100)
+		if err != nil || len(ids) == 0 {
+			return total, err
+		}
+		for _, id := range ids {
+			err := s.store.InTx(ctx, func(tx *models.Store) error {
+				c, err := tx.CaseByID(ctx, id)
+				if err != nil {
+					return err
+				}
+				next, err := dsr.Next(c.Status, dsr.ActionExpire)
+				if err != nil {
+					return err // verified meanwhile
+				}
+				if err := tx.UpdateCase(ctx, &c, models.CaseChange{Status: next, At: now, ClearVerify: true, Closed: true}); err != nil {
+					return err
+				}
+				return tx.AppendEvent(ctx, &models.Event{
+					CaseID: c.ID, At: now, ActorType: models.ActorSystem, Type: "expired",
+					FromStatus: dsr.StatusUnverified, ToStatus: next, Public: false,
+					Message: "The e-mail address was not confirmed within 14 days; the request expired.",
+				})
+			})
+			if err != nil && !errors.Is(err, dsr.ErrTransitionNotAllowed) && !errors.Is(err, models.ErrConflict) {
+				return total, err
+			}
+			if err == nil {
+				total++
+			}
+		}
+		if len(ids) < 100 {
+			return total, nil
+		}
+	}
+}
+
+func (s *Service) caseByStatusToken(ctx context.Context, st *models.Store, plain string) (models.Case, error) {
+	if !token.WellFormed(plain) {
+		return models.Case{}, ErrNotFound
+	}
+	c, err := st.CaseByStatusToken(ctx, token.Hash(plain))
+	if err != nil {
+		return models.Case{}, err
+	}
+	if c.ClosedAt != nil && s.clock().After(c.ClosedAt.Add(StatusLinkTTL)) {
+		return models.Case{}, ErrNotFound
+	}
+	return c, nil
+}
+
+func (s *Service) statusURL(plain string) string { return s.cfg.BaseURL + "/r/" + plain }
+
+func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
+	ctrl := site.Controller
+	if ctrl == nil {
+		ctrl = c.Controller
+	}
+	return letters.Data{
+		Reference:     c.Reference,
+		RequesterName: c.Name,
+		Language:      c.Language,
+		Controller: letters.Party{
+			Name: ctrl.Name, Address: ctrl.Address, CompanyNumber: ctrl.CompanyNumber,
+			Email: ctrl.ContactEmail, Phone: ctrl.Phone,
+		},
+		SiteName:    site.Name,
+		SiteDomain:  site.Domain,
+		Kinds:       c.KindList(),
+		ReceivedOn:  c.ReceivedOn,
+		DueOn:       c.DueOn,
+		Authorities: authority.Guidance(ctrl.LeadAuthority, c.Country),
+	}
+}
+
+// queue renders letter k and writes it to the outbox inside tx.
+func (s *Service) queue(ctx context.Context, tx *models.Store, c models.Case, k letters.Kind, d letters.Data) error {
+	r, err := letters.Render(k, d)
+	if err != nil {
+		return err
+	}
+	from, _ := mail.ParseAddress(s.cfg.MailFrom)
+	sender := mail.Address{Name: d.Controller.Name + " (Rightsdesk)", Address: from.Address}
+	caseID := c.ID
+	now := s.clock()
+	return tx.QueueLetter(ctx, &models.Letter{
+		CaseID:        &caseID,
+		Kind:          string(k),
+		Language:      c.Language,
+		Sender:        sender.String(),
+		Recipient:     c.Email,
+		RecipientName: c.Name,
+		Subject:       r.Subject,
+		TextBody:      r.Text,
+		HTMLBody:      r.HTML,
+		MessageID:     messageID(k, from.Address),
+		CreatedAt:     now,
+		NextAttemptAt: now,
+	})
+}
+
+// messageID is assigned once, when the letter is queued, and sent unchanged on every retry, so a
+// receiver sees a resend after a crash as the same message.
+func messageID(k letters.Kind, from string) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	domain := "rightsdesk.invalid"
+	if at := strings.LastIndexByte(from, '@'); at >= 0 {
+		domain = from[at+1:]
+	}
+	return fmt.Sprintf("%s.%s@%s", k, hex.EncodeToString(b), domain)
+}

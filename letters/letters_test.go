@@ -1,0 +1,106 @@
+package letters
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"rightsdesk/authority"
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+)
+
+func sample() Data {
+	be, _ := authority.Lookup("BE")
+	de, _ := authority.Lookup("DE")
+	return Data{
+		Reference: "DSR-2026-000042", RequesterName: "Chloé", Language: "fr",
+		Controller: Party{Name: "ESOMUS", Address: "Rue de l'Arbre à la Croix 293\n4460 Horion-Hozémont\nBelgique",
+			CompanyNumber: "BE0723595056", Email: "info@esomus.com", Phone: "04 / 265 61 92"},
+		SiteName: "ESOMUS", SiteDomain: "esomus.com",
+		Kinds:      []dsr.Kind{dsr.KindAccess, dsr.KindObjection},
+		ReceivedOn: deadline.NewDate(2026, 1, 31), DueOn: deadline.NewDate(2026, 3, 2),
+		VerifyURL: "https://portal.example/requests/verify/TOKEN", VerifyBy: time.Date(2026, 2, 14, 10, 0, 0, 0, time.UTC),
+		StatusURL:   "https://portal.example/r/STATUS",
+		Authorities: []authority.Authority{be, de},
+		At:          time.Date(2026, 2, 3, 9, 30, 0, 0, time.UTC),
+	}
+}
+
+func TestEveryLetterRenders(t *testing.T) {
+	for _, k := range Kinds {
+		r, err := Render(k, sample())
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		for _, part := range []string{r.Subject, r.Text, r.HTML} {
+			if !strings.Contains(part, "DSR-2026-000042") {
+				t.Errorf("%s: a part lacks the reference:\n%s", k, part)
+			}
+			if strings.Contains(part, "<no value>") {
+				t.Errorf("%s: a part shows <no value>", k)
+			}
+		}
+		if strings.ContainsAny(r.Subject, "\r\n") {
+			t.Errorf("%s: the subject spans lines", k)
+		}
+		for _, want := range []string{"ESOMUS", "BE0723595056", "4460 Horion-Hozémont"} {
+			if !strings.Contains(r.Text, want) || !strings.Contains(r.HTML, want) {
+				t.Errorf("%s: the letter does not name the controller (%s)", k, want)
+			}
+		}
+		if !strings.Contains(r.HTML, `<html lang="fr">`) || strings.Contains(r.HTML, "<img") || strings.Contains(r.HTML, "<script") {
+			t.Errorf("%s: HTML part must declare its language and hold no images or scripts", k)
+		}
+	}
+}
+
+func TestVerificationCarriesTheLinkAndItsLimit(t *testing.T) {
+	r, _ := Render(Verification, sample())
+	if !strings.Contains(r.Text, "https://portal.example/requests/verify/TOKEN") || !strings.Contains(r.HTML, `href="https://portal.example/requests/verify/TOKEN"`) {
+		t.Error("the verification link is missing")
+	}
+	if !strings.Contains(r.Text, "14 February 2026") {
+		t.Errorf("the link's limit is missing:\n%s", r.Text)
+	}
+}
+
+func TestAcknowledgementCarriesDatesAndComplaintGuidance(t *testing.T) {
+	r, _ := Render(Acknowledgement, sample())
+	for _, want := range []string{
+		"31 January 2026", "2 March 2026", "Access, Objection", "https://portal.example/r/STATUS",
+		"Autorité de protection des données", "contact@apd-gba.be", "Rue de la Presse 35",
+		"https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte", // French page for a French letter
+		"Die Bundesbeauftragte für den Datenschutz", "poststelle@bfdi.bund.de",
+		"judicial remedy",
+	} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("acknowledgement text lacks %q", want)
+		}
+		if !strings.Contains(r.HTML, htmlEscaped(want)) {
+			t.Errorf("acknowledgement HTML lacks %q", want)
+		}
+	}
+	d := sample()
+	d.Language = "nl"
+	r, _ = Render(Acknowledgement, d)
+	if !strings.Contains(r.Text, "https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen") {
+		t.Error("a Dutch letter does not point to the Dutch complaint page")
+	}
+}
+
+func TestHTMLEscapesRequesterInput(t *testing.T) {
+	d := sample()
+	d.RequesterName = `<script>alert("x")</script>`
+	r, err := Render(Acknowledgement, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.HTML, "<script>") || !strings.Contains(r.HTML, "&lt;script&gt;") {
+		t.Error("the requester's name is not escaped in the HTML part")
+	}
+}
+
+func htmlEscaped(s string) string {
+	return strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
