@@ -1,0 +1,192 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+
+	"rightsdesk/cases"
+	"rightsdesk/dsr"
+	"rightsdesk/models"
+	"rightsdesk/views"
+)
+
+// maxTypedRows bounds how many typed-identifier rows a post may carry (the form shows TypedRows).
+const maxTypedRows = dsr.MaxIdentifiers
+
+func (h *Handler) newRequest(c echo.Context) error {
+	slug := c.QueryParam("site")
+	if slug == "" {
+		return c.Redirect(http.StatusSeeOther, "/") // choose a site first
+	}
+	site, cookies, err := h.siteWithCookies(c, slug)
+	if err != nil {
+		return err
+	}
+	f := views.RequestForm{Site: site, Identifying: identifyingCookies(cookies)}
+	for _, b := range browserCookies(c.Request(), cookies) {
+		b.Checked = true // offered pre-filled; the visitor may untick
+		f.Browser = append(f.Browser, b)
+	}
+	f.Values.Language = preferredLanguage(c.Request(), site.Controller.DefaultLanguage)
+	return render(c, http.StatusOK, views.RequestFormPage(h.page(c, "Make a request"), f))
+}
+
+func (h *Handler) fileRequest(c echo.Context) error {
+	ctx := c.Request().Context()
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	site, cookies, err := h.siteWithCookies(c, form.Get("site"))
+	if err != nil {
+		return err
+	}
+	filing, browser, missing := parseFiling(form, c.Request(), cookies)
+	view := views.RequestForm{Site: site, Values: filing, Browser: browser, Identifying: identifyingCookies(cookies)}
+
+	r, errs := filing.Validate(identifyingNames(cookies))
+	if len(missing) > 0 {
+		if errs == nil {
+			errs = dsr.Errors{}
+		}
+		errs["identifiers"] = fmt.Sprintf("Your browser no longer sends the cookie %s; untick it or paste its value.", missing[0])
+	}
+	if len(errs) > 0 {
+		view.Errors = errs
+		return render(c, http.StatusUnprocessableEntity, views.RequestFormPage(h.page(c, "Make a request"), view))
+	}
+	// The limit counts requests that would be recorded and mailed; correcting a form does not use it up.
+	if !allow(h.limits.filing, c.RealIP()) {
+		view.Notice = "Too many requests were sent from your network in a short time. Wait a minute, then send again: what you typed is kept."
+		return render(c, http.StatusTooManyRequests, views.RequestFormPage(h.page(c, "Make a request"), view))
+	}
+
+	filed, err := h.cases.File(ctx, site, cookies, r)
+	if err != nil {
+		return err
+	}
+	// Post/redirect/get: the next page reads what to show from the session, so a reload files nothing.
+	h.sessions.Put(ctx, "filed_ref", filed.Reference)
+	h.sessions.Put(ctx, "filed_email", filed.Email)
+	h.sessions.Put(ctx, "filed_site", site.Slug)
+	h.sessions.Put(ctx, "filed_verify_by", filed.VerifyBy.Unix())
+	return c.Redirect(http.StatusSeeOther, "/requests/filed")
+}
+
+func (h *Handler) filed(c echo.Context) error {
+	ctx := c.Request().Context()
+	noStore(c)
+	ref := h.sessions.GetString(ctx, "filed_ref")
+	if ref == "" {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	site, err := h.store.SiteBySlug(ctx, h.sessions.GetString(ctx, "filed_site"))
+	if err != nil {
+		return err
+	}
+	f := cases.Filed{
+		Reference: ref,
+		Email:     h.sessions.GetString(ctx, "filed_email"),
+		VerifyBy:  time.Unix(h.sessions.GetInt64(ctx, "filed_verify_by"), 0),
+	}
+	return render(c, http.StatusOK, views.Filed(h.page(c, "Request recorded"), site, f))
+}
+
+// parseFiling reads the form into a Filing. Ticked browser cookies take their values from the
+// request's own Cookie header, never from the form, so provenance "browser" means what it says;
+// missing lists ticked cookies the browser did not send.
+func parseFiling(form url.Values, r *http.Request, cookies []models.Cookie) (f dsr.Filing, browser []views.BrowserCookie, missing []string) {
+	f = dsr.Filing{
+		Kinds:              form["kinds"],
+		Email:              form.Get("email"),
+		Name:               form.Get("name"),
+		Language:           form.Get("language"),
+		Country:            form.Get("country"),
+		Details:            form.Get("details"),
+		RectificationWrong: form.Get("rectification_wrong"),
+		RectificationRight: form.Get("rectification_right"),
+		ObjectionGrounds:   form.Get("objection_grounds"),
+	}
+	ticked := form["browser_cookie"]
+	browser = browserCookies(r, cookies)
+	for i, b := range browser {
+		if slices.Contains(ticked, b.Name) {
+			browser[i].Checked = true
+			f.Browser = append(f.Browser, dsr.Identifier{CookieName: b.Name, Value: b.Value, Provenance: dsr.ProvenanceBrowser})
+		}
+	}
+	for _, name := range ticked {
+		if !slices.ContainsFunc(browser, func(b views.BrowserCookie) bool { return b.Name == name }) {
+			missing = append(missing, name)
+		}
+	}
+	for i := 0; i < maxTypedRows; i++ {
+		nk, vk := fmt.Sprintf("typed_name_%d", i), fmt.Sprintf("typed_value_%d", i)
+		if _, ok := form[nk]; !ok {
+			if _, ok := form[vk]; !ok {
+				break
+			}
+		}
+		f.Typed = append(f.Typed, dsr.Identifier{CookieName: form.Get(nk), Value: form.Get(vk), Provenance: dsr.ProvenanceTyped})
+	}
+	return f, browser, missing
+}
+
+// browserCookies returns the site's identifying first-party cookies that the request carries.
+func browserCookies(r *http.Request, cookies []models.Cookie) []views.BrowserCookie {
+	var out []views.BrowserCookie
+	for _, ck := range cookies {
+		if !ck.Identifying || !ck.FirstParty() {
+			continue
+		}
+		if hc, err := r.Cookie(ck.Name); err == nil && hc.Value != "" {
+			out = append(out, views.BrowserCookie{Name: ck.Name, Value: hc.Value})
+		}
+	}
+	return out
+}
+
+func identifyingCookies(cookies []models.Cookie) []models.Cookie {
+	var out []models.Cookie
+	for _, ck := range cookies {
+		if ck.Identifying {
+			out = append(out, ck)
+		}
+	}
+	return out
+}
+
+func identifyingNames(cookies []models.Cookie) map[string]bool {
+	m := map[string]bool{}
+	for _, ck := range cookies {
+		if ck.Identifying {
+			m[ck.Name] = true
+		}
+	}
+	return m
+}
+
+var languageMatcher = language.NewMatcher([]language.Tag{language.French, language.Dutch, language.English, language.German})
+
+// preferredLanguage picks the first of our languages the browser asks for, else the controller's.
+func preferredLanguage(r *http.Request, fallback string) string {
+	accept := r.Header.Get("Accept-Language")
+	if accept == "" {
+		return fallback
+	}
+	tags, _, err := language.ParseAcceptLanguage(accept)
+	if err != nil || len(tags) == 0 {
+		return fallback
+	}
+	_, idx, conf := languageMatcher.Match(tags...)
+	if conf == language.No {
+		return fallback
+	}
+	return dsr.Languages[idx]
+}

@@ -1,0 +1,146 @@
+// Package handlers is the HTTP layer: one route table (routes.go), thin handlers that parse, call
+// the store or the case service, and render a view; middleware for security headers, CSRF,
+// sessions, rate limits and roles; one error handler that maps domain errors to pages.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"rightsdesk/cases"
+	"rightsdesk/dsr"
+	"rightsdesk/models"
+	"rightsdesk/views"
+)
+
+// Store is what the handlers read from the database.
+type Store interface {
+	Controllers(ctx context.Context) ([]models.Controller, error)
+	SiteBySlug(ctx context.Context, slug string) (models.Site, error)
+	Cookies(ctx context.Context, siteID int64) ([]models.Cookie, error)
+	UserByEmail(ctx context.Context, email string) (models.User, error)
+	UserByID(ctx context.Context, id int64) (models.User, error)
+	Letters(ctx context.Context, f models.LetterFilter) ([]models.Letter, error)
+	LetterByID(ctx context.Context, id int64) (models.Letter, error)
+	LetterCounts(ctx context.Context) (map[string]int64, error)
+	Ping(ctx context.Context) error
+	CheckSchema(ctx context.Context) error
+}
+
+// Cases is what the handlers ask of the case service.
+type Cases interface {
+	File(ctx context.Context, site models.Site, cookies []models.Cookie, r dsr.Request) (cases.Filed, error)
+	PendingVerification(ctx context.Context, token string) (models.Case, error)
+	Verify(ctx context.Context, token string) (string, error)
+	Status(ctx context.Context, token string) (cases.StatusPage, error)
+	Withdraw(ctx context.Context, token string) error
+}
+
+// Config is the deployment as the HTTP layer sees it.
+type Config struct {
+	BaseURL     string // https:// turns on Secure cookies and HSTS
+	SMTPEnabled bool   // false: the mailbox says letters are held
+	TrustProxy  bool   // take the client IP from X-Forwarded-For (only behind a proxy that sets it)
+	// Limits per client IP; zero values get the defaults below.
+	FilingRate, VerifyRate, LoginRate rate.Limit
+	FilingBurst, VerifyBurst          int
+	LoginBurst                        int
+}
+
+// Handler holds the dependencies of every handler.
+type Handler struct {
+	store    Store
+	cases    Cases
+	sessions *scs.SessionManager
+	cfg      Config
+	log      *slog.Logger
+	limits   limits
+}
+
+type limits struct {
+	filing, verify, loginIP, loginAccount *middleware.RateLimiterMemoryStore
+}
+
+// New returns the handlers. sessionStore keeps staff sessions (models.SessionStore in production).
+func New(store Store, cs Cases, sessionStore scs.Store, cfg Config, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	def := func(r rate.Limit, d rate.Limit) rate.Limit {
+		if r == 0 {
+			return d
+		}
+		return r
+	}
+	defInt := func(n, d int) int {
+		if n == 0 {
+			return d
+		}
+		return n
+	}
+	limiter := func(r rate.Limit, burst int) *middleware.RateLimiterMemoryStore {
+		return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: r, Burst: burst, ExpiresIn: 10 * time.Minute,
+		})
+	}
+	sm := scs.New()
+	sm.Store = sessionStore
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Cookie.Name = "rightsdesk_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = strings.HasPrefix(cfg.BaseURL, "https://")
+	return &Handler{
+		store: store, cases: cs, sessions: sm, cfg: cfg, log: log,
+		limits: limits{
+			filing:       limiter(def(cfg.FilingRate, rate.Every(time.Minute/6)), defInt(cfg.FilingBurst, 6)),
+			verify:       limiter(def(cfg.VerifyRate, rate.Every(time.Minute/10)), defInt(cfg.VerifyBurst, 10)),
+			loginIP:      limiter(def(cfg.LoginRate, rate.Every(time.Minute/10)), defInt(cfg.LoginBurst, 10)),
+			loginAccount: limiter(rate.Every(time.Minute/5), 5),
+		},
+	}
+}
+
+// allow reports whether the client may go on, according to store l.
+func allow(l *middleware.RateLimiterMemoryStore, key string) bool {
+	ok, err := l.Allow(key)
+	return ok && err == nil
+}
+
+// render writes a component into a buffer first, so that a render error reaches the error handler
+// before any byte is sent.
+func render(c echo.Context, status int, comp templ.Component) error {
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	return c.HTML(status, buf.String())
+}
+
+// page builds the base data every page receives.
+func (h *Handler) page(c echo.Context, title string) views.Page {
+	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	if tok, ok := c.Get(csrfContextKey).(string); ok {
+		p.CSRF = tok
+	}
+	if u, ok := c.Get(userContextKey).(models.User); ok {
+		p.User = &views.User{Name: u.Name, Role: u.Role}
+	}
+	return p
+}
+
+// noStore keeps pages with personal data or capability tokens out of caches.
+func noStore(c echo.Context) {
+	c.Response().Header().Set("Cache-Control", "no-store")
+}

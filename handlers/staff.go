@@ -1,0 +1,73 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"rightsdesk/models"
+	"rightsdesk/password"
+	"rightsdesk/views"
+)
+
+// dummyHash is verified against when the e-mail is unknown, so a login takes as long whether or
+// not the account exists.
+var dummyHash, _ = password.Hash("rightsdesk-timing-equaliser")
+
+func (h *Handler) loginPage(c echo.Context) error {
+	if _, ok := c.Get(userContextKey).(models.User); ok {
+		return c.Redirect(http.StatusSeeOther, h.landing(c))
+	}
+	return render(c, http.StatusOK, views.Login(h.page(c, "Staff login"), "", ""))
+}
+
+func (h *Handler) login(c echo.Context) error {
+	ctx := c.Request().Context()
+	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
+	pw := c.FormValue("password")
+	again := func(status int, problem string) error {
+		return render(c, status, views.Login(h.page(c, "Staff login"), email, problem))
+	}
+	if !allow(h.limits.loginIP, c.RealIP()) || !allow(h.limits.loginAccount, email) {
+		return again(http.StatusTooManyRequests, "Too many login attempts. Wait a few minutes, then try again.")
+	}
+	if email == "" || pw == "" || len(pw) > password.MaxLength {
+		return again(http.StatusUnprocessableEntity, "Give your e-mail address and your password.")
+	}
+	u, err := h.store.UserByEmail(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		_ = password.Verify(pw, dummyHash)
+		return again(http.StatusUnauthorized, "This e-mail address and password do not match an active account.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := password.Verify(pw, u.PasswordHash); err != nil || !u.Active {
+		return again(http.StatusUnauthorized, "This e-mail address and password do not match an active account.")
+	}
+	// A new session token at login defeats session fixation.
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	h.sessions.Put(ctx, sessionUserKey, u.ID)
+	c.Set(userContextKey, u)
+	h.log.Info("staff login", "user_id", u.ID)
+	return c.Redirect(http.StatusSeeOther, h.landing(c))
+}
+
+func (h *Handler) logout(c echo.Context) error {
+	if err := h.sessions.Destroy(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/login")
+}
+
+// landing is where a user goes after login.
+func (h *Handler) landing(c echo.Context) string {
+	if u, ok := c.Get(userContextKey).(models.User); ok && u.Role == models.RoleAdmin {
+		return "/admin/mailbox"
+	}
+	return "/"
+}
