@@ -1,0 +1,205 @@
+// Package app assembles Rightsdesk from its configuration: the store (migrated), the case service,
+// the mailer's dispatcher, the HTTP handlers and the background sweeps. The binary and the
+// end-to-end tests build the portal the same way, through New.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"rightsdesk/cases"
+	"rightsdesk/handlers"
+	"rightsdesk/mailer"
+	"rightsdesk/models"
+)
+
+// Config is the deployment, read from the environment (see README).
+type Config struct {
+	Addr        string // RIGHTSDESK_ADDR
+	DatabaseURL string // DATABASE_URL; empty: SQLite under DataDir
+	DataDir     string // RIGHTSDESK_DATA_DIR
+	SMTPURL     string // SMTP_URL; empty: letters are kept in the admin mailbox
+	MailFrom    string // MAIL_FROM
+	BaseURL     string // BASE_URL: the public address, used in links
+	Secret      string // RIGHTSDESK_SECRET: reserved for signed site links (not used yet)
+	TrustProxy  bool   // RIGHTSDESK_TRUST_PROXY: take client IPs from X-Forwarded-For
+
+	// Set by tests only.
+	SMTPTLS      *tls.Config   // trust for the SMTP server's certificate
+	PollInterval time.Duration // mailer poll; default 5s
+	MailBackoff  func(attempt int) time.Duration
+	SweepEvery   time.Duration // expiry sweep; default 10m
+	Handlers     handlers.Config
+}
+
+// Defaults for the environment.
+const (
+	DefaultAddr     = "127.0.0.1:8080"
+	DefaultDataDir  = "./data"
+	DefaultMailFrom = "Rightsdesk <no-reply@rightsdesk.localhost>"
+)
+
+// ConfigFromEnv reads the configuration; getenv is os.Getenv in the binary.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:        or(getenv("RIGHTSDESK_ADDR"), DefaultAddr),
+		DatabaseURL: getenv("DATABASE_URL"),
+		DataDir:     or(getenv("RIGHTSDESK_DATA_DIR"), DefaultDataDir),
+		SMTPURL:     getenv("SMTP_URL"),
+		MailFrom:    or(getenv("MAIL_FROM"), DefaultMailFrom),
+		BaseURL:     getenv("BASE_URL"),
+		Secret:      getenv("RIGHTSDESK_SECRET"),
+	}
+	if v := getenv("RIGHTSDESK_TRUST_PROXY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("RIGHTSDESK_TRUST_PROXY must be true or false, got %q", v)
+		}
+		c.TrustProxy = b
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return c, fmt.Errorf("BASE_URL must start with http:// or https://, got %q", c.BaseURL)
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return c, fmt.Errorf("MAIL_FROM %q is not an e-mail address", c.MailFrom)
+	}
+	if c.SMTPURL != "" {
+		if _, err := mailer.ParseURL(c.SMTPURL); err != nil {
+			return c, fmt.Errorf("SMTP_URL: %w", err)
+		}
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// App is the assembled portal.
+type App struct {
+	Store      *models.Store
+	Cases      *cases.Service
+	Dispatcher *mailer.Dispatcher
+	echo       *echo.Echo
+	cfg        Config
+	log        *slog.Logger
+}
+
+// New opens the database, applies pending migrations, refuses a schema it does not know, and
+// wires the services.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	st, err := models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "dialect", st.Dialect(), "versions", applied)
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+
+	var sender mailer.Sender // stays an untyped nil when SMTP is off
+	if cfg.SMTPURL != "" {
+		s, err := mailer.NewSMTP(mailer.Config{URL: cfg.SMTPURL, TLSConfig: cfg.SMTPTLS})
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		sender = s
+	}
+	disp := mailer.NewDispatcher(models.Outbox{Store: st}, sender, mailer.DispatcherOptions{
+		PollInterval: cfg.PollInterval, Backoff: cfg.MailBackoff, Logger: log,
+	})
+	svc, err := cases.New(st, cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom}, cases.WithWake(disp.Wake))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+
+	hcfg := cfg.Handlers
+	hcfg.BaseURL = cfg.BaseURL
+	hcfg.SMTPEnabled = cfg.SMTPURL != ""
+	hcfg.TrustProxy = cfg.TrustProxy
+	h := handlers.New(st, svc, models.SessionStore{Store: st}, hcfg, log)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	h.Register(e)
+
+	return &App{Store: st, Cases: svc, Dispatcher: disp, echo: e, cfg: cfg, log: log}, nil
+}
+
+// Handler serves the portal.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// RunWorkers sends letters and runs the periodic sweeps until ctx is done.
+func (a *App) RunWorkers(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := a.Dispatcher.Run(ctx); err != nil {
+			a.log.Error("mail dispatcher stopped", "error", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		a.sweep(ctx)
+	}()
+	wg.Wait()
+}
+
+// sweep expires unverified requests and forgets expired sessions, at start and then periodically.
+func (a *App) sweep(ctx context.Context) {
+	every := a.cfg.SweepEvery
+	if every <= 0 {
+		every = 10 * time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := a.Cases.ExpireUnverified(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("expiry sweep failed", "error", err)
+		} else if n > 0 {
+			a.log.Info("unverified requests expired", "count", n)
+		}
+		if _, err := (models.SessionStore{Store: a.Store}).DeleteExpiredSessions(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("session sweep failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }

@@ -1,0 +1,210 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"rightsdesk/app"
+	"rightsdesk/internal/testapp"
+	"rightsdesk/internal/testdb"
+	"rightsdesk/mailer/smtptest"
+	"rightsdesk/models"
+)
+
+var (
+	verifyLink = regexp.MustCompile(`http://[^\s"<]+/requests/verify/[A-Za-z0-9_-]{43}`)
+	statusLink = regexp.MustCompile(`http://[^\s"<]+/r/[A-Za-z0-9_-]{43}`)
+)
+
+func fileRequest(t *testing.T, c *testapp.Client, email string) {
+	t.Helper()
+	page := c.Get("/requests/new?site=itsme")
+	res := c.Post("/requests", url.Values{
+		"_csrf": {testapp.CSRF(t, page.Body)}, "site": {"itsme"}, "kinds": {"access"},
+		"email": {email}, "name": {"Noor Peeters"}, "language": {"nl"}, "country": {"NL"},
+		"typed_name_0": {"__zlcmid"}, "typed_value_0": {"zl-123"},
+	})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("filing: %d\n%s", res.StatusCode, res.Body)
+	}
+}
+
+func confirm(t *testing.T, c *testapp.Client, link string) string {
+	t.Helper()
+	page := c.Get(link)
+	res := c.Post(link, url.Values{"_csrf": {testapp.CSRF(t, page.Body)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%s", res.StatusCode, res.Body)
+	}
+	return res.Header.Get("Location")
+}
+
+// TestLettersArriveOverSMTP files and verifies a request while the SMTP server is down, then starts
+// it: both letters arrive, each exactly once, with the links that work.
+func TestLettersArriveOverSMTPAfterAnOutage(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			smtp := smtptest.Start(t, smtptest.Options{})
+			smtp.Stop()
+			p := testapp.Start(t, testapp.Options{Dialect: d, Workers: true, Config: app.Config{
+				SMTPURL:     smtp.URL(),
+				MailBackoff: func(int) time.Duration { return 200 * time.Millisecond },
+			}})
+			c := p.Client(t)
+			fileRequest(t, c, "noor@example.org")
+
+			// The server is down: the letter stays queued with the reason, and is retried.
+			waitFor(t, "a failed attempt", func() bool {
+				l := onlyLetter(t, p)
+				return l.Attempts >= 2 && l.LastError != ""
+			})
+			if l := onlyLetter(t, p); l.Status != models.LetterQueued {
+				t.Fatalf("letter is %s while the server is down", l.Status)
+			}
+
+			smtp.Restart(t)
+			got := smtp.WaitFor(t, 1, 10*time.Second)
+			if got[0].To[0] != "noor@example.org" || !strings.Contains(got[0].Subject, "Confirm your request DSR-") || got[0].HTML == "" {
+				t.Fatalf("verification letter: to %v subject %q", got[0].To, got[0].Subject)
+			}
+			link := verifyLink.FindString(got[0].Text)
+			if link == "" || !strings.Contains(got[0].HTML, link) {
+				t.Fatalf("no verification link in the letter:\n%s", got[0].Text)
+			}
+			statusPath := confirm(t, c, link)
+
+			got = smtp.WaitFor(t, 2, 10*time.Second)
+			ack := got[1]
+			if !strings.Contains(ack.Subject, "is received: answer due by") {
+				t.Errorf("acknowledgement subject %q", ack.Subject)
+			}
+			if sl := statusLink.FindString(ack.Text); !strings.HasSuffix(sl, statusPath) {
+				t.Errorf("status link %q, want …%s", sl, statusPath)
+			}
+			for _, want := range []string{"Belgian Mobile ID SA/NV", "0541.659.084", "contact@apd-gba.be",
+				"Autoriteit Persoonsgegevens", "judicial remedy", "Answer due by"} {
+				if !strings.Contains(ack.Text, want) {
+					t.Errorf("acknowledgement lacks %q", want)
+				}
+			}
+
+			// Nothing arrives twice, and every letter is marked sent with its Message-ID.
+			time.Sleep(700 * time.Millisecond)
+			seen := map[string]int{}
+			for _, m := range smtp.Messages() {
+				seen[m.MessageID]++
+			}
+			if len(smtp.Messages()) != 2 {
+				t.Errorf("%d messages arrived, want 2", len(smtp.Messages()))
+			}
+			ls, _ := p.Store.Letters(context.Background(), models.LetterFilter{})
+			for _, l := range ls {
+				if l.Status != models.LetterSent || seen[l.MessageID] != 1 {
+					t.Errorf("letter %d (%s): %s, arrived %d times", l.ID, l.Kind, l.Status, seen[l.MessageID])
+				}
+			}
+		})
+	}
+}
+
+func TestLettersOverSTARTTLSWithAuth(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{TLS: true, Username: "rightsdesk", Password: "s3cret:pass"})
+	p := testapp.Start(t, testapp.Options{Workers: true, Config: app.Config{
+		SMTPURL: smtp.URL() + "?starttls=required", SMTPTLS: smtp.ClientTLSConfig(),
+	}})
+	fileRequest(t, p.Client(t), "tls@example.org")
+	got := smtp.WaitFor(t, 1, 10*time.Second)
+	if !got[0].TLS {
+		t.Error("the letter did not travel over TLS")
+	}
+}
+
+func TestLettersOverImplicitTLS(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{ImplicitTLS: true})
+	if !strings.HasPrefix(smtp.URL(), "smtps://") {
+		t.Fatalf("URL %s", smtp.URL())
+	}
+	p := testapp.Start(t, testapp.Options{Workers: true, Config: app.Config{SMTPURL: smtp.URL(), SMTPTLS: smtp.ClientTLSConfig()}})
+	fileRequest(t, p.Client(t), "smtps@example.org")
+	if got := smtp.WaitFor(t, 1, 10*time.Second); !got[0].TLS {
+		t.Error("the letter did not travel over TLS")
+	}
+}
+
+func TestARejectedMailboxFailsTheLetterForGood(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{RejectRecipients: func(r string) bool { return strings.HasPrefix(r, "nobody@") }})
+	p := testapp.Start(t, testapp.Options{Workers: true, Config: app.Config{SMTPURL: smtp.URL()}})
+	fileRequest(t, p.Client(t), "nobody@example.org")
+	waitFor(t, "the letter to fail", func() bool { return onlyLetter(t, p).Status == models.LetterFailed })
+	l := onlyLetter(t, p)
+	if !strings.Contains(l.LastError, "550") || l.Attempts != 1 {
+		t.Errorf("failed letter: attempts %d, error %q", l.Attempts, l.LastError)
+	}
+	// An admin sees it in the mailbox with the server's answer.
+	admin := p.Client(t)
+	admin.Login(testapp.AdminEmail, testapp.AdminPassword)
+	page := admin.Get("/admin/mailbox?status=failed")
+	if !strings.Contains(page.Body, "nobody@example.org") {
+		t.Error("the failed letter is not listed under failed")
+	}
+}
+
+func TestWithoutSMTPLettersAreKept(t *testing.T) {
+	p := testapp.Start(t, testapp.Options{Workers: true})
+	fileRequest(t, p.Client(t), "kept@example.org")
+	time.Sleep(500 * time.Millisecond) // several dispatcher polls
+	l := onlyLetter(t, p)
+	if l.Status != models.LetterQueued || l.Attempts != 0 {
+		t.Errorf("without SMTP the letter is %s after %d attempts; want kept, untouched", l.Status, l.Attempts)
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := app.ConfigFromEnv(env(nil))
+	if err != nil || c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.BaseURL != "http://127.0.0.1:8080" || c.DatabaseURL != "" {
+		t.Errorf("defaults: %+v, %v", c, err)
+	}
+	c, err = app.ConfigFromEnv(env(map[string]string{"BASE_URL": "https://privacy.example.be/", "RIGHTSDESK_TRUST_PROXY": "true"}))
+	if err != nil || c.BaseURL != "https://privacy.example.be" || !c.TrustProxy {
+		t.Errorf("BASE_URL: %+v, %v", c, err)
+	}
+	for name, m := range map[string]map[string]string{
+		"bad base url":    {"BASE_URL": "privacy.example.be"},
+		"bad mail from":   {"MAIL_FROM": "not an address"},
+		"bad smtp scheme": {"SMTP_URL": "http://mail.example.org"},
+		"bad proxy flag":  {"RIGHTSDESK_TRUST_PROXY": "perhaps"},
+	} {
+		if _, err := app.ConfigFromEnv(env(m)); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	if _, err := app.ConfigFromEnv(env(map[string]string{"SMTP_URL": "smtp://user:hunter2@mail:bad"})); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("a bad SMTP_URL error must not show the password: %v", err)
+	}
+}
+
+func onlyLetter(t *testing.T, p *testapp.Portal) models.Letter {
+	t.Helper()
+	ls, err := p.Store.Letters(context.Background(), models.LetterFilter{})
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("letters: %d, %v", len(ls), err)
+	}
+	return ls[0]
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,239 @@
+// Package demo loads the demo data: the two seed controllers (ESOMUS; Belgian Mobile ID) with
+// every row of their published cookie tables (seeds.json, transcribed from the policies kept in
+// testdata/), a demo admin, and sample requests across the states the visitor's side can reach.
+// Loading twice changes nothing.
+package demo
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"rightsdesk/cases"
+	"rightsdesk/dsr"
+	"rightsdesk/models"
+	"rightsdesk/password"
+)
+
+//go:embed seeds.json
+var seedJSON []byte
+
+// Seed is the shape of seeds.json.
+type Seed struct {
+	Controllers []struct {
+		Slug            string `json:"slug"`
+		Name            string `json:"name"`
+		Address         string `json:"address"`
+		Country         string `json:"country"`
+		CompanyNumber   string `json:"company_number"`
+		ContactEmail    string `json:"contact_email"`
+		Phone           string `json:"phone"`
+		ContactURL      string `json:"contact_url"`
+		PrivacyURL      string `json:"privacy_url"`
+		TimeZone        string `json:"time_zone"`
+		LeadAuthority   string `json:"lead_authority"`
+		DefaultLanguage string `json:"default_language"`
+		SeedFile        string `json:"seed"`
+		Sites           []struct {
+			Slug           string       `json:"slug"`
+			Name           string       `json:"name"`
+			Domain         string       `json:"domain"`
+			PolicyURL      string       `json:"policy_url"`
+			PolicyVersion  string       `json:"policy_version"`
+			PolicyLanguage string       `json:"policy_language"`
+			Cookies        []SeedCookie `json:"cookies"`
+		} `json:"sites"`
+	} `json:"controllers"`
+}
+
+// SeedCookie is one row of a published cookie table.
+type SeedCookie struct {
+	Name        string `json:"name"`
+	Provider    string `json:"provider"`
+	Party       string `json:"party"`
+	Category    string `json:"category"`
+	Purpose     string `json:"purpose"`
+	Lifetime    string `json:"lifetime"`
+	Identifying bool   `json:"identifying"`
+}
+
+// LoadSeed parses the embedded seeds.json.
+func LoadSeed() (Seed, error) {
+	var s Seed
+	err := json.Unmarshal(seedJSON, &s)
+	return s, err
+}
+
+// Login is a demo account, printed in the log so a person can log in.
+type Login struct {
+	Email, Password, Role string
+}
+
+// Logins are the demo accounts.
+var Logins = []Login{
+	{Email: "admin@rightsdesk.local", Password: "demo-password-2026", Role: models.RoleAdmin},
+}
+
+// Summary says what Load wrote.
+type Summary struct {
+	Controllers, Sites, Cookies int
+	SampleCases                 int // 0 when the database already had cases
+	Logins                      []Login
+}
+
+// Load writes the demo data into st. cfg is the case service's configuration (links and sender of
+// the sample letters).
+func Load(ctx context.Context, st *models.Store, cfg cases.Config, now time.Time) (Summary, error) {
+	sum, controllerIDs, err := LoadCatalogue(ctx, st)
+	if err != nil {
+		return sum, err
+	}
+	for _, l := range Logins {
+		hash, err := password.Hash(l.Password)
+		if err != nil {
+			return sum, err
+		}
+		u := models.User{Email: l.Email, Name: "Demo " + l.Role, Role: l.Role, PasswordHash: hash, Active: true}
+		if err := st.SaveUser(ctx, &u, controllerIDs); err != nil {
+			return sum, fmt.Errorf("demo user: %w", err)
+		}
+	}
+	sum.Logins = Logins
+
+	n, err := st.CountCases(ctx)
+	if err != nil || n > 0 {
+		return sum, err
+	}
+	sum.SampleCases, err = loadSamples(ctx, st, cfg, now)
+	return sum, err
+}
+
+// LoadCatalogue writes the seed controllers, their sites and every row of their cookie tables, and
+// returns the controllers' ids.
+func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, error) {
+	seed, err := LoadSeed()
+	if err != nil {
+		return Summary{}, nil, fmt.Errorf("demo seeds: %w", err)
+	}
+	var sum Summary
+	var controllerIDs []int64
+	err = st.InTx(ctx, func(tx *models.Store) error {
+		for _, sc := range seed.Controllers {
+			c := models.Controller{
+				Slug: sc.Slug, Name: sc.Name, Address: sc.Address, Country: sc.Country, CompanyNumber: sc.CompanyNumber,
+				ContactEmail: sc.ContactEmail, Phone: sc.Phone, ContactURL: sc.ContactURL, PrivacyURL: sc.PrivacyURL,
+				TimeZone: sc.TimeZone, LeadAuthority: sc.LeadAuthority, DefaultLanguage: sc.DefaultLanguage,
+			}
+			if err := tx.SaveController(ctx, &c); err != nil {
+				return fmt.Errorf("controller %s: %w", sc.Slug, err)
+			}
+			controllerIDs = append(controllerIDs, c.ID)
+			sum.Controllers++
+			for _, ss := range sc.Sites {
+				site := models.Site{
+					ControllerID: c.ID, Slug: ss.Slug, Name: ss.Name, Domain: ss.Domain, PolicyURL: ss.PolicyURL,
+					PolicyVersion: ss.PolicyVersion, PolicyLanguage: ss.PolicyLanguage,
+				}
+				if err := tx.SaveSite(ctx, &site); err != nil {
+					return fmt.Errorf("site %s: %w", ss.Slug, err)
+				}
+				sum.Sites++
+				for i, ck := range ss.Cookies {
+					row := models.Cookie{
+						SiteID: site.ID, Position: i + 1, Name: ck.Name, Provider: ck.Provider, Party: ck.Party,
+						Category: ck.Category, Purpose: ck.Purpose, PurposeLanguage: ss.PolicyLanguage,
+						Lifetime: ck.Lifetime, Identifying: ck.Identifying,
+					}
+					if err := tx.SaveCookie(ctx, &row); err != nil {
+						return fmt.Errorf("cookie %s of %s: %w", ck.Name, ss.Slug, err)
+					}
+					sum.Cookies++
+				}
+			}
+		}
+		return nil
+	})
+	return sum, controllerIDs, err
+}
+
+// sample is a request as a visitor would file it, some days ago, and what happened next.
+type sample struct {
+	site     string
+	daysAgo  int
+	request  dsr.Request
+	verify   bool
+	withdraw bool // withdrawn two days after filing
+}
+
+func loadSamples(ctx context.Context, st *models.Store, cfg cases.Config, now time.Time) (int, error) {
+	id := func(name, value string, p dsr.Provenance) dsr.Identifier {
+		return dsr.Identifier{CookieName: name, Value: value, Provenance: p}
+	}
+	samples := []sample{
+		{site: "esomus", daysAgo: 0, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindErasure}, Email: "alice.martin@example.org", Name: "Alice Martin",
+			Language: "fr", Country: "BE", Details: "Je souhaite savoir ce que vos cookies ont enregistré puis que tout soit effacé.",
+			Identifiers: []dsr.Identifier{id("STCK_ID", "5f1c9a2e-77b0-4c1d", dsr.ProvenanceBrowser)}}},
+		{site: "esomus", daysAgo: 3, verify: true, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindAccess}, Email: "bart.peeters@example.org", Name: "Bart Peeters",
+			Language: "nl", Country: "BE", Identifiers: []dsr.Identifier{id("UID", "u-884213", dsr.ProvenanceTyped)}}},
+		{site: "itsme", daysAgo: 24, verify: true, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindRectification}, Email: "claire.dubois@example.org", Language: "fr", Country: "FR",
+			RectificationWrong: "Mon adresse e-mail de contact", RectificationRight: "claire.dubois@example.org",
+			Identifiers: []dsr.Identifier{id("__zlcmid", "1Kq7zXbq9mNvYt", dsr.ProvenanceTyped)}}},
+		{site: "esomus", daysAgo: 40, verify: true, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindObjection, dsr.KindRestriction}, Email: "dieter.schmidt@example.org", Name: "Dieter Schmidt",
+			Language: "de", Country: "DE", ObjectionGrounds: "Ich widerspreche der Nutzung meiner Daten für Direktwerbung.",
+			Identifiers: []dsr.Identifier{id("U2", "a9f0e1d2c3", dsr.ProvenanceBrowser)}}},
+		{site: "itsme", daysAgo: 10, verify: true, withdraw: true, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindPortability}, Email: "emma.janssens@example.org", Name: "Emma Janssens",
+			Language: "en", Country: "NL"}},
+		{site: "esomus", daysAgo: 20, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindConsentWithdrawal}, Email: "francois.leroy@example.org", Language: "fr", Country: "BE",
+			Identifiers: []dsr.Identifier{id("UID", "u-100077", dsr.ProvenanceTyped)}}},
+	}
+	count := 0
+	for _, sm := range samples {
+		site, err := st.SiteBySlug(ctx, sm.site)
+		if err != nil {
+			return count, err
+		}
+		cookies, err := st.Cookies(ctx, site.ID)
+		if err != nil {
+			return count, err
+		}
+		at := now.AddDate(0, 0, -sm.daysAgo).Add(-time.Hour)
+		svc, err := cases.New(st, cfg, cases.WithClock(func() time.Time { return at }))
+		if err != nil {
+			return count, err
+		}
+		filed, err := svc.File(ctx, site, cookies, sm.request)
+		if err != nil {
+			return count, fmt.Errorf("sample %s: %w", sm.request.Email, err)
+		}
+		count++
+		if !sm.verify {
+			continue
+		}
+		at = at.Add(2 * time.Hour)
+		statusToken, err := svc.Verify(ctx, filed.VerifyToken)
+		if err != nil {
+			return count, err
+		}
+		if sm.withdraw {
+			at = at.AddDate(0, 0, 2)
+			if err := svc.Withdraw(ctx, statusToken); err != nil {
+				return count, err
+			}
+		}
+	}
+	// The consent-withdrawal sample was never confirmed: let it expire as the sweeper would.
+	svc, err := cases.New(st, cfg, cases.WithClock(func() time.Time { return now }))
+	if err != nil {
+		return count, err
+	}
+	_, err = svc.ExpireUnverified(ctx)
+	return count, err
+}

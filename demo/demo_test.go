@@ -1,0 +1,112 @@
+package demo_test
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"rightsdesk/cases"
+	"rightsdesk/demo"
+	"rightsdesk/dsr"
+	"rightsdesk/internal/testdb"
+	"rightsdesk/models"
+)
+
+var spaces = regexp.MustCompile(`\s+`)
+
+func normalise(s string) string { return spaces.ReplaceAllString(s, " ") }
+
+// TestSeedRowsAreThePublishedOnes checks the transcription: every cookie name and purpose of
+// seeds.json appears, word for word, in the published policy (kept in testdata/).
+func TestSeedRowsAreThePublishedOnes(t *testing.T) {
+	seed, err := demo.LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"esomus": 6, "itsme": 17} // the rows of the two published tables
+	for _, c := range seed.Controllers {
+		raw, err := os.ReadFile("testdata/" + c.SeedFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy := normalise(string(raw))
+		// The PDF extraction broke one name over two lines.
+		policy = strings.ReplaceAll(policy, "_help_center_sessi on", "_help_center_session")
+		for _, s := range c.Sites {
+			if len(s.Cookies) != want[s.Slug] {
+				t.Errorf("%s: %d cookies, the policy lists %d", s.Slug, len(s.Cookies), want[s.Slug])
+			}
+			for _, ck := range s.Cookies {
+				if !strings.Contains(policy, ck.Name) {
+					t.Errorf("%s: cookie %q is not in the policy", s.Slug, ck.Name)
+				}
+				if !strings.Contains(policy, normalise(ck.Purpose)) {
+					t.Errorf("%s: the purpose of %q is not the published text", s.Slug, ck.Name)
+				}
+				// ESOMUS's table gives the lifetime inside its type column ("Cookie d'origine persistant").
+				if !strings.Contains(strings.ToLower(policy), strings.ToLower(ck.Lifetime)) {
+					t.Errorf("%s: the lifetime %q of %q is not in the policy", s.Slug, ck.Lifetime, ck.Name)
+				}
+			}
+		}
+		if !strings.Contains(policy, c.CompanyNumber) || !strings.Contains(policy, c.ContactEmail) {
+			t.Errorf("%s: company number or contact not from the policy", c.Slug)
+		}
+	}
+}
+
+func TestLoadIsCompleteAndIdempotent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>"}
+		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+		sum, err := demo.Load(ctx, st, cfg, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Controllers != 2 || sum.Sites != 2 || sum.Cookies != 23 || sum.SampleCases != 6 || len(sum.Logins) == 0 {
+			t.Fatalf("summary %+v", sum)
+		}
+		again, err := demo.Load(ctx, st, cfg, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.SampleCases != 0 {
+			t.Errorf("a second load added %d sample cases", again.SampleCases)
+		}
+		n, _ := st.CountCases(ctx)
+		if n != 6 {
+			t.Errorf("%d cases after two loads, want 6", n)
+		}
+		cs, _ := st.Controllers(ctx)
+		if len(cs) != 2 {
+			t.Fatalf("%d controllers after two loads", len(cs))
+		}
+		itsme, _ := st.SiteBySlug(ctx, "itsme")
+		cookies, _ := st.Cookies(ctx, itsme.ID)
+		if len(cookies) != 17 || cookies[0].Name != "CookieConsent" || cookies[16].Name != "zte2095" {
+			t.Errorf("itsme catalogue: %d rows", len(cookies))
+		}
+		statuses := map[dsr.Status]int{}
+		for i := int64(1); i <= 6; i++ {
+			c, err := st.CaseByID(ctx, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			statuses[c.Status]++
+		}
+		want := map[dsr.Status]int{dsr.StatusUnverified: 1, dsr.StatusOpen: 3, dsr.StatusWithdrawn: 1, dsr.StatusExpired: 1}
+		for s, n := range want {
+			if statuses[s] != n {
+				t.Errorf("%d sample cases %s, want %d (all: %v)", statuses[s], s, n, statuses)
+			}
+		}
+		u, err := st.UserByEmail(ctx, demo.Logins[0].Email)
+		if err != nil || u.Role != models.RoleAdmin {
+			t.Errorf("demo admin: %+v %v", u, err)
+		}
+	})
+}
