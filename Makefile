@@ -1,0 +1,30 @@
+# Rightsdesk. `make run` serves the portal with demo data on SQLite; `make test` runs every test
+# (PostgreSQL at 127.0.0.1:5432 and Debian's chromium are required, see README).
+
+GO ?= go
+PKGS = ./...
+
+.PHONY: run test bench generate check build clean
+
+run: ## serve http://127.0.0.1:8080 with demo data on the embedded SQLite file under ./data
+	$(GO) run ./cmd/rightsdesk serve --demo
+
+test: ## unit, integration (SQLite and PostgreSQL), SMTP and browser tests
+	$(GO) test -count=1 -race $(PKGS)
+
+bench: ## speed goals as Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+generate: ## regenerate the templ views (the generated code is committed)
+	$(GO) tool templ generate
+
+check: ## what CI checks besides the tests
+	$(GO) tool templ generate -check
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1; }
+	$(GO) vet $(PKGS)
+
+build: ## a static binary in bin/
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/rightsdesk ./cmd/rightsdesk
+
+clean:
+	rm -rf bin
