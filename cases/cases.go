@@ -117,6 +117,7 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		ReceivedAt:         now,
 		ReceivedOn:         receivedOn,
 		DueOn:              cal.Due(receivedOn),
+		TargetOn:           deadline.InternalTarget(receivedOn, ctrl.InternalTargetDays),
 		VerifyTokenHash:    &verifyHash,
 		VerifyExpiresAt:    now.Add(VerifyTTL),
 		Version:            1,
@@ -220,6 +221,62 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 	}
 	s.wake()
 	return statusPlain, nil
+}
+
+// Actor is a member of staff acting on cases, with the controllers they may touch.
+type Actor struct {
+	UserID      int64
+	Controllers []int64
+}
+
+// Extend extends the deadline of case ref by two further months (Art. 12(3)): once, with reasons,
+// and only while the first month runs. version is the case version the actor saw (0 skips the
+// check); a case that changed since is refused with models.ErrConflict. It records the event and
+// queues the extension notice, which tells the requester the reasons and the new date.
+func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version int, reason string) error {
+	now := s.clock()
+	err := s.store.InTx(ctx, func(tx *models.Store) error {
+		c, err := tx.CaseByReferenceFor(ctx, ref, actor.Controllers)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != c.Version {
+			return models.ErrConflict
+		}
+		ctrl := c.Controller
+		today := deadline.Today(now, ctrl.Location())
+		if err := dsr.CheckExtension(c.Status, c.Extended(), c.DueOn, today, reason); err != nil {
+			return err
+		}
+		cal, err := deadline.For(ctrl.Country)
+		if err != nil {
+			return err
+		}
+		extended := cal.ExtendedDue(c.ReceivedOn)
+		reason = strings.TrimSpace(reason)
+		by := actor.UserID
+		if err := tx.UpdateCase(ctx, &c, models.CaseChange{
+			Status: c.Status, At: now, ExtendedDueOn: extended, ExtensionReason: reason, ExtendedBy: &by,
+		}); err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(ctx, &models.Event{
+			CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, Type: "extended",
+			FromStatus: c.Status, ToStatus: c.Status, Public: true,
+			Message: fmt.Sprintf("Deadline extended under Art. 12(3) from %s to %s. Reasons: %s. Extension notice to the requester queued (owed by %s).",
+				c.DueOn, extended, reason, c.DueOn),
+		}); err != nil {
+			return err
+		}
+		d := s.letterData(c, *c.Site)
+		d.ExtendedDueOn, d.Reason = extended, reason
+		return s.queue(ctx, tx, c, letters.Extension, d)
+	})
+	if err != nil {
+		return err
+	}
+	s.wake()
+	return nil
 }
 
 // StatusPage is what the requester sees on /r/{token}.

@@ -392,3 +392,100 @@ func TestConcurrentVerificationsOpenTheCaseOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestExtend(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		f := newFixture(t, st) // received 2026-03-05: due 2026-04-07, extended 2026-06-05
+		ctx := context.Background()
+		filed, _ := f.svc.File(ctx, f.site, f.cookies, request())
+		actor := cases.Actor{UserID: staffUser(t, st), Controllers: []int64{f.site.ControllerID}}
+
+		// Not before the e-mail is confirmed.
+		if err := f.svc.Extend(ctx, actor, filed.Reference, 0, "Complex."); !errors.Is(err, dsr.ErrRefused) {
+			t.Errorf("extending an unverified request: %v", err)
+		}
+		if _, err := f.svc.Verify(ctx, filed.VerifyToken); err != nil {
+			t.Fatal(err)
+		}
+		// Another controller's staff cannot see the case at all.
+		other := cases.Actor{UserID: actor.UserID, Controllers: []int64{f.site.ControllerID + 1000}}
+		if err := f.svc.Extend(ctx, other, filed.Reference, 0, "Complex."); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("extending another controller's case: %v", err)
+		}
+		c, _ := st.CaseByReference(ctx, filed.Reference)
+		if err := f.svc.Extend(ctx, actor, filed.Reference, c.Version+1, "Complex."); !errors.Is(err, models.ErrConflict) {
+			t.Errorf("extending a case that changed meanwhile: %v", err)
+		}
+		if err := f.svc.Extend(ctx, actor, filed.Reference, 0, " "); !errors.Is(err, dsr.ErrRefused) {
+			t.Errorf("extending without a reason: %v", err)
+		}
+
+		f.clock.t = time.Date(2026, 4, 7, 21, 30, 0, 0, time.UTC) // 23:30 in Brussels on the due day
+		if err := f.svc.Extend(ctx, actor, filed.Reference, c.Version, "Data in three systems."); err != nil {
+			t.Fatalf("extending on the due day: %v", err)
+		}
+		c, _ = st.CaseByReference(ctx, filed.Reference)
+		if c.ExtendedDueOn.String() != "2026-06-05" || c.AnswerDue().String() != "2026-06-05" || c.DueOn.String() != "2026-04-07" ||
+			c.ExtensionReason != "Data in three systems." || c.ExtendedBy == nil || *c.ExtendedBy != actor.UserID || c.ExtendedAt == nil {
+			t.Errorf("extended case: due %s extended %s reason %q", c.DueOn, c.ExtendedDueOn, c.ExtensionReason)
+		}
+		events, _ := st.Timeline(ctx, c.ID)
+		last := events[len(events)-1]
+		if last.Type != "extended" || last.ActorUserID == nil || !strings.Contains(last.Message, "2026-06-05") ||
+			!strings.Contains(last.Message, "Data in three systems.") || !strings.Contains(last.Message, "owed by 2026-04-07") {
+			t.Errorf("extension event: %+v", last)
+		}
+		ls := letters(t, st)
+		ext := ls[len(ls)-1]
+		if ext.Kind != "extension" || !strings.Contains(ext.TextBody, "5 June 2026") || !strings.Contains(ext.TextBody, "Data in three systems.") {
+			t.Errorf("extension letter: %s\n%s", ext.Kind, ext.TextBody)
+		}
+
+		// Once only.
+		if err := f.svc.Extend(ctx, actor, filed.Reference, 0, "More."); !errors.Is(err, dsr.ErrRefused) || !strings.Contains(err.Error(), "already extended") {
+			t.Errorf("second extension: %v", err)
+		}
+	})
+}
+
+func TestExtendTooLate(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		f := newFixture(t, st)
+		ctx := context.Background()
+		filed, _ := f.svc.File(ctx, f.site, f.cookies, request())
+		f.svc.Verify(ctx, filed.VerifyToken)
+		actor := cases.Actor{UserID: staffUser(t, st), Controllers: []int64{f.site.ControllerID}}
+		f.clock.t = time.Date(2026, 4, 7, 22, 0, 1, 0, time.UTC) // 00:00:01 on 8 April in Brussels
+		err := f.svc.Extend(ctx, actor, filed.Reference, 0, "Complex.")
+		if !errors.Is(err, dsr.ErrRefused) || !strings.Contains(err.Error(), "Too late") {
+			t.Fatalf("late extension: %v", err)
+		}
+		c, _ := st.CaseByReference(ctx, filed.Reference)
+		if c.Extended() || c.Version != 2 {
+			t.Errorf("a refused extension changed the case: %+v", c)
+		}
+		if n := len(letters(t, st)); n != 2 {
+			t.Errorf("a refused extension queued a letter (%d letters)", n)
+		}
+	})
+}
+
+func TestInternalTargetIsStoredAtReceipt(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		f := newFixture(t, st)
+		filed, _ := f.svc.File(context.Background(), f.site, f.cookies, request())
+		c, _ := st.CaseByReference(context.Background(), filed.Reference)
+		if c.TargetOn.String() != "2026-03-25" { // 20 calendar days after 5 March
+			t.Errorf("internal target %s, want 2026-03-25", c.TargetOn)
+		}
+	})
+}
+
+func staffUser(t *testing.T, st *models.Store) int64 {
+	t.Helper()
+	u := models.User{Email: "sam@example.org", Name: "Sam", Role: models.RoleStaff, PasswordHash: "x", Active: true}
+	if err := st.CreateUser(context.Background(), &u, nil); err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}

@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"rightsdesk/deadline"
 	"rightsdesk/views"
 )
 
@@ -34,7 +36,8 @@ func (h *Handler) status(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.StatusPageView{Token: tok, Data: sp, Withdrawn: c.QueryParam("withdrawn") == "1"}
+	v := views.StatusPageView{Token: tok, Data: sp, Withdrawn: c.QueryParam("withdrawn") == "1",
+		Today: deadline.Today(time.Now(), sp.Case.Controller.Location())}
 	return render(c, http.StatusOK, views.Status(h.page(c, "Request "+sp.Case.Reference), v))
 }
 

@@ -137,7 +137,7 @@ func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 		}
 		statusPath := res.Header.Get("Location")
 		status := c.Get(statusPath)
-		expect(t, status, 200, ref, "Received", "Access, Erasure", "Received on", "Answer due by", "E-mail address confirmed", "Withdraw this request")
+		expect(t, status, 200, ref, "Received", "Access, Erasure", "Received on", "Answer due by", "days left", "band band-on_track", "E-mail address confirmed", "Withdraw this request")
 
 		// The acknowledgement's status link is the page we were sent to.
 		ls = lettersOf(t, p)

@@ -24,10 +24,11 @@ const (
 	Verification    Kind = "verification"    // prove the e-mail address
 	Acknowledgement Kind = "acknowledgement" // the request is received, with its due date
 	Withdrawn       Kind = "withdrawn"       // the requester withdrew the request
+	Extension       Kind = "extension"       // the deadline is extended (Art. 12(3)), with reasons
 )
 
 // Kinds lists every letter.
-var Kinds = []Kind{Verification, Acknowledgement, Withdrawn}
+var Kinds = []Kind{Verification, Acknowledgement, Withdrawn, Extension}
 
 // Party is the controller as a letter names it.
 type Party struct {
@@ -54,6 +55,8 @@ type Data struct {
 	StatusURL     string
 	Authorities   []authority.Authority // complaint guidance: lead authority first
 	At            time.Time             // when the event behind the letter happened
+	ExtendedDueOn deadline.Date         // the new due date of an extension
+	Reason        string                // the reasons of an extension
 }
 
 // Rendered is a letter ready for the outbox.

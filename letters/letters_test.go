@@ -21,9 +21,11 @@ func sample() Data {
 		Kinds:      []dsr.Kind{dsr.KindAccess, dsr.KindObjection},
 		ReceivedOn: deadline.NewDate(2026, 1, 31), DueOn: deadline.NewDate(2026, 3, 2),
 		VerifyURL: "https://portal.example/requests/verify/TOKEN", VerifyBy: time.Date(2026, 2, 14, 10, 0, 0, 0, time.UTC),
-		StatusURL:   "https://portal.example/r/STATUS",
-		Authorities: []authority.Authority{be, de},
-		At:          time.Date(2026, 2, 3, 9, 30, 0, 0, time.UTC),
+		StatusURL:     "https://portal.example/r/STATUS",
+		Authorities:   []authority.Authority{be, de},
+		At:            time.Date(2026, 2, 3, 9, 30, 0, 0, time.UTC),
+		ExtendedDueOn: deadline.NewDate(2026, 4, 30),
+		Reason:        "Your data is spread over <three> systems & two archives.",
 	}
 }
 
@@ -86,6 +88,25 @@ func TestAcknowledgementCarriesDatesAndComplaintGuidance(t *testing.T) {
 	r, _ = Render(Acknowledgement, d)
 	if !strings.Contains(r.Text, "https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen") {
 		t.Error("a Dutch letter does not point to the Dutch complaint page")
+	}
+}
+
+func TestExtensionGivesReasonsDatesAndGuidance(t *testing.T) {
+	r, err := Render(Extension, sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 March 2026", "30 April 2026", "Your data is spread over <three> systems & two archives.",
+		"Article 12(3)", "contact@apd-gba.be", "judicial remedy"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("extension text lacks %q", want)
+		}
+	}
+	if !strings.Contains(r.HTML, "spread over &lt;three&gt; systems &amp; two archives") {
+		t.Error("the reasons are not escaped in the HTML part")
+	}
+	if !strings.Contains(r.Subject, "30 April 2026") {
+		t.Errorf("subject %q lacks the new date", r.Subject)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 )
 
@@ -86,10 +87,22 @@ func (s *Store) CaseByStatusToken(ctx context.Context, hash string) (Case, error
 	return c, notFound(err)
 }
 
-// CaseByReference returns a case by its reference.
+// CaseByReference returns a case by its reference, whatever its controller: for tests and the
+// system itself. Staff code uses CaseByReferenceFor.
 func (s *Store) CaseByReference(ctx context.Context, ref string) (Case, error) {
 	var c Case
 	err := s.caseQuery(ctx).Where("reference = ?", ref).First(&c).Error
+	return c, notFound(err)
+}
+
+// CaseByReferenceFor returns a case of one of the given controllers, locked for update when called
+// inside InTx. A case of another controller is ErrNotFound, exactly like one that does not exist.
+func (s *Store) CaseByReferenceFor(ctx context.Context, ref string, controllers []int64) (Case, error) {
+	var c Case
+	if len(controllers) == 0 {
+		return c, ErrNotFound
+	}
+	err := s.forUpdate(s.caseQuery(ctx)).Where("reference = ? AND controller_id IN ?", ref, controllers).First(&c).Error
 	return c, notFound(err)
 }
 
@@ -101,6 +114,10 @@ type CaseChange struct {
 	ClearVerify     bool    // the verification token has been used
 	StatusTokenHash *string // a new status-page token
 	Closed          bool
+	// An Art. 12(3) extension.
+	ExtendedDueOn   deadline.Date
+	ExtensionReason string
+	ExtendedBy      *int64
 }
 
 // UpdateCase applies ch to the case at the version it was read at. It returns ErrConflict when the
@@ -123,6 +140,12 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	if ch.Closed {
 		set["closed_at"] = ch.At
 	}
+	if !ch.ExtendedDueOn.IsZero() {
+		set["extended_due_on"] = ch.ExtendedDueOn
+		set["extension_reason"] = ch.ExtensionReason
+		set["extended_at"] = ch.At
+		set["extended_by"] = ch.ExtendedBy
+	}
 	res := s.conn(ctx).Model(&Case{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(set)
 	if res.Error != nil {
 		return fmt.Errorf("update case: %w", res.Error)
@@ -143,6 +166,10 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	if ch.Closed {
 		at := ch.At
 		c.ClosedAt = &at
+	}
+	if !ch.ExtendedDueOn.IsZero() {
+		at := ch.At
+		c.ExtendedDueOn, c.ExtensionReason, c.ExtendedAt, c.ExtendedBy = ch.ExtendedDueOn, ch.ExtensionReason, &at, ch.ExtendedBy
 	}
 	return nil
 }

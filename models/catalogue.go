@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 
+	"rightsdesk/deadline"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -39,10 +41,14 @@ func (s *Store) Cookies(ctx context.Context, siteID int64) ([]Cookie, error) {
 
 // SaveController creates the controller, or updates the one with the same slug.
 func (s *Store) SaveController(ctx context.Context, c *Controller) error {
+	if c.InternalTargetDays == 0 {
+		c.InternalTargetDays = deadline.DefaultInternalTargetDays
+	}
 	return s.conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "slug"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "address", "country", "company_number", "contact_email",
-			"phone", "contact_url", "privacy_url", "time_zone", "lead_authority", "default_language", "updated_at"}),
+			"phone", "contact_url", "privacy_url", "time_zone", "lead_authority", "default_language",
+			"internal_target_days", "updated_at"}),
 	}).Omit("Sites").Create(c).Error
 }
 

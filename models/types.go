@@ -26,8 +26,11 @@ type Controller struct {
 	TimeZone        string
 	LeadAuthority   string // country code of the lead supervisory authority
 	DefaultLanguage string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// InternalTargetDays is the controller's own answer target in calendar days, shorter than the
+	// legal month; it has its own date beside the legal one.
+	InternalTargetDays int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 
 	Sites []Site `gorm:"foreignKey:ControllerID"`
 }
@@ -107,7 +110,12 @@ type Case struct {
 	ObjectionGrounds   string
 	ReceivedAt         time.Time
 	ReceivedOn         deadline.Date
-	DueOn              deadline.Date
+	DueOn              deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
+	TargetOn           deadline.Date // the controller's internal target
+	ExtendedDueOn      deadline.Date // zero unless extended under Art. 12(3)
+	ExtensionReason    string
+	ExtendedAt         *time.Time
+	ExtendedBy         *int64
 	VerifyTokenHash    *string
 	VerifyExpiresAt    time.Time
 	VerifiedAt         *time.Time
@@ -121,6 +129,17 @@ type Case struct {
 	Identifiers []CaseIdentifier `gorm:"foreignKey:CaseID"`
 	Site        *Site            `gorm:"foreignKey:SiteID"`
 	Controller  *Controller      `gorm:"foreignKey:ControllerID"`
+}
+
+// Extended reports whether the deadline was extended under Art. 12(3).
+func (c Case) Extended() bool { return !c.ExtendedDueOn.IsZero() }
+
+// AnswerDue is the date by which the answer is due: the extended date when there is one.
+func (c Case) AnswerDue() deadline.Date {
+	if c.Extended() {
+		return c.ExtendedDueOn
+	}
+	return c.DueOn
 }
 
 // KindList returns the case's kinds in the canonical order.

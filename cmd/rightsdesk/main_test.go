@@ -46,7 +46,7 @@ func TestMigrateAndUserAdd(t *testing.T) {
 				t.Fatalf("user add on an unmigrated database succeeded: %+v", r)
 			}
 			r = runWith(t, env, "", "migrate")
-			if r.code != 0 || !strings.Contains(r.stdout, "schema version 1") {
+			if r.code != 0 || !strings.Contains(r.stdout, "schema version 2") {
 				t.Fatalf("migrate: %+v", r)
 			}
 			r = runWith(t, env, "", "demo")
