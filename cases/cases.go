@@ -117,6 +117,7 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		ReceivedAt:         now,
 		ReceivedOn:         receivedOn,
 		DueOn:              cal.Due(receivedOn),
+		AnswerDueOn:        cal.Due(receivedOn),
 		TargetOn:           deadline.InternalTarget(receivedOn, ctrl.InternalTargetDays),
 		VerifyTokenHash:    &verifyHash,
 		VerifyExpiresAt:    now.Add(VerifyTTL),

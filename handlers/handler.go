@@ -34,6 +34,12 @@ type Store interface {
 	LetterCounts(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
 	CheckSchema(ctx context.Context) error
+
+	// Staff accounts (admin users, passwords).
+
+	// The audit chain.
+
+	// The staff workspace (queue and case page).
 }
 
 // Cases is what the handlers ask of the case service.

@@ -42,9 +42,15 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/staff/login", Public, h.loginPage, ""},
 		{http.MethodPost, "/staff/login", Public, h.login, "throttled per IP and per account"},
 		{http.MethodPost, "/staff/logout", Staff, h.logout, ""},
+		// Staff accounts: admin users, invitations, passwords.
+
+		// The staff workspace: queue and case page.
+
 		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "outbox and development mailbox"},
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},
 		{http.MethodGet, "/admin/mailbox/:id/html", Admin, h.mailboxLetterHTML, "HTML part, sandboxed"},
+		// The audit chain.
+
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},
 	}

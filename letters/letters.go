@@ -25,10 +25,29 @@ const (
 	Acknowledgement Kind = "acknowledgement" // the request is received, with its due date
 	Withdrawn       Kind = "withdrawn"       // the requester withdrew the request
 	Extension       Kind = "extension"       // the deadline is extended (Art. 12(3)), with reasons
+	InfoRequest     Kind = "info_request"    // staff asks the requester for information
+	Completed       Kind = "completed"       // the answer: what was done per kind, files to download
+	Refused         Kind = "refused"         // the refusal, with reasons, complaint guidance and judicial remedy
+
+	// Letters to staff.
+	ReplyReceived Kind = "reply_received" // to the assignee: the requester answered
+	Assigned      Kind = "assigned"       // to a member of staff: a case is now theirs
+	Invite        Kind = "invite"         // to a new member of staff: set your password
+	PasswordReset Kind = "password_reset" // to a member of staff: reset your password
 )
 
 // Kinds lists every letter.
-var Kinds = []Kind{Verification, Acknowledgement, Withdrawn, Extension}
+var Kinds = []Kind{Verification, Acknowledgement, Withdrawn, Extension, InfoRequest, Completed, Refused,
+	ReplyReceived, Assigned, Invite, PasswordReset}
+
+// ToStaff reports whether the letter goes to a member of staff rather than to a requester.
+func (k Kind) ToStaff() bool {
+	switch k {
+	case ReplyReceived, Assigned, Invite, PasswordReset:
+		return true
+	}
+	return false
+}
 
 // Party is the controller as a letter names it.
 type Party struct {
@@ -56,7 +75,30 @@ type Data struct {
 	Authorities   []authority.Authority // complaint guidance: lead authority first
 	At            time.Time             // when the event behind the letter happened
 	ExtendedDueOn deadline.Date         // the new due date of an extension
-	Reason        string                // the reasons of an extension
+	Reason        string                // the reasons of an extension or a refusal
+	RefusalGround string                // the ground of a refusal, in words
+	Message       string                // a question to the requester, or the requester's answer
+	Outcomes      []Outcome             // what was done, per kind, in an answer
+	Files         []File                // files the requester may download
+	FilesUntil    time.Time             // when the download links expire
+
+	// Letters to staff.
+	StaffName   string    // the member of staff written to
+	Role        string    // the role an invitation gives
+	Link        string    // the page the letter sends them to (a case, a set-password page)
+	LinkExpires time.Time // when that link stops working, if it does
+}
+
+// Outcome is what was done for one kind of request.
+type Outcome struct {
+	Kind    dsr.Kind
+	Outcome string
+}
+
+// File is a file offered to the requester.
+type File struct {
+	Name string
+	Size string
 }
 
 // Rendered is a letter ready for the outbox.

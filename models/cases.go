@@ -145,6 +145,7 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		set["extension_reason"] = ch.ExtensionReason
 		set["extended_at"] = ch.At
 		set["extended_by"] = ch.ExtendedBy
+		set["answer_due_on"] = ch.ExtendedDueOn
 	}
 	res := s.conn(ctx).Model(&Case{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(set)
 	if res.Error != nil {
@@ -170,6 +171,7 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	if !ch.ExtendedDueOn.IsZero() {
 		at := ch.At
 		c.ExtendedDueOn, c.ExtensionReason, c.ExtendedAt, c.ExtendedBy = ch.ExtendedDueOn, ch.ExtensionReason, &at, ch.ExtendedBy
+		c.AnswerDueOn = ch.ExtendedDueOn
 	}
 	return nil
 }

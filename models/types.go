@@ -116,6 +116,11 @@ type Case struct {
 	ExtensionReason    string
 	ExtendedAt         *time.Time
 	ExtendedBy         *int64
+	AnswerDueOn        deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it
+	AssigneeID         *int64
+	RefusalGround      string
+	AnsweredAt         *time.Time // when the case was completed or refused
+	StatusNonce        string     // with the deployment's secret, derives the status-page token
 	VerifyTokenHash    *string
 	VerifyExpiresAt    time.Time
 	VerifiedAt         *time.Time
@@ -129,6 +134,7 @@ type Case struct {
 	Identifiers []CaseIdentifier `gorm:"foreignKey:CaseID"`
 	Site        *Site            `gorm:"foreignKey:SiteID"`
 	Controller  *Controller      `gorm:"foreignKey:ControllerID"`
+	Assignee    *User            `gorm:"foreignKey:AssigneeID"`
 }
 
 // Extended reports whether the deadline was extended under Art. 12(3).
@@ -166,6 +172,32 @@ type CaseIdentifier struct {
 	Value      string
 	Provenance dsr.Provenance
 	CreatedAt  time.Time
+	// Staff's decision on whether the identifier belongs to the requester: nil until decided.
+	Verified       *bool
+	VerifiedReason string
+	VerifiedBy     *int64
+	VerifiedAt     *time.Time
+}
+
+// CaseOutcome is what was done for one kind of a completed case.
+type CaseOutcome struct {
+	CaseID  int64    `gorm:"primaryKey"`
+	Kind    dsr.Kind `gorm:"primaryKey"`
+	Outcome string
+}
+
+// CaseFile is a file found for an access request, downloadable by the requester until it expires.
+type CaseFile struct {
+	ID          int64
+	CaseID      int64
+	Name        string
+	ContentType string
+	SizeBytes   int64
+	SHA256      string `gorm:"column:sha256"`
+	Data        []byte
+	UploadedBy  *int64
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }
 
 // Who did something to a case.
@@ -234,8 +266,11 @@ type User struct {
 	Role         string
 	PasswordHash string
 	Active       bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SessionEpoch is stored in each session at login; raising it logs the user out everywhere.
+	SessionEpoch  int
+	PasswordSetAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 type userController struct {
