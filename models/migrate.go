@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -51,6 +52,13 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	for _, r := range results {
 		if r.Error == nil {
 			applied = append(applied, r.Source.Version)
+		}
+	}
+	// Right after the chain's migration (even when a later one failed, as it will not run again),
+	// the events written before it are sealed into the chain.
+	if slices.Contains(applied, auditChainVersion) {
+		if serr := s.sealLegacyEvents(ctx); serr != nil {
+			err = errors.Join(err, fmt.Errorf("seal the earlier events into the audit chain: %w", serr))
 		}
 	}
 	if err != nil {

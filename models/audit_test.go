@@ -1,0 +1,419 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+	"rightsdesk/internal/testdb"
+	"rightsdesk/migrations"
+	"rightsdesk/models"
+)
+
+// The encoding documented on EventHash, recomputed outside Go:
+//
+//	printf '%s' '19:rightsdesk.event.v1,1:1,1:7,30:2026-01-31T23:30:00.123456000Z,9:requester,1:0,5:filed,0:,10:unverified,14:Request filed.,4:true,0:,' | sha256sum
+func TestEventHashIsTheDocumentedEncoding(t *testing.T) {
+	first := models.Event{Seq: 1, CaseID: 7, At: time.Date(2026, 2, 1, 0, 30, 0, 123456000, time.FixedZone("CET", 3600)),
+		ActorType: models.ActorRequester, Type: "filed", ToStatus: dsr.StatusUnverified, Message: "Request filed.", Public: true}
+	if got, want := models.EventHash(first), "80d5bb4522b21075a40c9df660ae46997189f0f19be132514408f401c4b7981f"; got != want {
+		t.Errorf("first event: %s, want %s", got, want)
+	}
+	staff := int64(42)
+	second := models.Event{Seq: 2, CaseID: 7, At: time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC), ActorType: models.ActorStaff,
+		ActorUserID: &staff, Type: "verified", FromStatus: dsr.StatusUnverified, ToStatus: dsr.StatusOpen,
+		Message: "Adresse confirmée ✓.", PrevHash: models.EventHash(first)}
+	if got, want := models.EventHash(second), "93c2fe5d4d7a9b4a45c8a0dc74799a44e0c62ceca6f47afa854201aa2129e530"; got != want {
+		t.Errorf("second event: %s, want %s", got, want)
+	}
+
+	// Moving bytes from one field to the next changes the hash.
+	a, b := first, first
+	a.Type, a.Message = "filed", "x,y"
+	b.Type, b.Message = "filed,1:x", "y"
+	if models.EventHash(a) == models.EventHash(b) {
+		t.Error("two different events hash the same")
+	}
+}
+
+// newCase creates a controller, a site and a case with reference ref, and returns the case's id.
+func newCase(t testing.TB, st *models.Store, ref string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	slug := strings.ToLower(ref)
+	ctrl := models.Controller{Slug: slug, Name: "Controller " + ref, Country: "BE", TimeZone: "Europe/Brussels",
+		LeadAuthority: "BE", DefaultLanguage: "fr"}
+	if err := st.SaveController(ctx, &ctrl); err != nil {
+		t.Fatal(err)
+	}
+	site := models.Site{ControllerID: ctrl.ID, Slug: slug, Name: "Site", Domain: slug + ".example"}
+	if err := st.SaveSite(ctx, &site); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	day := deadline.NewDate(2026, 1, 15)
+	c := models.Case{Reference: ref, ControllerID: ctrl.ID, SiteID: site.ID, Status: dsr.StatusOpen,
+		Email: "alice@example.org", Name: "Alice Martin", Language: "fr", Country: "BE",
+		ReceivedAt: now, ReceivedOn: day, DueOn: day.AddMonths(1), AnswerDueOn: day.AddMonths(1), TargetOn: day.AddDays(20),
+		VerifyExpiresAt: now, Version: 1, Kinds: []models.CaseKind{{Kind: dsr.KindAccess}}}
+	if err := st.CreateCase(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// secret is in every message: no report may quote it.
+const secret = "Alice Martin <alice@example.org>"
+
+func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Event {
+	t.Helper()
+	e := models.Event{CaseID: caseID, At: time.Now(), ActorType: models.ActorSystem, Type: "note",
+		Message: fmt.Sprintf("note %d about %s", i, secret), Public: i%2 == 0}
+	if err := st.AppendEvent(context.Background(), &e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// chain appends 10 events over three cases, seq k to case DSR-2026-00000(1 + (k-1) mod 3), and returns them.
+func chain(t *testing.T, st *models.Store) []models.Event {
+	t.Helper()
+	ids := []int64{newCase(t, st, "DSR-2026-000001"), newCase(t, st, "DSR-2026-000002"), newCase(t, st, "DSR-2026-000003")}
+	var es []models.Event
+	for i := 0; i < 10; i++ {
+		es = append(es, appendEvent(t, st, ids[i%3], i))
+	}
+	return es
+}
+
+func verify(t *testing.T, st *models.Store) models.AuditReport {
+	t.Helper()
+	r, err := st.VerifyAudit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestAuditChainLinksEveryEventOverAllCases(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		if r := verify(t, st); !r.OK || r.Events != 0 || r.HeadSeq != 0 || r.HeadHash != "" {
+			t.Fatalf("empty chain: %+v", r)
+		}
+		es := chain(t, st)
+		for i, e := range es {
+			if e.Seq != int64(i+1) || (i > 0 && e.PrevHash != es[i-1].Hash) || (i == 0 && e.PrevHash != "") || len(e.Hash) != 64 {
+				t.Errorf("event %d: seq %d prev %q hash %q", i, e.Seq, e.PrevHash, e.Hash)
+			}
+		}
+		// What was stored reads back identical, so the hash recomputes (the instant included).
+		stored, err := st.Timeline(ctx, es[4].CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range stored {
+			want := es[got.Seq-1]
+			if !got.At.Equal(want.At) || got.Hash != want.Hash || models.EventHash(got) != got.Hash {
+				t.Errorf("seq %d reads back as %v %s, written %v %s", got.Seq, got.At, got.Hash, want.At, want.Hash)
+			}
+		}
+
+		// A rolled-back append gives its seq back.
+		boom := errors.New("boom")
+		err = st.InTx(ctx, func(tx *models.Store) error {
+			appendEvent(t, tx, es[0].CaseID, 99)
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		if e := appendEvent(t, st, es[0].CaseID, 10); e.Seq != 11 || e.PrevHash != es[9].Hash {
+			t.Errorf("after a rollback: seq %d prev %s", e.Seq, e.PrevHash)
+		}
+
+		r := verify(t, st)
+		if !r.OK || r.Events != 11 || r.HeadSeq != 11 || r.Problem != "" || r.BrokenSeq != 0 || r.CheckedAt.IsZero() || r.Duration <= 0 {
+			t.Errorf("report: %+v", r)
+		}
+	})
+}
+
+func TestAuditFindsEachKindOfTampering(t *testing.T) {
+	exec := func(t *testing.T, st *models.Store, sql string, args ...any) {
+		t.Helper()
+		if err := models.GormForTest(st).Exec(sql, args...).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		tamper  func(t *testing.T, st *models.Store, es []models.Event)
+		seq     int64
+		problem string
+	}{
+		{"message changed", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET message = 'nothing happened' WHERE seq = 5`)
+		}, 5, "event 5 (case DSR-2026-000002) was altered"},
+		{"public flipped", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET public = NOT public WHERE seq = 5`)
+		}, 5, "event 5 (case DSR-2026-000002) was altered"},
+		{"moved to another case", func(t *testing.T, st *models.Store, es []models.Event) {
+			exec(t, st, `UPDATE events SET case_id = ? WHERE seq = 5`, es[0].CaseID)
+		}, 5, "event 5 (case DSR-2026-000001) was altered"},
+		{"chain given an earlier start", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET prev_hash = ? WHERE seq = 1`, strings.Repeat("0", 64))
+		}, 1, "event 1 (case DSR-2026-000001) starts the chain but its prev_hash is not empty"},
+		{"event deleted in the middle", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `DELETE FROM events WHERE seq = 5`)
+		}, 5, "event 5 is missing: the chain jumps from event 4 to event 6"},
+		{"last event deleted", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `DELETE FROM events WHERE seq = 10`)
+		}, 10, "the head records 10 events but the chain ends at event 9"},
+		{"two events swapped", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET seq = -1 WHERE seq = 5`)
+			exec(t, st, `UPDATE events SET seq = 5 WHERE seq = 6`)
+			exec(t, st, `UPDATE events SET seq = 6 WHERE seq = -1`)
+		}, 5, "event 5 (case DSR-2026-000003) does not follow event 4"},
+		{"edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
+			e := es[4]
+			e.Message = "nothing happened"
+			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 5`, e.Message, models.EventHash(e))
+		}, 6, "event 6 (case DSR-2026-000003) does not follow event 5"},
+		{"last event edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
+			e := es[9]
+			e.Message = "nothing happened"
+			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
+		}, 10, "the head's hash does not match event 10 (case DSR-2026-000001)"},
+		{"event added without seq", func(t *testing.T, st *models.Store, es []models.Event) {
+			exec(t, st, `INSERT INTO events (case_id, at, actor_type, type, message, public) VALUES (?, ?, 'system', 'note', ?, true)`,
+				es[4].CaseID, time.Now().UTC(), secret)
+			// Timelines still read an event without seq.
+			if tl, err := st.Timeline(context.Background(), es[4].CaseID); err != nil || len(tl) != 4 {
+				t.Fatalf("timeline with an unsealed event: %d events, %v", len(tl), err)
+			}
+		}, 0, "1 event(s) have no seq, so the chain does not cover them; the first is event id 11 (case DSR-2026-000002)"},
+		{"event chained past the head", func(t *testing.T, st *models.Store, es []models.Event) {
+			e := models.Event{Seq: 11, CaseID: es[4].CaseID, At: time.Now().UTC().Truncate(time.Microsecond),
+				ActorType: models.ActorSystem, Type: "note", Message: secret, PrevHash: es[9].Hash}
+			e.Hash = models.EventHash(e)
+			if err := models.GormForTest(st).Create(&e).Error; err != nil {
+				t.Fatal(err)
+			}
+		}, 11, "event 11 (case DSR-2026-000002) lies outside the chain, which ends at event 10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each on its own databases
+			testdb.Each(t, func(t *testing.T, st *models.Store) {
+				es := chain(t, st)
+				if r := verify(t, st); !r.OK {
+					t.Fatalf("before tampering: %+v", r)
+				}
+				tt.tamper(t, st, es)
+				r := verify(t, st)
+				if r.OK || r.BrokenSeq != tt.seq || !strings.HasPrefix(r.Problem, tt.problem) {
+					t.Errorf("got OK=%v BrokenSeq=%d Problem=%q\nwant BrokenSeq=%d Problem=%q…", r.OK, r.BrokenSeq, r.Problem, tt.seq, tt.problem)
+				}
+				if strings.Contains(r.Problem, "alice") || strings.Contains(r.Problem, "Alice") {
+					t.Errorf("the report quotes personal data: %q", r.Problem)
+				}
+			})
+		})
+	}
+}
+
+func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		ids := []int64{newCase(t, st, "DSR-2026-000001"), newCase(t, st, "DSR-2026-000002")}
+		const workers, each = 8, 20
+		var wg sync.WaitGroup
+		errs := make(chan error, workers+1)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					err := st.InTx(ctx, func(tx *models.Store) error {
+						return tx.AppendEvent(ctx, &models.Event{CaseID: ids[w%2], At: time.Now(), ActorType: models.ActorSystem,
+							Type: "note", Message: fmt.Sprintf("worker %d event %d", w, i)})
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		// A check running meanwhile sees an intact prefix of the chain every time.
+		done := make(chan struct{})
+		checked := make(chan int)
+		go func() {
+			n := 0
+			defer func() { checked <- n }()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				r, err := st.VerifyAudit(ctx)
+				if err != nil || !r.OK {
+					errs <- fmt.Errorf("check during appends: %+v, %v", r, err)
+					return
+				}
+				n++
+			}
+		}()
+		wg.Wait()
+		close(done)
+		t.Logf("%d checks ran during the appends", <-checked)
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+
+		r := verify(t, st)
+		if !r.OK || r.Events != workers*each || r.HeadSeq != workers*each {
+			t.Fatalf("after %d concurrent appends: %+v", workers*each, r)
+		}
+		var seqs []int64
+		if err := models.GormForTest(st).Model(&models.Event{}).Order("seq").Pluck("seq", &seqs).Error; err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range seqs {
+			if s != int64(i+1) {
+				t.Fatalf("seqs are not 1..%d: %v", workers*each, seqs)
+			}
+		}
+	})
+}
+
+// A database at schema 2 holds events from before the chain; migrating seals them, oldest first.
+func TestMigrationSealsEarlierEvents(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := models.Open(ctx, testdb.Options(t, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			db := models.GormForTest(st)
+			sqlDB, _ := db.DB()
+			fsys, _ := migrations.FS(d)
+			dialect := goose.DialectSQLite3
+			if d == models.Postgres {
+				dialect = goose.DialectPostgres
+			}
+			p, err := goose.NewProvider(dialect, sqlDB, fsys, goose.WithDisableGlobalRegistry(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(ctx, 2); err != nil {
+				t.Fatal(err)
+			}
+
+			// Rows as the schema-2 binary wrote them.
+			now := time.Date(2025, 11, 3, 10, 0, 0, 0, time.UTC)
+			exec := func(sql string, args ...any) {
+				t.Helper()
+				if err := db.Exec(sql, args...).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			exec(`INSERT INTO controllers (slug, name, created_at, updated_at) VALUES ('c', 'C', ?, ?)`, now, now)
+			exec(`INSERT INTO sites (controller_id, slug, name, domain, created_at, updated_at)
+				SELECT id, 's', 'S', 's.example', ?, ? FROM controllers`, now, now)
+			exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,
+					received_on, due_on, target_on, verify_expires_at, created_at, updated_at)
+				SELECT 'DSR-2025-000001', controller_id, id, 'open', 'a@example.org', 'fr', 'BE', ?, '2025-11-03', '2025-12-03',
+					'2025-11-23', ?, ?, ?
+				FROM sites`, now, now, now, now)
+			// Inserted out of time order: the chain follows (at, id).
+			for _, m := range []struct {
+				minutes int
+				msg     string
+			}{{2, "third"}, {0, "first"}, {1, "second"}, {2, "fourth"}} {
+				exec(`INSERT INTO events (case_id, at, actor_type, type, message, public)
+					SELECT id, ?, 'system', 'note', ?, true FROM cases`, now.Add(time.Duration(m.minutes)*time.Minute), m.msg)
+			}
+
+			applied, err := st.Migrate(ctx)
+			if err != nil || !slices.Contains(applied, 3) {
+				t.Fatalf("migrate: %v, %v", applied, err)
+			}
+			r := verify(t, st)
+			if !r.OK || r.Events != 4 || r.HeadSeq != 4 {
+				t.Fatalf("after sealing: %+v", r)
+			}
+			var msgs []string
+			if err := db.Model(&models.Event{}).Order("seq").Pluck("message", &msgs).Error; err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(msgs, ",") != "first,second,third,fourth" {
+				t.Errorf("sealed in the order %v", msgs)
+			}
+
+			// New events continue the chain after the sealed ones.
+			var caseID int64
+			if err := db.Raw(`SELECT id FROM cases`).Scan(&caseID).Error; err != nil {
+				t.Fatal(err)
+			}
+			if e := appendEvent(t, st, caseID, 1); e.Seq != 5 || e.PrevHash != r.HeadHash {
+				t.Errorf("first new event: seq %d prev %s, head was %s", e.Seq, e.PrevHash, r.HeadHash)
+			}
+			if r := verify(t, st); !r.OK || r.Events != 5 {
+				t.Errorf("after a new event: %+v", r)
+			}
+		})
+	}
+}
+
+// BenchmarkVerifyAudit checks a chain of 100,000 events, loaded in bulk, on each dialect.
+func BenchmarkVerifyAudit(b *testing.B) {
+	const n = 100_000
+	for _, d := range testdb.Dialects {
+		st := testdb.Open(b, d)
+		caseID := newCase(b, st, "DSR-2026-000001")
+		db := models.GormForTest(st)
+		start := time.Now().UTC().Truncate(time.Microsecond)
+		batch := make([]models.Event, 0, 1000)
+		prev := ""
+		for i := 1; i <= n; i++ {
+			e := models.Event{Seq: int64(i), CaseID: caseID, At: start.Add(time.Duration(i) * time.Millisecond),
+				ActorType: models.ActorSystem, Type: "note", FromStatus: dsr.StatusOpen, ToStatus: dsr.StatusOpen,
+				Message: fmt.Sprintf("Bulk event %d, a message of a typical length for a timeline entry.", i), Public: i%3 == 0, PrevHash: prev}
+			e.Hash = models.EventHash(e)
+			prev = e.Hash
+			if batch = append(batch, e); len(batch) == cap(batch) || i == n {
+				if err := db.CreateInBatches(batch, 250).Error; err != nil {
+					b.Fatal(err)
+				}
+				batch = batch[:0]
+			}
+		}
+		if err := db.Exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, n, prev).Error; err != nil {
+			b.Fatal(err)
+		}
+		b.Run(d, func(b *testing.B) {
+			for range b.N {
+				r, err := st.VerifyAudit(context.Background())
+				if err != nil || !r.OK || r.Events != n {
+					b.Fatalf("%+v, %v", r, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n)*1000, "ns/event")
+		})
+	}
+}
