@@ -18,10 +18,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"rightsdesk/accounts"
 	"rightsdesk/cases"
 	"rightsdesk/handlers"
 	"rightsdesk/mailer"
 	"rightsdesk/models"
+	"rightsdesk/token"
 )
 
 // Config is the deployment, read from the environment (see README).
@@ -32,7 +34,7 @@ type Config struct {
 	SMTPURL     string // SMTP_URL; empty: letters are kept in the admin mailbox
 	MailFrom    string // MAIL_FROM
 	BaseURL     string // BASE_URL: the public address, used in links
-	Secret      string // RIGHTSDESK_SECRET: reserved for signed site links (not used yet)
+	Secret      string // RIGHTSDESK_SECRET: derives status-page links (and later signs site links)
 	TrustProxy  bool   // RIGHTSDESK_TRUST_PROXY: take client IPs from X-Forwarded-For
 
 	// Set by tests only.
@@ -95,12 +97,13 @@ func or(v, def string) string {
 
 // App is the assembled portal.
 type App struct {
-	Store      *models.Store
-	Cases      *cases.Service
-	Dispatcher *mailer.Dispatcher
-	echo       *echo.Echo
-	cfg        Config
-	log        *slog.Logger
+	Store       *models.Store
+	Cases       *cases.Service
+	CasesConfig cases.Config // what the case service runs with (the demo loader builds its own services)
+	Dispatcher  *mailer.Dispatcher
+	echo        *echo.Echo
+	cfg         Config
+	log         *slog.Logger
 }
 
 // New opens the database, applies pending migrations, refuses a schema it does not know, and
@@ -138,7 +141,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	disp := mailer.NewDispatcher(models.Outbox{Store: st}, sender, mailer.DispatcherOptions{
 		PollInterval: cfg.PollInterval, Backoff: cfg.MailBackoff, Logger: log,
 	})
-	svc, err := cases.New(st, cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom}, cases.WithWake(disp.Wake))
+	secret, err := linkSecret(ctx, st, cfg.Secret, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	casesCfg := cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Secret: secret}
+	svc, err := cases.New(st, casesCfg, cases.WithWake(disp.Wake))
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -148,12 +157,34 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	hcfg.BaseURL = cfg.BaseURL
 	hcfg.SMTPEnabled = cfg.SMTPURL != ""
 	hcfg.TrustProxy = cfg.TrustProxy
-	h := handlers.New(st, svc, models.SessionStore{Store: st}, hcfg, log)
+	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom}, accounts.WithWake(disp.Wake))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	h := handlers.New(st, svc, acc, models.SessionStore{Store: st}, hcfg, log)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	h.Register(e)
 
-	return &App{Store: st, Cases: svc, Dispatcher: disp, echo: e, cfg: cfg, log: log}, nil
+	return &App{Store: st, Cases: svc, CasesConfig: casesCfg, Dispatcher: disp, echo: e, cfg: cfg, log: log}, nil
+}
+
+// linkSecret is the key that derives status-page links. RIGHTSDESK_SECRET should be set: without
+// it a random key is kept in the database, where a copy of the database carries it along.
+func linkSecret(ctx context.Context, st *models.Store, configured string, log *slog.Logger) ([]byte, error) {
+	if configured != "" {
+		if len(configured) < 32 {
+			return nil, errors.New("RIGHTSDESK_SECRET must have at least 32 characters")
+		}
+		return []byte(configured), nil
+	}
+	v, err := st.EnsureSetting(ctx, "link_secret", token.Nonce()+token.Nonce())
+	if err != nil {
+		return nil, fmt.Errorf("link secret: %w", err)
+	}
+	log.Warn("RIGHTSDESK_SECRET is not set: status links are derived from a key kept in the database; set it in production")
+	return []byte(v), nil
 }
 
 // Handler serves the portal.

@@ -37,6 +37,9 @@ var ErrNotFound = models.ErrNotFound
 type Config struct {
 	BaseURL  string // public address of the portal, for links in letters
 	MailFrom string // sender address of every letter
+	// Secret derives status-page tokens (with a nonce kept on the case), so that later letters can
+	// carry the link while the database keeps only the token's hash.
+	Secret []byte
 }
 
 // Service runs the visitor's side of a case.
@@ -61,6 +64,9 @@ func WithWake(wake func()) Option { return func(s *Service) { s.wake = wake } }
 func New(store *models.Store, cfg Config, opts ...Option) (*Service, error) {
 	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
 		return nil, fmt.Errorf("MAIL_FROM %q is not an e-mail address: %w", cfg.MailFrom, err)
+	}
+	if len(cfg.Secret) < 16 {
+		return nil, errors.New("cases: the secret for status links must have at least 16 bytes")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Service{store: store, cfg: cfg, now: time.Now, wake: func() {}}
@@ -187,12 +193,15 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 		return "", ErrNotFound
 	}
 	now := s.clock()
-	statusPlain, statusHash := token.New()
+	var statusPlain string
 	err = s.store.InTx(ctx, func(tx *models.Store) error {
 		c, err := tx.CaseByVerifyToken(ctx, token.Hash(plain))
 		if err != nil {
 			return err
 		}
+		nonce := token.Nonce()
+		statusPlain = token.Derive(s.cfg.Secret, "status", c.ID, nonce)
+		statusHash := token.Hash(statusPlain)
 		if !now.Before(c.VerifyExpiresAt) {
 			return ErrNotFound
 		}
@@ -202,7 +211,7 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 		}
 		from := c.Status
 		if err := tx.UpdateCase(ctx, &c, models.CaseChange{
-			Status: next, At: now, VerifiedAt: &now, ClearVerify: true, StatusTokenHash: &statusHash,
+			Status: next, At: now, VerifiedAt: &now, ClearVerify: true, StatusTokenHash: &statusHash, StatusNonce: nonce,
 		}); err != nil {
 			return err
 		}
@@ -224,18 +233,15 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 	return statusPlain, nil
 }
 
-// Actor is a member of staff acting on cases, with the controllers they may touch.
-type Actor struct {
-	UserID      int64
-	Controllers []int64
-}
-
 // Extend extends the deadline of case ref by two further months (Art. 12(3)): once, with reasons,
 // and only while the first month runs. version is the case version the actor saw (0 skips the
 // check); a case that changed since is refused with models.ErrConflict. It records the event and
 // queues the extension notice, which tells the requester the reasons and the new date.
 func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version int, reason string) error {
 	now := s.clock()
+	if msg := dsr.CheckExtensionReason(reason); msg != "" {
+		return &FormError{Fields: dsr.Errors{"reason": msg}}
+	}
 	err := s.store.InTx(ctx, func(tx *models.Store) error {
 		c, err := tx.CaseByReferenceFor(ctx, ref, actor.Controllers)
 		if err != nil {
@@ -246,7 +252,7 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 		}
 		ctrl := c.Controller
 		today := deadline.Today(now, ctrl.Location())
-		if err := dsr.CheckExtension(c.Status, c.Extended(), c.DueOn, today, reason); err != nil {
+		if err := dsr.CheckExtension(c.Status, c.Extended(), c.DueOn, today); err != nil {
 			return err
 		}
 		cal, err := deadline.For(ctrl.Country)
@@ -271,6 +277,7 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 		}
 		d := s.letterData(c, *c.Site)
 		d.ExtendedDueOn, d.Reason = extended, reason
+		d.StatusURL = s.statusURLOf(c)
 		return s.queue(ctx, tx, c, letters.Extension, d)
 	})
 	if err != nil {
@@ -285,6 +292,7 @@ type StatusPage struct {
 	Case     models.Case
 	Timeline []models.Event
 	Letters  []models.Letter
+	Files    []models.CaseFile // without their content
 }
 
 // Status returns the case a status token opens, with its requester-visible timeline.
@@ -301,7 +309,17 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	return StatusPage{Case: c, Timeline: events, Letters: ls}, nil
+	var mine []models.Letter // letters to staff about the case are not the requester's business
+	for _, l := range ls {
+		if !letters.Kind(l.Kind).ToStaff() {
+			mine = append(mine, l)
+		}
+	}
+	files, err := s.store.CaseFiles(ctx, c.ID)
+	if err != nil {
+		return StatusPage{}, err
+	}
+	return StatusPage{Case: c, Timeline: events, Letters: mine, Files: files}, nil
 }
 
 // Withdraw closes the case as withdrawn at the requester's word, records the event and queues the
@@ -398,6 +416,20 @@ func (s *Service) caseByStatusToken(ctx context.Context, st *models.Store, plain
 
 func (s *Service) statusURL(plain string) string { return s.cfg.BaseURL + "/r/" + plain }
 
+// statusURLOf derives the status link of a verified case for a letter. It is empty when the case
+// has none, or when the deployment's secret changed since the link was made (then the letter points
+// to the acknowledgement's link instead).
+func (s *Service) statusURLOf(c models.Case) string {
+	if c.StatusTokenHash == nil || c.StatusNonce == "" {
+		return ""
+	}
+	plain := token.Derive(s.cfg.Secret, "status", c.ID, c.StatusNonce)
+	if token.Hash(plain) != *c.StatusTokenHash {
+		return ""
+	}
+	return s.statusURL(plain)
+}
+
 func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 	ctrl := site.Controller
 	if ctrl == nil {
@@ -426,8 +458,7 @@ func (s *Service) queue(ctx context.Context, tx *models.Store, c models.Case, k 
 	if err != nil {
 		return err
 	}
-	from, _ := mail.ParseAddress(s.cfg.MailFrom)
-	sender := mail.Address{Name: d.Controller.Name + " (Rightsdesk)", Address: from.Address}
+	sender := mail.Address{Name: d.Controller.Name + " (Rightsdesk)", Address: s.fromAddress()}
 	caseID := c.ID
 	now := s.clock()
 	return tx.QueueLetter(ctx, &models.Letter{
@@ -440,10 +471,16 @@ func (s *Service) queue(ctx context.Context, tx *models.Store, c models.Case, k 
 		Subject:       r.Subject,
 		TextBody:      r.Text,
 		HTMLBody:      r.HTML,
-		MessageID:     messageID(k, from.Address),
+		MessageID:     messageID(k, s.fromAddress()),
 		CreatedAt:     now,
 		NextAttemptAt: now,
 	})
+}
+
+// fromAddress is the bare address of MAIL_FROM (checked in New).
+func (s *Service) fromAddress() string {
+	from, _ := mail.ParseAddress(s.cfg.MailFrom)
+	return from.Address
 }
 
 // messageID is assigned once, when the letter is queued, and sent unchanged on every retry, so a

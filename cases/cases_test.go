@@ -17,7 +17,7 @@ import (
 	"rightsdesk/token"
 )
 
-var cfg = cases.Config{BaseURL: "http://portal.test/", MailFrom: "Rightsdesk <no-reply@portal.test>"}
+var cfg = cases.Config{BaseURL: "http://portal.test/", MailFrom: "Rightsdesk <no-reply@portal.test>", Secret: []byte("test-secret-0123456789")}
 
 // clock is a settable time source.
 type clock struct{ t time.Time }
@@ -404,7 +404,8 @@ func TestExtend(t *testing.T) {
 		if err := f.svc.Extend(ctx, actor, filed.Reference, 0, "Complex."); !errors.Is(err, dsr.ErrRefused) {
 			t.Errorf("extending an unverified request: %v", err)
 		}
-		if _, err := f.svc.Verify(ctx, filed.VerifyToken); err != nil {
+		statusToken, err := f.svc.Verify(ctx, filed.VerifyToken)
+		if err != nil {
 			t.Fatal(err)
 		}
 		// Another controller's staff cannot see the case at all.
@@ -439,6 +440,10 @@ func TestExtend(t *testing.T) {
 		ext := ls[len(ls)-1]
 		if ext.Kind != "extension" || !strings.Contains(ext.TextBody, "5 June 2026") || !strings.Contains(ext.TextBody, "Data in three systems.") {
 			t.Errorf("extension letter: %s\n%s", ext.Kind, ext.TextBody)
+		}
+		// A later letter carries the status link again, derived from the secret: the same link.
+		if !strings.Contains(ext.TextBody, "http://portal.test/r/"+statusToken) {
+			t.Errorf("the extension letter lacks the status link:\n%s", ext.TextBody)
 		}
 
 		// Once only.

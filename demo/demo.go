@@ -68,12 +68,18 @@ func LoadSeed() (Seed, error) {
 
 // Login is a demo account, printed in the log so a person can log in.
 type Login struct {
-	Email, Password, Role string
+	Email, Name, Password, Role string
+	Controllers                 []string // slugs; none: every controller
 }
 
-// Logins are the demo accounts.
+const demoPassword = "demo-password-2026"
+
+// Logins are the demo accounts: one of each role, and staff who see only one controller.
 var Logins = []Login{
-	{Email: "admin@rightsdesk.local", Password: "demo-password-2026", Role: models.RoleAdmin},
+	{Email: "admin@rightsdesk.local", Name: "Ada Admin", Password: demoPassword, Role: models.RoleAdmin},
+	{Email: "manager@rightsdesk.local", Name: "Max Manager", Password: demoPassword, Role: models.RoleManager},
+	{Email: "staff.esomus@rightsdesk.local", Name: "Sofie (ESOMUS)", Password: demoPassword, Role: models.RoleStaff, Controllers: []string{"esomus"}},
+	{Email: "staff.itsme@rightsdesk.local", Name: "Tom (Belgian Mobile ID)", Password: demoPassword, Role: models.RoleStaff, Controllers: []string{"belgian-mobile-id"}},
 }
 
 // Summary says what Load wrote.
@@ -90,14 +96,29 @@ func Load(ctx context.Context, st *models.Store, cfg cases.Config, now time.Time
 	if err != nil {
 		return sum, err
 	}
+	staffOf := map[string]cases.Actor{} // controller slug -> the demo staff who works it
 	for _, l := range Logins {
 		hash, err := password.Hash(l.Password)
 		if err != nil {
 			return sum, err
 		}
-		u := models.User{Email: l.Email, Name: "Demo " + l.Role, Role: l.Role, PasswordHash: hash, Active: true}
-		if err := st.SaveUser(ctx, &u, controllerIDs); err != nil {
+		ids := controllerIDs
+		if len(l.Controllers) > 0 {
+			ids = nil
+			for _, slug := range l.Controllers {
+				c, err := st.ControllerBySlug(ctx, slug)
+				if err != nil {
+					return sum, err
+				}
+				ids = append(ids, c.ID)
+			}
+		}
+		u := models.User{Email: l.Email, Name: l.Name, Role: l.Role, PasswordHash: hash, Active: true}
+		if err := st.SaveUser(ctx, &u, ids); err != nil {
 			return sum, fmt.Errorf("demo user: %w", err)
+		}
+		if l.Role == models.RoleStaff {
+			staffOf[l.Controllers[0]] = cases.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Controllers: ids}
 		}
 	}
 	sum.Logins = Logins
@@ -106,7 +127,7 @@ func Load(ctx context.Context, st *models.Store, cfg cases.Config, now time.Time
 	if err != nil || n > 0 {
 		return sum, err
 	}
-	sum.SampleCases, err = loadSamples(ctx, st, cfg, now)
+	sum.SampleCases, err = loadSamples(ctx, st, cfg, now, staffOf)
 	return sum, err
 }
 
@@ -158,16 +179,38 @@ func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, err
 	return sum, controllerIDs, err
 }
 
-// sample is a request as a visitor would file it, some days ago, and what happened next.
-type sample struct {
-	site     string
-	daysAgo  int
-	request  dsr.Request
-	verify   bool
-	withdraw bool // withdrawn two days after filing
+func sampleStep(ctx context.Context, svc *cases.Service, staff cases.Actor, ref, statusToken, step string) error {
+	switch step {
+	case "withdraw":
+		return svc.Withdraw(ctx, statusToken)
+	case "claim":
+		return svc.Claim(ctx, staff, ref, 0)
+	case "ask":
+		return svc.RequestInfo(ctx, staff, ref, 0, "Welk e-mailadres gebruikte u voor uw account? / Which e-mail address did you use for your account?")
+	case "extend":
+		return svc.Extend(ctx, staff, ref, 0, "The data is spread over three systems, one of them archived off-site.")
+	case "complete":
+		return svc.Complete(ctx, staff, ref, 0, map[dsr.Kind]string{
+			dsr.KindAccess: "No personal data is linked to the identifier __zlcmid you gave: the chat provider keeps no history for it.",
+		}, nil)
+	case "refuse":
+		return svc.Refuse(ctx, staff, ref, 0, string(dsr.GroundExcessive),
+			"This is the fifth identical request in two months; the data has not changed since our answer of last month.")
+	}
+	return fmt.Errorf("unknown step %q", step)
 }
 
-func loadSamples(ctx context.Context, st *models.Store, cfg cases.Config, now time.Time) (int, error) {
+// sample is a request as a visitor would file it, some days ago, and what happened next, a day
+// apart: "withdraw" (by the requester), or staff's "claim", "ask", "extend", "complete", "refuse".
+type sample struct {
+	site    string
+	daysAgo int
+	request dsr.Request
+	verify  bool
+	then    []string
+}
+
+func loadSamples(ctx context.Context, st *models.Store, cfg cases.Config, now time.Time, staffOf map[string]cases.Actor) (int, error) {
 	id := func(name, value string, p dsr.Provenance) dsr.Identifier {
 		return dsr.Identifier{CookieName: name, Value: value, Provenance: p}
 	}
@@ -179,20 +222,31 @@ func loadSamples(ctx context.Context, st *models.Store, cfg cases.Config, now ti
 		{site: "esomus", daysAgo: 3, verify: true, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindAccess}, Email: "bart.peeters@example.org", Name: "Bart Peeters",
 			Language: "nl", Country: "BE", Identifiers: []dsr.Identifier{id("UID", "u-884213", dsr.ProvenanceTyped)}}},
-		{site: "itsme", daysAgo: 24, verify: true, request: dsr.Request{
+		{site: "itsme", daysAgo: 24, verify: true, then: []string{"claim"}, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindRectification}, Email: "claire.dubois@example.org", Language: "fr", Country: "FR",
 			RectificationWrong: "Mon adresse e-mail de contact", RectificationRight: "claire.dubois@example.org",
 			Identifiers: []dsr.Identifier{id("__zlcmid", "1Kq7zXbq9mNvYt", dsr.ProvenanceTyped)}}},
-		{site: "esomus", daysAgo: 40, verify: true, request: dsr.Request{
+		{site: "esomus", daysAgo: 40, verify: true, then: []string{"claim"}, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindObjection, dsr.KindRestriction}, Email: "dieter.schmidt@example.org", Name: "Dieter Schmidt",
 			Language: "de", Country: "DE", ObjectionGrounds: "Ich widerspreche der Nutzung meiner Daten für Direktwerbung.",
 			Identifiers: []dsr.Identifier{id("U2", "a9f0e1d2c3", dsr.ProvenanceBrowser)}}},
-		{site: "itsme", daysAgo: 10, verify: true, withdraw: true, request: dsr.Request{
+		{site: "itsme", daysAgo: 10, verify: true, then: []string{"withdraw"}, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindPortability}, Email: "emma.janssens@example.org", Name: "Emma Janssens",
 			Language: "en", Country: "NL"}},
 		{site: "esomus", daysAgo: 20, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindConsentWithdrawal}, Email: "francois.leroy@example.org", Language: "fr", Country: "BE",
 			Identifiers: []dsr.Identifier{id("UID", "u-100077", dsr.ProvenanceTyped)}}},
+		{site: "esomus", daysAgo: 12, verify: true, then: []string{"claim", "ask"}, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindPortability}, Email: "greet.maes@example.org", Name: "Greet Maes",
+			Language: "nl", Country: "BE", Identifiers: []dsr.Identifier{id("STCK_ID", "9c1e-22aa", dsr.ProvenanceBrowser)}}},
+		{site: "itsme", daysAgo: 45, verify: true, then: []string{"claim", "complete"}, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindAccess}, Email: "hugo.lambert@example.org", Name: "Hugo Lambert",
+			Language: "fr", Country: "LU", Identifiers: []dsr.Identifier{id("__zlcmid", "2Ab9QwErTy", dsr.ProvenanceTyped)}}},
+		{site: "esomus", daysAgo: 35, verify: true, then: []string{"claim", "refuse"}, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindAccess}, Email: "ines.costa@example.org", Language: "en", Country: "PT"}},
+		{site: "esomus", daysAgo: 15, verify: true, then: []string{"claim", "extend"}, request: dsr.Request{
+			Kinds: []dsr.Kind{dsr.KindErasure, dsr.KindRestriction}, Email: "jan.devries@example.org", Name: "Jan de Vries",
+			Language: "nl", Country: "NL", Identifiers: []dsr.Identifier{id("U2", "77f0aa91", dsr.ProvenanceBrowser)}}},
 	}
 	count := 0
 	for _, sm := range samples {
@@ -222,10 +276,11 @@ func loadSamples(ctx context.Context, st *models.Store, cfg cases.Config, now ti
 		if err != nil {
 			return count, err
 		}
-		if sm.withdraw {
-			at = at.AddDate(0, 0, 2)
-			if err := svc.Withdraw(ctx, statusToken); err != nil {
-				return count, err
+		staff := staffOf[map[string]string{"esomus": "esomus", "itsme": "belgian-mobile-id"}[sm.site]]
+		for _, step := range sm.then {
+			at = at.AddDate(0, 0, 1)
+			if err := sampleStep(ctx, svc, staff, filed.Reference, statusToken, step); err != nil {
+				return count, fmt.Errorf("sample %s, %s: %w", filed.Reference, step, err)
 			}
 		}
 	}

@@ -61,13 +61,13 @@ func TestSeedRowsAreThePublishedOnes(t *testing.T) {
 func TestLoadIsCompleteAndIdempotent(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>"}
+		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
 		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 		sum, err := demo.Load(ctx, st, cfg, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Controllers != 2 || sum.Sites != 2 || sum.Cookies != 23 || sum.SampleCases != 6 || len(sum.Logins) == 0 {
+		if sum.Controllers != 2 || sum.Sites != 2 || sum.Cookies != 23 || sum.SampleCases != 10 || len(sum.Logins) != 4 {
 			t.Fatalf("summary %+v", sum)
 		}
 		again, err := demo.Load(ctx, st, cfg, now)
@@ -78,8 +78,8 @@ func TestLoadIsCompleteAndIdempotent(t *testing.T) {
 			t.Errorf("a second load added %d sample cases", again.SampleCases)
 		}
 		n, _ := st.CountCases(ctx)
-		if n != 6 {
-			t.Errorf("%d cases after two loads, want 6", n)
+		if n != 10 {
+			t.Errorf("%d cases after two loads, want 10", n)
 		}
 		cs, _ := st.Controllers(ctx)
 		if len(cs) != 2 {
@@ -91,14 +91,15 @@ func TestLoadIsCompleteAndIdempotent(t *testing.T) {
 			t.Errorf("itsme catalogue: %d rows", len(cookies))
 		}
 		statuses := map[dsr.Status]int{}
-		for i := int64(1); i <= 6; i++ {
+		for i := int64(1); i <= 10; i++ {
 			c, err := st.CaseByID(ctx, i)
 			if err != nil {
 				t.Fatal(err)
 			}
 			statuses[c.Status]++
 		}
-		want := map[dsr.Status]int{dsr.StatusUnverified: 1, dsr.StatusOpen: 3, dsr.StatusWithdrawn: 1, dsr.StatusExpired: 1}
+		want := map[dsr.Status]int{dsr.StatusUnverified: 1, dsr.StatusOpen: 1, dsr.StatusInProgress: 3, dsr.StatusAwaitingRequester: 1,
+			dsr.StatusCompleted: 1, dsr.StatusRefused: 1, dsr.StatusWithdrawn: 1, dsr.StatusExpired: 1}
 		for s, n := range want {
 			if statuses[s] != n {
 				t.Errorf("%d sample cases %s, want %d (all: %v)", statuses[s], s, n, statuses)

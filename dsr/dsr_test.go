@@ -91,7 +91,7 @@ func TestClosedStatuses(t *testing.T) {
 		if s.Closed() != want {
 			t.Errorf("%s.Closed() = %v", s, s.Closed())
 		}
-		if s.Label() == string(s) {
+		if s.Label() == string(s) || s.StaffLabel() == string(s) {
 			t.Errorf("%s has no label", s)
 		}
 	}

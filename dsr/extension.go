@@ -20,11 +20,11 @@ func (e *RuleError) Is(target error) bool { return target == ErrRefused }
 // MaxReason bounds a reason given for an extension.
 const MaxReason = 2000
 
-// CheckExtension applies Art. 12(3): the deadline may be extended by two further months once, with
-// reasons, and only while the first month runs (the due day itself included: the period ends at
-// the end of that day). extended says whether the case was extended already; due is the original
-// one-month date; today is the date in the controller's time zone.
-func CheckExtension(status Status, extended bool, due, today deadline.Date, reason string) error {
+// CheckExtension applies Art. 12(3): the deadline may be extended by two further months once, and
+// only while the first month runs (the due day itself included: the period ends at the end of that
+// day). extended says whether the case was extended already; due is the original one-month date;
+// today is the date in the controller's time zone. The reasons are checked by CheckExtensionReason.
+func CheckExtension(status Status, extended bool, due, today deadline.Date) error {
 	if status == StatusUnverified || status.Closed() {
 		return &RuleError{Msg: fmt.Sprintf("A request that is %s cannot be extended.", strings.ToLower(status.Label()))}
 	}
@@ -34,11 +34,10 @@ func CheckExtension(status Status, extended bool, due, today deadline.Date, reas
 	if today.After(due) {
 		return &RuleError{Msg: fmt.Sprintf("Too late to extend: the first month ended on %s, and Article 12(3) allows an extension only within it.", due)}
 	}
-	if msg := checkText(reason, MaxReason); msg != "" {
-		return &RuleError{Msg: "The reason: " + msg}
-	}
-	if strings.TrimSpace(reason) == "" {
-		return &RuleError{Msg: "Give the reasons for the extension: the requester must be told them (Article 12(3))."}
-	}
 	return nil
+}
+
+// CheckExtensionReason returns why reason cannot be the reasons of an extension, or "".
+func CheckExtensionReason(reason string) string {
+	return checkRequiredText(reason, MaxReason, "Give the reasons for the extension: the requester must be told them (Article 12(3)).")
 }

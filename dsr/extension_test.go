@@ -26,15 +26,12 @@ func TestCheckExtension(t *testing.T) {
 		{"the day after", StatusOpen, false, deadline.NewDate(2026, 4, 8), ok, "Too late"},
 		{"long after", StatusOpen, false, deadline.NewDate(2027, 1, 1), ok, "Too late"},
 		{"already extended", StatusInProgress, true, deadline.NewDate(2026, 3, 20), ok, "already extended"},
-		{"no reason", StatusOpen, false, deadline.NewDate(2026, 3, 20), "  \n ", "Give the reasons"},
-		{"reason too long", StatusOpen, false, deadline.NewDate(2026, 3, 20), strings.Repeat("r", MaxReason+1), "too long"},
-		{"reason not text", StatusOpen, false, deadline.NewDate(2026, 3, 20), "\xff", "invalid UTF-8"},
 		{"unverified", StatusUnverified, false, deadline.NewDate(2026, 3, 20), ok, "cannot be extended"},
 		{"completed", StatusCompleted, false, deadline.NewDate(2026, 3, 20), ok, "cannot be extended"},
 		{"withdrawn", StatusWithdrawn, false, deadline.NewDate(2026, 3, 20), ok, "cannot be extended"},
 	}
 	for _, tt := range tests {
-		err := CheckExtension(tt.status, tt.extended, due, tt.today, tt.reason)
+		err := CheckExtension(tt.status, tt.extended, due, tt.today)
 		if tt.refused == "" {
 			if err != nil {
 				t.Errorf("%s: refused: %v", tt.name, err)
@@ -43,6 +40,21 @@ func TestCheckExtension(t *testing.T) {
 		}
 		if err == nil || !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.refused) {
 			t.Errorf("%s: got %v, want a refusal saying %q", tt.name, err, tt.refused)
+		}
+	}
+}
+
+func TestCheckExtensionReason(t *testing.T) {
+	for reason, want := range map[string]string{
+		"Data in three systems.":          "",
+		"  \n ":                           "Give the reasons",
+		strings.Repeat("r", MaxReason+1):  "too long",
+		"\xff":                            "invalid UTF-8",
+		"escape \x1b[31m is not a reason": "control characters",
+	} {
+		got := CheckExtensionReason(reason)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("CheckExtensionReason(%q) = %q, want %q", reason, got, want)
 		}
 	}
 }

@@ -103,7 +103,9 @@ func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
 	}
 
 	r.Email = strings.TrimSpace(f.Email)
-	if msg := checkEmail(f.Email); msg != "" {
+	if r.Email == "" {
+		errs["email"] = "Give the e-mail address where we should write to you."
+	} else if msg := CheckEmail(f.Email); msg != "" {
 		errs["email"] = msg
 	}
 	r.Name = strings.TrimSpace(f.Name)
@@ -203,14 +205,15 @@ func validateIdentifiers(f Filing, identifying map[string]bool, errs Errors) []I
 	return out
 }
 
-// checkEmail returns why s is not an address we can write to, or "".
-func checkEmail(raw string) string {
+// CheckEmail returns why raw is not an address we can write to, or "": one bare address on one
+// line (a line break would let it inject mail headers), with a full domain.
+func CheckEmail(raw string) string {
 	s := strings.TrimSpace(raw)
 	switch {
 	case s == "":
-		return "Give the e-mail address where we should write to you."
+		return "Give the e-mail address."
 	case !utf8.ValidString(raw):
-		return "The address contains bytes that are not valid text."
+		return "The address contains bytes that are not valid text (invalid UTF-8)."
 	case strings.ContainsAny(raw, "\r\n"):
 		return "The address must be on a single line."
 	case utf8.RuneCountInString(s) > MaxEmail:

@@ -36,6 +36,25 @@ var statusLabels = map[Status]string{
 	StatusExpired:           "Expired (e-mail never confirmed)",
 }
 
+var staffLabels = map[Status]string{
+	StatusUnverified:        "Unconfirmed e-mail",
+	StatusOpen:              "Open",
+	StatusInProgress:        "In progress",
+	StatusAwaitingRequester: "Waiting for the requester",
+	StatusCompleted:         "Answered",
+	StatusRefused:           "Refused",
+	StatusWithdrawn:         "Withdrawn",
+	StatusExpired:           "Expired",
+}
+
+// StaffLabel is how the status reads to staff.
+func (s Status) StaffLabel() string {
+	if l, ok := staffLabels[s]; ok {
+		return l
+	}
+	return string(s)
+}
+
 // Label is how the status reads to a requester.
 func (s Status) Label() string {
 	if l, ok := statusLabels[s]; ok {

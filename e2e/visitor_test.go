@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"rightsdesk/app"
@@ -83,6 +84,15 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// submit clicks sel and waits for the page it leads to to load: waiting for an element instead
+// could find it on the page being left.
+func submit[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(sel))(ctx, t)
+		return err
+	})
+}
+
 var (
 	verifyLink = regexp.MustCompile(`http://[^\s"<]+/requests/verify/[A-Za-z0-9_-]{43}`)
 	statusLink = regexp.MustCompile(`http://[^\s"<]+/r/[A-Za-z0-9_-]{43}`)
@@ -105,7 +115,7 @@ func TestVisitorJourney(t *testing.T) {
 
 			step(t, ctx, "open the start page and choose ESOMUS",
 				chromedp.Navigate(p.URL+"/"),
-				chromedp.Click(chromedp.CSS(`a[href="/requests/new?site=esomus"]`)),
+				submit(chromedp.CSS(`a[href="/requests/new?site=esomus"]`)),
 				chromedp.WaitVisible(chromedp.ID("email")),
 			)
 			if !get(t, ctx, "browser cookie offered", chromedp.JavascriptAttribute[bool](chromedp.ID("browser-STCK_ID"), "checked")) {
@@ -120,7 +130,7 @@ func TestVisitorJourney(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("name"), "Chloé Durand"),
 				chromedp.SetValue(chromedp.ID("country"), "FR"),
 				chromedp.SendKeys(chromedp.ID("details"), "Merci de me dire ce que vos cookies ont collecté."),
-				chromedp.Click(chromedp.CSS(`button[type=submit].primary`)),
+				submit(chromedp.CSS(`button[type=submit].primary`)),
 				chromedp.WaitVisible(chromedp.CSS(".error-summary")),
 			)
 			summary := get(t, ctx, "error summary", chromedp.Text(chromedp.CSS(".error-summary")))
@@ -137,7 +147,7 @@ func TestVisitorJourney(t *testing.T) {
 
 			step(t, ctx, "give the e-mail and send",
 				chromedp.SendKeys(chromedp.ID("email"), "chloe@example.org"),
-				chromedp.Click(chromedp.CSS(`button[type=submit].primary`)),
+				submit(chromedp.CSS(`button[type=submit].primary`)),
 				chromedp.WaitVisible(chromedp.CSS(".reference")),
 			)
 			ref := get(t, ctx, "reference", chromedp.Text(chromedp.CSS(".reference")))
@@ -155,7 +165,7 @@ func TestVisitorJourney(t *testing.T) {
 			step(t, ctx, "confirm from the letter",
 				chromedp.Navigate(link),
 				chromedp.WaitVisible(chromedp.CSS(`button.primary`)),
-				chromedp.Click(chromedp.CSS(`button.primary`)),
+				submit(chromedp.CSS(`button.primary`)),
 				chromedp.WaitVisible(chromedp.CSS(".status")),
 			)
 			if s := get(t, ctx, "status", chromedp.Text(chromedp.CSS(".status"))); s != "Received" {
@@ -180,9 +190,9 @@ func TestVisitorJourney(t *testing.T) {
 			}
 			shot(t, ctx, "status")
 			step(t, ctx, "withdraw",
-				chromedp.Click(chromedp.CSS(`a.button[href$="/withdraw"]`)),
+				submit(chromedp.CSS(`a.button[href$="/withdraw"]`)),
 				chromedp.WaitVisible(chromedp.CSS("button.danger")),
-				chromedp.Click(chromedp.CSS("button.danger")),
+				submit(chromedp.CSS("button.danger")),
 				chromedp.WaitVisible(chromedp.CSS(".flash")),
 			)
 			if s := get(t, ctx, "status after withdrawal", chromedp.Text(chromedp.CSS(".status"))); s != "Withdrawn" {

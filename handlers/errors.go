@@ -25,7 +25,7 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 		_ = c.NoContent(code)
 		return
 	}
-	if rerr := render(c, code, views.ErrorPage(h.page(c, title), code, msg)); rerr != nil {
+	if rerr := render(c, code, views.ErrorPage(h.basePage(c, title), code, msg)); rerr != nil {
 		h.log.Error("rendering the error page failed", "error", rerr)
 		_ = c.String(code, title)
 	}

@@ -38,8 +38,22 @@ type Store interface {
 	// Staff accounts (admin users, passwords).
 
 	// The audit chain.
+	VerifyAudit(ctx context.Context) (models.AuditReport, error)
 
 	// The staff workspace (queue and case page).
+	ControllerIDs(ctx context.Context) ([]int64, error)
+	UserControllerIDs(ctx context.Context, userID int64) ([]int64, error)
+	ControllersIn(ctx context.Context, ids []int64) ([]models.Controller, error)
+	StaffOf(ctx context.Context, controller int64) ([]models.User, error)
+	StaffOfAny(ctx context.Context, controllers []int64) ([]models.User, error)
+	Queue(ctx context.Context, f models.QueueFilter) (models.QueuePage, error)
+	QueueCount(ctx context.Context, f models.QueueFilter, max int) (int64, error)
+	CaseByReferenceFor(ctx context.Context, ref string, controllers []int64) (models.Case, error)
+	Timeline(ctx context.Context, caseID int64) ([]models.Event, error)
+	CaseLetters(ctx context.Context, caseID int64) ([]models.Letter, error)
+	Outcomes(ctx context.Context, caseID int64) ([]models.CaseOutcome, error)
+	CaseFiles(ctx context.Context, caseID int64) ([]models.CaseFile, error)
+	UsersByID(ctx context.Context, ids []int64) (map[int64]models.User, error)
 }
 
 // Cases is what the handlers ask of the case service.
@@ -49,6 +63,21 @@ type Cases interface {
 	Verify(ctx context.Context, token string) (string, error)
 	Status(ctx context.Context, token string) (cases.StatusPage, error)
 	Withdraw(ctx context.Context, token string) error
+	Reply(ctx context.Context, token, answer string) error
+	FileForRequester(ctx context.Context, token string, fileID int64) (models.CaseFile, error)
+
+	// Staff actions, each scoped to the actor's controllers.
+	Assign(ctx context.Context, a cases.Actor, ref string, version int, assignee int64) error
+	Claim(ctx context.Context, a cases.Actor, ref string, version int) error
+	DecideIdentifier(ctx context.Context, a cases.Actor, ref string, version int, identifierID int64, verified bool, reason string) error
+	RequestInfo(ctx context.Context, a cases.Actor, ref string, version int, question string) error
+	Extend(ctx context.Context, a cases.Actor, ref string, version int, reason string) error
+	Complete(ctx context.Context, a cases.Actor, ref string, version int, outcomes map[dsr.Kind]string, files []cases.Upload) error
+	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string) error
+	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
+	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
+	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
+	Bulk(ctx context.Context, refs []string, do func(ref string) error) cases.BulkResult
 }
 
 // Config is the deployment as the HTTP layer sees it.
@@ -66,6 +95,7 @@ type Config struct {
 type Handler struct {
 	store    Store
 	cases    Cases
+	accounts Accounts
 	sessions *scs.SessionManager
 	cfg      Config
 	log      *slog.Logger
@@ -74,10 +104,11 @@ type Handler struct {
 
 type limits struct {
 	filing, verify, loginIP, loginAccount *middleware.RateLimiterMemoryStore
+	resetIP, resetAccount, currentPw      *middleware.RateLimiterMemoryStore
 }
 
 // New returns the handlers. sessionStore keeps staff sessions (models.SessionStore in production).
-func New(store Store, cs Cases, sessionStore scs.Store, cfg Config, log *slog.Logger) *Handler {
+func New(store Store, cs Cases, acc Accounts, sessionStore scs.Store, cfg Config, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -107,12 +138,15 @@ func New(store Store, cs Cases, sessionStore scs.Store, cfg Config, log *slog.Lo
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = strings.HasPrefix(cfg.BaseURL, "https://")
 	return &Handler{
-		store: store, cases: cs, sessions: sm, cfg: cfg, log: log,
+		store: store, cases: cs, accounts: acc, sessions: sm, cfg: cfg, log: log,
 		limits: limits{
 			filing:       limiter(def(cfg.FilingRate, rate.Every(time.Minute/6)), defInt(cfg.FilingBurst, 6)),
 			verify:       limiter(def(cfg.VerifyRate, rate.Every(time.Minute/10)), defInt(cfg.VerifyBurst, 10)),
 			loginIP:      limiter(def(cfg.LoginRate, rate.Every(time.Minute/10)), defInt(cfg.LoginBurst, 10)),
 			loginAccount: limiter(rate.Every(time.Minute/5), 5),
+			resetIP:      limiter(rate.Every(time.Minute/5), 5),
+			resetAccount: limiter(rate.Every(10*time.Minute), 3), // a mailbox is not flooded with links
+			currentPw:    limiter(rate.Every(time.Minute), 10),   // bounds guessing the current password with a stolen session
 		},
 	}
 }
@@ -134,8 +168,16 @@ func render(c echo.Context, status int, comp templ.Component) error {
 	return c.HTML(status, buf.String())
 }
 
-// page builds the base data every page receives.
+// page builds the base data every page receives, with the message an earlier action left.
 func (h *Handler) page(c echo.Context, title string) views.Page {
+	p := h.basePage(c, title)
+	p.Flash = h.sessions.PopString(c.Request().Context(), "flash")
+	return p
+}
+
+// basePage is page without the session's message: error pages may be rendered before the session
+// is loaded (a refused CSRF token, an oversize body).
+func (h *Handler) basePage(c echo.Context, title string) views.Page {
 	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		p.CSRF = tok

@@ -24,8 +24,14 @@ const (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// MaxBody bounds every request body: the largest form (filing) is far below it.
+// MaxBody bounds every request body: the largest form (filing) is far below it. The answer to a
+// request, which carries files, has its own limit.
 const MaxBody = "64K"
+
+const (
+	answerRoute     = "/staff/cases/:ref/complete"
+	answerBodyLimit = "26M" // cases.MaxFilesSize and the form around it
+)
 
 var errCSRF = errors.New("csrf token missing or invalid")
 
@@ -49,7 +55,10 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 			return nil
 		},
 	}))
-	e.Use(middleware.BodyLimit(MaxBody))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   MaxBody,
+		Skipper: func(c echo.Context) bool { return c.Path() == answerRoute },
+	}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0", // the legacy auditor causes more harm than good; the CSP protects
 		ContentTypeNosniff:    "nosniff",
@@ -124,7 +133,8 @@ func forceTokenCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// loadUser puts the logged-in user, if any, in the context. A deactivated user is logged out.
+// loadUser puts the logged-in user, if any, in the context. A deactivated user is logged out, as is
+// a session opened before the user's epoch was raised (password changed, logged out everywhere).
 func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -133,7 +143,7 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		u, err := h.store.UserByID(ctx, id)
-		if errors.Is(err, models.ErrNotFound) || (err == nil && !u.Active) {
+		if errors.Is(err, models.ErrNotFound) || (err == nil && (!u.Active || h.sessions.GetInt(ctx, sessionEpochKey) != u.SessionEpoch)) {
 			_ = h.sessions.Destroy(ctx)
 			return next(c)
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
 // Access says who may call a route.
@@ -43,13 +44,43 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/login", Public, h.login, "throttled per IP and per account"},
 		{http.MethodPost, "/staff/logout", Staff, h.logout, ""},
 		// Staff accounts: admin users, invitations, passwords.
+		{http.MethodGet, "/admin/users", Admin, h.users, "every account, and the invitation form"},
+		{http.MethodPost, "/admin/users", Admin, h.invite, "invite a member of staff: letter with a 7-day single-use link"},
+		{http.MethodGet, "/admin/users/:id", Admin, h.user, "an account's role, controllers and state"},
+		{http.MethodPost, "/admin/users/:id", Admin, h.updateUser, "change them; never one's own role or state"},
+		{http.MethodPost, "/admin/users/:id/logout-everywhere", Admin, h.logoutUserEverywhere, "end every session of the account"},
+		{http.MethodGet, "/staff/account", Staff, h.account, "one's own account"},
+		{http.MethodPost, "/staff/account", Staff, h.changePassword, "needs the current password; ends the other sessions"},
+		{http.MethodPost, "/staff/account/logout-everywhere", Staff, h.logoutEverywhere, "end every session, this one too"},
+		{http.MethodGet, "/staff/password/reset", Public, h.resetPage, "ask for a reset link"},
+		{http.MethodPost, "/staff/password/reset", Public, h.requestReset, "same answer for any address; rate-limited per IP and per address"},
+		{http.MethodGet, "/staff/password/:token", Holder, h.passwordPage, "invitation or reset link; changes nothing"},
+		{http.MethodPost, "/staff/password/:token", Holder, h.setPassword, "set the password; the link dies and every session ends"},
 
-		// The staff workspace: queue and case page.
+		// The staff workspace: queue and case page. Every case route is scoped to the user's
+		// controllers: another controller's case is a 404, like one that does not exist.
+		{http.MethodGet, "/staff", Staff, h.staffHome, "to the queue"},
+		{http.MethodGet, "/staff/cases", Staff, h.queue, "the queue: filters, search, keyset pages"},
+		{http.MethodPost, "/staff/cases/bulk", Staff, h.bulk, "assign (staff: to themselves) or expire unconfirmed"},
+		{http.MethodGet, "/staff/cases/:ref", Staff, h.caseView, "the case page"},
+		{http.MethodPost, "/staff/cases/:ref/claim", Staff, h.claim, "take the case (someone else's: managers)"},
+		{http.MethodPost, "/staff/cases/:ref/assign", Staff, h.assign, "managers and admins only (checked in the service)"},
+		{http.MethodPost, "/staff/cases/:ref/identifiers/:id", Staff, h.decideIdentifier, "identifier belongs to the requester or not"},
+		{http.MethodPost, "/staff/cases/:ref/request-info", Staff, h.requestInfo, "question to the requester, with letter"},
+		{http.MethodPost, "/staff/cases/:ref/extend", Staff, h.extend, "Art. 12(3), once, before the due day ends"},
+		{http.MethodPost, "/staff/cases/:ref/complete", Staff, h.complete, "answer with outcomes and files; body up to " + answerBodyLimit},
+		{http.MethodPost, "/staff/cases/:ref/refuse", Staff, h.refuse, "refusal with ground and reasons"},
+		{http.MethodPost, "/staff/cases/:ref/withdraw", Staff, h.closeWithdrawn, "close as withdrawn on the requester's word"},
+		{http.MethodPost, "/staff/cases/:ref/notes", Staff, h.addNote, "internal note"},
+		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
+		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
+		{http.MethodGet, "/r/:token/files/:id", Holder, h.download, "a file of the answer, until it expires"},
 
 		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "outbox and development mailbox"},
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},
 		{http.MethodGet, "/admin/mailbox/:id/html", Admin, h.mailboxLetterHTML, "HTML part, sandboxed"},
 		// The audit chain.
+		{http.MethodGet, "/admin/audit", Admin, h.audit, "verify the tamper-evident event chain"},
 
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},
@@ -66,7 +97,11 @@ func (h *Handler) Register(e *echo.Echo) {
 	}
 	h.useMiddleware(e)
 	for _, r := range h.Routes() {
-		e.Add(r.Method, r.Path, r.Handler, h.guard(r.Access)...)
+		mw := h.guard(r.Access)
+		if r.Path == answerRoute {
+			mw = append(mw, middleware.BodyLimit(answerBodyLimit))
+		}
+		e.Add(r.Method, r.Path, r.Handler, mw...)
 	}
 	e.StaticFS("/static", echo.MustSubFS(staticFS(), "static"))
 }

@@ -1,12 +1,18 @@
 package handlers
 
 import (
+	"errors"
+	"mime"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"rightsdesk/cases"
 	"rightsdesk/deadline"
+	"rightsdesk/models"
 	"rightsdesk/views"
 )
 
@@ -31,14 +37,59 @@ func (h *Handler) verify(c echo.Context) error {
 }
 
 func (h *Handler) status(c echo.Context) error {
+	return h.statusPage(c, http.StatusOK, "", "")
+}
+
+// statusPage renders the requester's page; reply and replyErr carry a refused answer back.
+func (h *Handler) statusPage(c echo.Context, code int, reply, replyErr string) error {
 	tok := c.Param("token")
 	sp, err := h.cases.Status(c.Request().Context(), tok)
 	if err != nil {
 		return err
 	}
+	now := time.Now()
 	v := views.StatusPageView{Token: tok, Data: sp, Withdrawn: c.QueryParam("withdrawn") == "1",
-		Today: deadline.Today(time.Now(), sp.Case.Controller.Location())}
-	return render(c, http.StatusOK, views.Status(h.page(c, "Request "+sp.Case.Reference), v))
+		Replied: c.QueryParam("replied") == "1", Today: deadline.Today(now, sp.Case.Controller.Location()),
+		Files: sp.Files, Now: now, Reply: reply, ReplyErr: replyErr}
+	for _, e := range sp.Timeline {
+		if e.Type == "info_requested" {
+			v.Question = strings.TrimPrefix(e.Message, "Information requested from the requester: ")
+		}
+	}
+	return render(c, code, views.Status(h.page(c, "Request "+sp.Case.Reference), v))
+}
+
+func (h *Handler) reply(c echo.Context) error {
+	if !allow(h.limits.verify, c.RealIP()) {
+		return echo.NewHTTPError(http.StatusTooManyRequests)
+	}
+	tok, answer := c.Param("token"), c.FormValue("answer")
+	err := h.cases.Reply(c.Request().Context(), tok, answer)
+	var fe *cases.FormError
+	if errors.As(err, &fe) {
+		return h.statusPage(c, http.StatusUnprocessableEntity, answer, fe.Fields["answer"])
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/r/"+tok+"?replied=1")
+}
+
+// download sends a file of the answer as an attachment: never rendered by the browser, whatever
+// its content, so an uploaded page cannot run in the portal's origin.
+func (h *Handler) download(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return models.ErrNotFound
+	}
+	f, err := h.cases.FileForRequester(c.Request().Context(), c.Param("token"), id)
+	if err != nil {
+		return err
+	}
+	hd := c.Response().Header()
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	return c.Blob(http.StatusOK, "application/octet-stream", f.Data)
 }
 
 func (h *Handler) withdrawPage(c echo.Context) error {

@@ -423,7 +423,7 @@ func TestAdminMailboxNeedsAnAdmin(t *testing.T) {
 
 		admin := p.Client(t)
 		res = admin.Login(testapp.AdminEmail, testapp.AdminPassword)
-		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/mailbox" {
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff/cases" {
 			t.Fatalf("admin login: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 		box := admin.Get("/admin/mailbox")

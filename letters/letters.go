@@ -112,10 +112,12 @@ type Rendered struct {
 var files embed.FS
 
 var funcs = map[string]any{
-	"date":    func(d deadline.Date) string { return d.Time(time.UTC).Format("2 January 2006") },
-	"instant": func(t time.Time) string { return t.In(deadline.DefaultLocation).Format("2 January 2006 at 15:04 MST") },
-	"kinds":   dsr.Labels,
-	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"date":        func(d deadline.Date) string { return d.Time(time.UTC).Format("2 January 2006") },
+	"instant":     func(t time.Time) string { return t.In(deadline.DefaultLocation).Format("2 January 2006 at 15:04 MST") },
+	"kinds":       dsr.Labels,
+	"kindLabel":   func(k dsr.Kind) string { return k.Label() },
+	"kindArticle": func(k dsr.Kind) string { return k.Article() },
+	"lines":       func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 	"complaintPage": func(a authority.Authority, lang string) string {
 		return a.ComplaintPage(lang)
 	},

@@ -31,29 +31,79 @@ func sample() Data {
 
 func TestEveryLetterRenders(t *testing.T) {
 	for _, k := range Kinds {
-		r, err := Render(k, sample())
+		d := sample()
+		d.StaffName, d.Role, d.Link, d.LinkExpires = "Sam Staff", "staff", "https://portal.example/staff/x", d.VerifyBy
+		r, err := Render(k, d)
 		if err != nil {
 			t.Fatalf("%s: %v", k, err)
+		}
+		for _, part := range []string{r.Subject, r.Text, r.HTML} {
+			if strings.Contains(part, "<no value>") {
+				t.Errorf("%s: a part shows <no value>", k)
+			}
+		}
+		if strings.ContainsAny(r.Subject, "\r\n") || r.Subject == "" {
+			t.Errorf("%s: the subject %q is empty or spans lines", k, r.Subject)
+		}
+		if strings.Contains(r.HTML, "<img") || strings.Contains(r.HTML, "<script") || !strings.Contains(r.HTML, "<html lang=") {
+			t.Errorf("%s: HTML part must declare its language and hold no images or scripts", k)
+		}
+		if k == Invite || k == PasswordReset {
+			if !strings.Contains(r.Text, d.Link) || !strings.Contains(r.Text, "Sam Staff") {
+				t.Errorf("%s: the letter does not greet the member of staff or give the link", k)
+			}
+			continue
 		}
 		for _, part := range []string{r.Subject, r.Text, r.HTML} {
 			if !strings.Contains(part, "DSR-2026-000042") {
 				t.Errorf("%s: a part lacks the reference:\n%s", k, part)
 			}
-			if strings.Contains(part, "<no value>") {
-				t.Errorf("%s: a part shows <no value>", k)
-			}
 		}
-		if strings.ContainsAny(r.Subject, "\r\n") {
-			t.Errorf("%s: the subject spans lines", k)
+		if k.ToStaff() {
+			if !strings.Contains(r.Text, d.Link) || !strings.Contains(r.HTML, `<html lang="en">`) {
+				t.Errorf("%s: a staff letter must link the case and be in English", k)
+			}
+			continue
 		}
 		for _, want := range []string{"ESOMUS", "BE0723595056", "4460 Horion-Hozémont"} {
 			if !strings.Contains(r.Text, want) || !strings.Contains(r.HTML, want) {
 				t.Errorf("%s: the letter does not name the controller (%s)", k, want)
 			}
 		}
-		if !strings.Contains(r.HTML, `<html lang="fr">`) || strings.Contains(r.HTML, "<img") || strings.Contains(r.HTML, "<script") {
-			t.Errorf("%s: HTML part must declare its language and hold no images or scripts", k)
+		if !strings.Contains(r.HTML, `<html lang="fr">`) {
+			t.Errorf("%s: the HTML part is not in the requester's language", k)
 		}
+	}
+}
+
+// Every answer, extension and refusal carries the complaint guidance and the judicial remedy.
+func TestAnswersCarryTheComplaintGuidance(t *testing.T) {
+	d := sample()
+	d.Outcomes = []Outcome{{dsr.KindAccess, "Export attached."}, {dsr.KindObjection, "Marketing stopped on 3 February."}}
+	d.Files = []File{{Name: "export.json", Size: "2 KB"}}
+	d.FilesUntil = d.VerifyBy
+	d.RefusalGround, d.Reason = "The request is manifestly excessive", "Fifth identical request."
+	for _, k := range []Kind{Completed, Refused, Extension} {
+		r, err := Render(k, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"contact@apd-gba.be", "https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte",
+			"poststelle@bfdi.bund.de", "judicial remedy", "https://portal.example/r/STATUS"} {
+			if !strings.Contains(r.Text, want) {
+				t.Errorf("%s lacks %q", k, want)
+			}
+		}
+	}
+	r, _ := Render(Completed, d)
+	for _, want := range []string{"Access (Art. 15):", "Export attached.", "Objection (Art. 21):", "export.json (2 KB)"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("the answer lacks %q:\n%s", want, r.Text)
+		}
+	}
+	r, _ = Render(Refused, d)
+	if !strings.Contains(r.Text, "Ground: The request is manifestly excessive") || !strings.Contains(r.Text, "Fifth identical request.") {
+		t.Errorf("the refusal lacks its ground or reasons:\n%s", r.Text)
 	}
 }
 

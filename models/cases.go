@@ -58,17 +58,30 @@ func (s *Store) CreateCase(ctx context.Context, c *Case) error {
 	return nil
 }
 
-// AppendEvent adds an event to a case's timeline.
+// AppendEvent adds an event to a case's timeline and to the audit chain: it takes the next seq
+// from audit_head, locked until the transaction ends so that concurrent appends queue, links the
+// event to the previous hash and moves the head. Callers lock their case rows first and the head
+// is always the last lock taken, so no two transactions wait for each other in a cycle.
 func (s *Store) AppendEvent(ctx context.Context, e *Event) error {
-	if err := s.conn(ctx).Create(e).Error; err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	return nil
+	return s.InTx(ctx, func(tx *Store) error {
+		head, err := tx.lockAuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		// Both databases keep microseconds: hash exactly what will be read back.
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		e.Hash = EventHash(*e)
+		if err := tx.conn(ctx).Create(e).Error; err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+		return tx.moveAuditHead(ctx, head.Seq, e.Seq, e.Hash)
+	})
 }
 
 func (s *Store) caseQuery(ctx context.Context) *gorm.DB {
 	return s.conn(ctx).Preload("Kinds").Preload("Identifiers", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Preload("Site").Preload("Controller")
+		Preload("Site").Preload("Controller").Preload("Assignee")
 }
 
 // CaseByVerifyToken returns the case whose unused verification token hashes to hash, locked for
@@ -113,11 +126,18 @@ type CaseChange struct {
 	VerifiedAt      *time.Time
 	ClearVerify     bool    // the verification token has been used
 	StatusTokenHash *string // a new status-page token
+	StatusNonce     string  // with the deployment's secret, derives that token again
 	Closed          bool
 	// An Art. 12(3) extension.
 	ExtendedDueOn   deadline.Date
 	ExtensionReason string
 	ExtendedBy      *int64
+	// Assignment: when SetAssignee, the case goes to Assignee (nil: to nobody).
+	SetAssignee bool
+	Assignee    *int64
+	// Answered marks the moment the case was completed or refused.
+	Answered      bool
+	RefusalGround string
 }
 
 // UpdateCase applies ch to the case at the version it was read at. It returns ErrConflict when the
@@ -136,9 +156,17 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	}
 	if ch.StatusTokenHash != nil {
 		set["status_token_hash"] = *ch.StatusTokenHash
+		set["status_nonce"] = ch.StatusNonce
 	}
 	if ch.Closed {
 		set["closed_at"] = ch.At
+	}
+	if ch.SetAssignee {
+		set["assignee_id"] = ch.Assignee
+	}
+	if ch.Answered {
+		set["answered_at"] = ch.At
+		set["refusal_ground"] = ch.RefusalGround
 	}
 	if !ch.ExtendedDueOn.IsZero() {
 		set["extended_due_on"] = ch.ExtendedDueOn
@@ -162,11 +190,18 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		c.VerifyTokenHash = nil
 	}
 	if ch.StatusTokenHash != nil {
-		c.StatusTokenHash = ch.StatusTokenHash
+		c.StatusTokenHash, c.StatusNonce = ch.StatusTokenHash, ch.StatusNonce
 	}
 	if ch.Closed {
 		at := ch.At
 		c.ClosedAt = &at
+	}
+	if ch.SetAssignee {
+		c.AssigneeID = ch.Assignee
+	}
+	if ch.Answered {
+		at := ch.At
+		c.AnsweredAt, c.RefusalGround = &at, ch.RefusalGround
 	}
 	if !ch.ExtendedDueOn.IsZero() {
 		at := ch.At

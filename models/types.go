@@ -219,6 +219,10 @@ type Event struct {
 	ToStatus    dsr.Status
 	Message     string
 	Public      bool // shown to the requester on the status page
+	// The audit chain (see EventHash): the event's place over all cases, and the hashes linking it.
+	Seq      int64
+	PrevHash string
+	Hash     string
 }
 
 // Letter states.

@@ -4,10 +4,12 @@
 package token
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 )
 
 // Size is the number of random bytes in a token (256 bits, above the 128 the design requires).
@@ -37,4 +39,20 @@ func WellFormed(s string) bool {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	return err == nil && len(b) == Size
+}
+
+// Derive returns the token for (purpose, id, nonce) under secret: HMAC-SHA256 in base64url, the
+// same shape as New's tokens. The server can derive a token again for a later letter, while the
+// database keeps only its hash and the nonce: a copy of the database without the secret opens nothing.
+func Derive(secret []byte, purpose string, id int64, nonce string) string {
+	m := hmac.New(sha256.New, secret)
+	fmt.Fprintf(m, "%s\x00%d\x00%s", purpose, id, nonce)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// Nonce returns a fresh random nonce for Derive.
+func Nonce() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

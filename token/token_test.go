@@ -51,3 +51,27 @@ func TestWellFormed(t *testing.T) {
 		}
 	}
 }
+
+func TestDerive(t *testing.T) {
+	a := Derive([]byte("secret"), "status", 42, "n1")
+	if !WellFormed(a) {
+		t.Fatalf("derived token %q is not well formed", a)
+	}
+	if a != Derive([]byte("secret"), "status", 42, "n1") {
+		t.Error("derivation is not deterministic")
+	}
+	for _, other := range []string{
+		Derive([]byte("secret2"), "status", 42, "n1"),
+		Derive([]byte("secret"), "files", 42, "n1"),
+		Derive([]byte("secret"), "status", 43, "n1"),
+		Derive([]byte("secret"), "status", 42, "n2"),
+		Derive([]byte("secret"), "status", 4, "2\x00n1"),
+	} {
+		if other == a {
+			t.Error("a different input derived the same token")
+		}
+	}
+	if n1, n2 := Nonce(), Nonce(); n1 == n2 || len(n1) != 32 {
+		t.Errorf("nonces %q %q", n1, n2)
+	}
+}

@@ -6,6 +6,7 @@
 //	rightsdesk demo             load the demo data
 //	rightsdesk user add ...     create a staff user (password from stdin)
 //	rightsdesk deadline ...     print a request's legal due date
+//	rightsdesk audit verify     check the tamper-evident chain of events
 //
 // Configuration comes from the environment; see the README.
 package main
@@ -33,6 +34,7 @@ commands:
                    create a staff user; the password is read from stdin
   deadline --received DATE [--country BE] [--extended]
                    print the legal due date of a request received on DATE
+  audit verify     check the tamper-evident event chain (exit 0 intact, 1 broken)
 `
 
 func main() {
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "deadline":
 		return runDeadline(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

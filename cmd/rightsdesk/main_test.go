@@ -46,8 +46,11 @@ func TestMigrateAndUserAdd(t *testing.T) {
 				t.Fatalf("user add on an unmigrated database succeeded: %+v", r)
 			}
 			r = runWith(t, env, "", "migrate")
-			if r.code != 0 || !strings.Contains(r.stdout, "schema version 2") {
+			if r.code != 0 || !strings.Contains(r.stdout, "database at schema version ") || strings.Contains(r.stdout, "(0 migration(s)") {
 				t.Fatalf("migrate: %+v", r)
+			}
+			if again := runWith(t, env, "", "migrate"); again.code != 0 || !strings.Contains(again.stdout, "(0 migration(s) applied now)") {
+				t.Fatalf("a second migrate: %+v", again)
 			}
 			r = runWith(t, env, "", "demo")
 			if r.code != 0 {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"rightsdesk/app"
-	"rightsdesk/cases"
 	"rightsdesk/demo"
 	"rightsdesk/models"
 )
@@ -35,7 +34,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, lo
 	}
 	defer a.Close()
 	if *withDemo {
-		if err := loadDemo(ctx, a.Store, cfg, log); err != nil {
+		if err := loadDemo(ctx, a, log); err != nil {
 			return fail(stderr, err)
 		}
 	}
@@ -136,14 +135,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, log
 		return fail(stderr, err)
 	}
 	defer a.Close()
-	if err := loadDemo(ctx, a.Store, cfg, log); err != nil {
+	if err := loadDemo(ctx, a, log); err != nil {
 		return fail(stderr, err)
 	}
 	return 0
 }
 
-func loadDemo(ctx context.Context, st *models.Store, cfg app.Config, log *slog.Logger) error {
-	sum, err := demo.Load(ctx, st, cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom}, time.Now())
+func loadDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
+	sum, err := demo.Load(ctx, a.Store, a.CasesConfig, time.Now())
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -151,7 +150,7 @@ func loadDemo(ctx context.Context, st *models.Store, cfg app.Config, log *slog.L
 		"sample_cases_added", sum.SampleCases)
 	for _, l := range sum.Logins {
 		// Demo credentials are public by design: they exist only in demo data.
-		log.Info("demo login", "url", cfg.BaseURL+"/staff/login", "email", l.Email, "password", l.Password, "role", l.Role)
+		log.Info("demo login", "url", a.CasesConfig.BaseURL+"/staff/login", "email", l.Email, "password", l.Password, "role", l.Role)
 	}
 	return nil
 }

@@ -1,0 +1,112 @@
+package dsr
+
+import (
+	"fmt"
+	"strings"
+)
+
+// RefusalGround is why a request is refused (Art. 12(5), 12(6), 17(3)).
+type RefusalGround string
+
+const (
+	GroundUnfounded RefusalGround = "manifestly_unfounded"
+	GroundExcessive RefusalGround = "manifestly_excessive"
+	GroundIdentity  RefusalGround = "identity_not_confirmed"
+	GroundArt17_3   RefusalGround = "art_17_3_exception"
+	GroundOther     RefusalGround = "other"
+)
+
+// RefusalGrounds lists the grounds in the order the refusal form offers them.
+var RefusalGrounds = []RefusalGround{GroundUnfounded, GroundExcessive, GroundIdentity, GroundArt17_3, GroundOther}
+
+var groundLabels = map[RefusalGround]string{
+	GroundUnfounded: "The request is manifestly unfounded (Art. 12(5))",
+	GroundExcessive: "The request is manifestly excessive, in particular repetitive (Art. 12(5))",
+	GroundIdentity:  "Your identity could not be confirmed (Art. 12(6) and 11(2))",
+	GroundArt17_3:   "An exception of Article 17(3) applies to the erasure",
+	GroundOther:     "Another reason, explained below",
+}
+
+// Label says the ground in words, as the refusal letter does.
+func (g RefusalGround) Label() string {
+	if l, ok := groundLabels[g]; ok {
+		return l
+	}
+	return string(g)
+}
+
+// ParseRefusalGround returns the ground named s, and whether s names one.
+func ParseRefusalGround(s string) (RefusalGround, bool) {
+	g := RefusalGround(s)
+	_, ok := groundLabels[g]
+	return g, ok
+}
+
+// Limits on what staff write into a case.
+const (
+	MaxMessage = 5000 // a question, an answer, a note, an outcome
+)
+
+// CheckRefusal checks a refusal: a known ground, Art. 17(3) only against an erasure, and reasons,
+// which Art. 12(4) requires.
+func CheckRefusal(kinds []Kind, ground, reasons string) Errors {
+	errs := Errors{}
+	g, ok := ParseRefusalGround(ground)
+	switch {
+	case !ok:
+		errs["ground"] = "Choose the ground of the refusal."
+	case g == GroundArt17_3 && !contains(kinds, KindErasure):
+		errs["ground"] = "Article 17(3) limits the right to erasure; this request asks for no erasure."
+	}
+	if msg := checkRequiredText(reasons, MaxMessage, "Give the reasons: the requester must be told why (Article 12(4))."); msg != "" {
+		errs["reasons"] = msg
+	}
+	return nilIfEmpty(errs)
+}
+
+// CheckCompletion checks the outcomes of an answer: one for every kind of the request.
+func CheckCompletion(kinds []Kind, outcomes map[Kind]string) Errors {
+	errs := Errors{}
+	for _, k := range kinds {
+		what := fmt.Sprintf("Say what was done for the %s request.", strings.ToLower(k.Label()))
+		if k == KindAccess {
+			what = "Say what data was found (attach the files below), or that none was found."
+		}
+		if msg := checkRequiredText(outcomes[k], MaxMessage, what); msg != "" {
+			errs[OutcomeField(k)] = msg
+		}
+	}
+	return nilIfEmpty(errs)
+}
+
+// OutcomeField is the form field (and Errors key) of a kind's outcome.
+func OutcomeField(k Kind) string { return "outcome_" + string(k) }
+
+// CheckMessage checks a question to the requester, their answer, a note or a reason: required text.
+func CheckMessage(s, what string) string { return checkRequiredText(s, MaxMessage, what) }
+
+func checkRequiredText(s string, max int, what string) string {
+	if msg := checkText(s, max); msg != "" {
+		return msg
+	}
+	if strings.TrimSpace(s) == "" {
+		return what
+	}
+	return ""
+}
+
+func contains(ks []Kind, k Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func nilIfEmpty(e Errors) Errors {
+	if len(e) == 0 {
+		return nil
+	}
+	return e
+}

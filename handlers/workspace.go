@@ -1,0 +1,428 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"rightsdesk/cases"
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+	"rightsdesk/models"
+	"rightsdesk/views"
+)
+
+// queueCountCap bounds the count shown above the queue: past it the page says "more than".
+const queueCountCap = 1000
+
+// actor returns the logged-in user and what they may touch: admins every controller, others
+// those they are assigned to.
+func (h *Handler) actor(c echo.Context) (cases.Actor, models.User, error) {
+	u, ok := c.Get(userContextKey).(models.User)
+	if !ok {
+		return cases.Actor{}, u, echo.NewHTTPError(http.StatusUnauthorized)
+	}
+	ctx := c.Request().Context()
+	var ids []int64
+	var err error
+	if u.Role == models.RoleAdmin {
+		ids, err = h.store.ControllerIDs(ctx)
+	} else {
+		ids, err = h.store.UserControllerIDs(ctx, u.ID)
+	}
+	return cases.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Controllers: ids}, u, err
+}
+
+func mayAssignOthers(role string) bool { return role == models.RoleManager || role == models.RoleAdmin }
+
+// flash keeps a message for the next page the user sees.
+func (h *Handler) flash(c echo.Context, msg string) {
+	h.sessions.Put(c.Request().Context(), "flash", msg)
+}
+
+func (h *Handler) staffHome(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/staff/cases")
+}
+
+func (h *Handler) queue(c echo.Context) error {
+	a, me, err := h.actor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	q := views.QueueQuery{
+		Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Site: c.QueryParam("site"),
+		Assignee: c.QueryParam("assignee"), Band: c.QueryParam("band"), From: c.QueryParam("from"),
+		To: c.QueryParam("to"), Q: strings.TrimSpace(c.QueryParam("q")), Sort: c.QueryParam("sort"),
+	}
+	f, q := queueFilter(q, a, me)
+	f.After = models.ParseCursor(c.QueryParam("after"), f.ByReceived)
+	page, err := h.store.Queue(ctx, f)
+	if err != nil {
+		return err
+	}
+	count, err := h.store.QueueCount(ctx, f, queueCountCap)
+	if err != nil {
+		return err
+	}
+	controllers, err := h.store.ControllersIn(ctx, a.Controllers)
+	if err != nil {
+		return err
+	}
+	staff, err := h.store.StaffOfAny(ctx, a.Controllers)
+	if err != nil {
+		return err
+	}
+	v := views.QueueView{
+		Query: q, Cases: page.Cases, Today: f.Today, Count: count, CountCapped: count > queueCountCap,
+		Controllers: controllers, Staff: staff, Me: me, MayAssign: mayAssignOthers(me.Role),
+	}
+	if !page.Next.IsZero() {
+		v.NextURL = q.URL(page.Next.Encode(f.ByReceived))
+	}
+	if problems, ok := h.sessions.Pop(ctx, "bulk_problems").(string); ok && problems != "" {
+		v.Problems = strings.Split(problems, "\n")
+	}
+	noStore(c)
+	return render(c, http.StatusOK, views.Queue(h.page(c, "Cases"), v))
+}
+
+// queueFilter turns the URL's filter into the store's, always within the actor's controllers.
+// Values that do not parse are dropped from the query shown back, so the page says what it shows.
+func queueFilter(q views.QueueQuery, a cases.Actor, me models.User) (models.QueueFilter, views.QueueQuery) {
+	f := models.QueueFilter{Controllers: a.Controllers, Today: deadline.Today(time.Now(), deadline.DefaultLocation), Limit: 50}
+	switch q.Status {
+	case "":
+	case "all":
+		f.Statuses = dsr.Statuses
+	case "closed":
+		f.Statuses = []dsr.Status{dsr.StatusCompleted, dsr.StatusRefused, dsr.StatusWithdrawn}
+	default:
+		if slices.Contains(dsr.Statuses, dsr.Status(q.Status)) {
+			f.Statuses = []dsr.Status{dsr.Status(q.Status)}
+		} else {
+			q.Status = ""
+		}
+	}
+	if k, ok := dsr.ParseKind(q.Kind); ok {
+		f.Kind = k
+	} else {
+		q.Kind = ""
+	}
+	if id, err := strconv.ParseInt(q.Site, 10, 64); err == nil && id > 0 {
+		f.SiteID = id // a site outside the actor's controllers simply matches nothing
+	} else {
+		q.Site = ""
+	}
+	switch q.Assignee {
+	case "":
+	case "me":
+		f.AssigneeID = me.ID
+	case "unassigned":
+		f.Unassigned = true
+	default:
+		if id, err := strconv.ParseInt(q.Assignee, 10, 64); err == nil && id > 0 {
+			f.AssigneeID = id
+		} else {
+			q.Assignee = ""
+		}
+	}
+	switch b := deadline.Band(q.Band); b {
+	case deadline.BandOverdue, deadline.BandDueSoon, deadline.BandOnTrack:
+		f.Band = b
+	default:
+		q.Band = ""
+	}
+	if d, err := deadline.ParseDate(q.From); err == nil {
+		f.ReceivedFrom = d
+	} else {
+		q.From = ""
+	}
+	if d, err := deadline.ParseDate(q.To); err == nil {
+		f.ReceivedTo = d
+	} else {
+		q.To = ""
+	}
+	if len(q.Q) > 256 {
+		q.Q = q.Q[:256]
+	}
+	f.Search = q.Q
+	if q.Sort == "received" {
+		f.ByReceived = true
+	} else {
+		q.Sort = ""
+	}
+	return f, q
+}
+
+func (h *Handler) bulk(c echo.Context) error {
+	a, _, err := h.actor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	refs := form["refs"]
+	back := form.Get("back")
+	if !strings.HasPrefix(back, "/staff/cases") || strings.HasPrefix(back, "//") {
+		back = "/staff/cases"
+	}
+	if len(refs) == 0 {
+		h.flash(c, "Select at least one case.")
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	if len(refs) > 200 {
+		refs = refs[:200]
+	}
+	var r cases.BulkResult
+	switch form.Get("action") {
+	case "assign":
+		to, err := strconv.ParseInt(form.Get("assignee"), 10, 64)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest)
+		}
+		r = h.cases.Bulk(ctx, refs, func(ref string) error { return h.cases.Assign(ctx, a, ref, 0, to) })
+	case "expire":
+		r = h.cases.Bulk(ctx, refs, func(ref string) error { return h.cases.ExpireNow(ctx, a, ref) })
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	h.flash(c, fmt.Sprintf("%d case(s) changed.", r.Done))
+	if len(r.Refused) > 0 {
+		var lines []string
+		for _, ref := range refs {
+			if why, ok := r.Refused[ref]; ok {
+				lines = append(lines, ref+": "+why)
+			}
+		}
+		h.sessions.Put(ctx, "bulk_problems", strings.Join(lines, "\n"))
+	}
+	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// casePage renders the case; form carries a refused action's errors and what was typed.
+func (h *Handler) casePage(c echo.Context, status int, form views.CaseForm) error {
+	a, me, err := h.actor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cs, err := h.store.CaseByReferenceFor(ctx, c.Param("ref"), a.Controllers)
+	if err != nil {
+		return err
+	}
+	v := views.CaseView{Case: cs, Me: me, MayAssign: mayAssignOthers(me.Role), Form: form,
+		Today: deadline.Today(time.Now(), cs.Controller.Location())}
+	if v.Events, err = h.store.Timeline(ctx, cs.ID); err != nil {
+		return err
+	}
+	if v.Letters, err = h.store.CaseLetters(ctx, cs.ID); err != nil {
+		return err
+	}
+	if v.Outcomes, err = h.store.Outcomes(ctx, cs.ID); err != nil {
+		return err
+	}
+	if v.Files, err = h.store.CaseFiles(ctx, cs.ID); err != nil {
+		return err
+	}
+	if v.Staff, err = h.store.StaffOf(ctx, cs.ControllerID); err != nil {
+		return err
+	}
+	var ids []int64
+	for _, e := range v.Events {
+		if e.ActorUserID != nil {
+			ids = append(ids, *e.ActorUserID)
+		}
+	}
+	for _, id := range cs.Identifiers {
+		if id.VerifiedBy != nil {
+			ids = append(ids, *id.VerifiedBy)
+		}
+	}
+	if v.Users, err = h.store.UsersByID(ctx, ids); err != nil {
+		return err
+	}
+	noStore(c)
+	return render(c, status, views.CasePage(h.page(c, "Case "+cs.Reference), v))
+}
+
+func (h *Handler) caseView(c echo.Context) error {
+	return h.casePage(c, http.StatusOK, views.CaseForm{})
+}
+
+// caseAction runs one action from the case page: on success 303 back to the case with a message;
+// on a refusal the page again, with the message beside the form and what was typed kept.
+func (h *Handler) caseAction(action, done string, run func(c echo.Context, a cases.Actor, ref string, version int, form url.Values) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		a, _, err := h.actor(c)
+		if err != nil {
+			return err
+		}
+		var form url.Values
+		if mf, err := c.MultipartForm(); err == nil {
+			form = mf.Value
+		} else if form, err = c.FormParams(); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest)
+		}
+		ref := c.Param("ref")
+		formName := action
+		if id := c.Param("id"); id != "" {
+			formName = "identifiers/" + id
+		}
+		version, _ := strconv.Atoi(form.Get("version"))
+		err = run(c, a, ref, version, form)
+		if err == nil {
+			h.flash(c, done)
+			return c.Redirect(http.StatusSeeOther, "/staff/cases/"+ref)
+		}
+		values := map[string]string{}
+		for k := range form {
+			if k != "_csrf" && k != "version" {
+				values[k] = form.Get(k)
+			}
+		}
+		cf := views.CaseForm{Action: formName, Values: values}
+		var fe *cases.FormError
+		switch {
+		case errors.As(err, &fe):
+			cf.Errors = fe.Fields
+			return h.casePage(c, http.StatusUnprocessableEntity, cf)
+		case errors.Is(err, models.ErrConflict):
+			cf.Notice = "This case changed since you opened it (someone else acted on it), so nothing was done. Reload the page to see the change; what you typed is kept here."
+			return h.casePage(c, http.StatusConflict, cf)
+		case errors.Is(err, dsr.ErrRefused), errors.Is(err, dsr.ErrTransitionNotAllowed):
+			cf.Notice = err.Error()
+			return h.casePage(c, http.StatusConflict, cf)
+		}
+		return err
+	}
+}
+
+func (h *Handler) claim(c echo.Context) error {
+	return h.caseAction("claim", "The case is yours.", func(c echo.Context, a cases.Actor, ref string, version int, _ url.Values) error {
+		return h.cases.Claim(c.Request().Context(), a, ref, version)
+	})(c)
+}
+
+func (h *Handler) assign(c echo.Context) error {
+	return h.caseAction("assign", "The case is assigned.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		to, err := strconv.ParseInt(f.Get("assignee"), 10, 64)
+		if err != nil {
+			return &cases.FormError{Fields: dsr.Errors{"assignee": "Choose whom to assign the case to."}}
+		}
+		return h.cases.Assign(c.Request().Context(), a, ref, version, to)
+	})(c)
+}
+
+func (h *Handler) decideIdentifier(c echo.Context) error {
+	return h.caseAction("identifiers", "The decision is recorded.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil {
+			return models.ErrNotFound
+		}
+		var verified bool
+		switch f.Get("verified") {
+		case "yes":
+			verified = true
+		case "no":
+		default:
+			return &cases.FormError{Fields: dsr.Errors{"verified": "Say whether the identifier belongs to the requester."}}
+		}
+		return h.cases.DecideIdentifier(c.Request().Context(), a, ref, version, id, verified, f.Get("reason"))
+	})(c)
+}
+
+func (h *Handler) requestInfo(c echo.Context) error {
+	return h.caseAction("request-info", "The question is sent; the case waits for the requester.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.RequestInfo(c.Request().Context(), a, ref, version, f.Get("question"))
+	})(c)
+}
+
+func (h *Handler) extend(c echo.Context) error {
+	return h.caseAction("extend", "The deadline is extended and the requester notified.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.Extend(c.Request().Context(), a, ref, version, f.Get("reason"))
+	})(c)
+}
+
+func (h *Handler) complete(c echo.Context) error {
+	return h.caseAction("complete", "The answer is sent.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		outcomes := map[dsr.Kind]string{}
+		for _, k := range dsr.Kinds {
+			if v, ok := f[dsr.OutcomeField(k)]; ok {
+				outcomes[k] = v[0]
+			}
+		}
+		files, err := uploads(c)
+		if err != nil {
+			return err
+		}
+		return h.cases.Complete(c.Request().Context(), a, ref, version, outcomes, files)
+	})(c)
+}
+
+// uploads reads the files of an answer from the multipart form.
+func uploads(c echo.Context) ([]cases.Upload, error) {
+	mf, err := c.MultipartForm()
+	if err != nil {
+		return nil, nil // no file part: an answer without files
+	}
+	var out []cases.Upload
+	for _, fh := range mf.File["files"] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue // the browser sends an empty part when no file is chosen
+		}
+		if fh.Size > cases.MaxFileSize {
+			return nil, &cases.FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The file %q is larger than 10 MB.", fh.Filename)}}
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, cases.MaxFileSize+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		ct := fh.Header.Get("Content-Type")
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		out = append(out, cases.Upload{Name: fh.Filename, ContentType: ct, Data: data})
+	}
+	return out, nil
+}
+
+func (h *Handler) refuse(c echo.Context) error {
+	return h.caseAction("refuse", "The refusal is sent.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.Refuse(c.Request().Context(), a, ref, version, f.Get("ground"), f.Get("reasons"))
+	})(c)
+}
+
+func (h *Handler) closeWithdrawn(c echo.Context) error {
+	return h.caseAction("withdraw", "The case is closed as withdrawn.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.CloseWithdrawn(c.Request().Context(), a, ref, version, f.Get("how"))
+	})(c)
+}
+
+func (h *Handler) addNote(c echo.Context) error {
+	return h.caseAction("notes", "The note is added.", func(c echo.Context, a cases.Actor, ref string, _ int, f url.Values) error {
+		return h.cases.AddNote(c.Request().Context(), a, ref, f.Get("note"))
+	})(c)
+}
+
+func (h *Handler) expireCase(c echo.Context) error {
+	return h.caseAction("expire", "The request is closed as expired.", func(c echo.Context, a cases.Actor, ref string, _ int, _ url.Values) error {
+		return h.cases.ExpireNow(c.Request().Context(), a, ref)
+	})(c)
+}

@@ -1,0 +1,299 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"rightsdesk/dsr"
+	"rightsdesk/internal/testapp"
+	"rightsdesk/models"
+	"rightsdesk/password"
+)
+
+// fileVerified files and verifies a request on site through the case service, as a visitor
+// would, and returns its reference and status token.
+func fileVerified(t *testing.T, p *testapp.Portal, site, email, identifier string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := p.Store.SiteBySlug(ctx, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookies, _ := p.Store.Cookies(ctx, s.ID)
+	r := dsr.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Email: email, Language: "en", Country: "BE"}
+	if identifier != "" {
+		name := map[string]string{"esomus": "UID", "itsme": "__zlcmid"}[site]
+		r.Identifiers = []dsr.Identifier{{CookieName: name, Value: identifier, Provenance: dsr.ProvenanceTyped}}
+	}
+	filed, err := p.App.Cases.File(ctx, s, cookies, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := p.App.Cases.Verify(ctx, filed.VerifyToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filed.Reference, tok
+}
+
+// member creates an account working for the controllers of the given sites and logs it in.
+func member(t *testing.T, p *testapp.Portal, email, role string, sites ...string) *testapp.Client {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	for _, slug := range sites {
+		s, _ := p.Store.SiteBySlug(ctx, slug)
+		ids = append(ids, s.ControllerID)
+	}
+	hash, _ := password.Hash("member-password-123")
+	u := models.User{Email: email, Name: strings.Split(email, "@")[0], Role: role, PasswordHash: hash, Active: true}
+	if err := p.Store.CreateUser(ctx, &u, ids); err != nil {
+		t.Fatal(err)
+	}
+	c := p.Client(t)
+	if res := c.Login(email, "member-password-123"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: %d", email, res.StatusCode)
+	}
+	return c
+}
+
+func csrfOf(t *testing.T, c *testapp.Client) string {
+	return testapp.CSRF(t, c.Get("/staff/cases").Body)
+}
+
+// TestNobodySeesAnotherControllersCases walks every staff route as a member of the other
+// controller: the case is a 404 everywhere and never appears in a list, a search or a count.
+func TestNobodySeesAnotherControllersCases(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ref, _ := fileVerified(t, p, "esomus", "secret.requester@example.org", "uid-leak-check")
+		mine := member(t, p, "anna@esomus.example", models.RoleStaff, "esomus")
+		other := member(t, p, "boris@itsme.example", models.RoleManager, "itsme")
+
+		expect(t, mine.Get("/staff/cases"), 200, ref, "1 case")
+		for _, q := range []string{"", "?status=all", "?q=" + ref, "?q=secret.requester%40example.org", "?q=uid-leak-check", "?status=all&sort=received"} {
+			res := other.Get("/staff/cases" + q)
+			expect(t, res, 200, "0 cases")
+			// The search box shows what was typed; the list must show nothing.
+			if strings.Contains(res.Body, `class="reference">`+ref) || strings.Contains(res.Body, "s***r@") {
+				t.Errorf("the queue %s of another controller shows the case", q)
+			}
+		}
+		expect(t, other.Get("/staff/cases/"+ref), http.StatusNotFound)
+		ctx := context.Background()
+		cs, _ := p.Store.CaseByReference(ctx, ref)
+		token := csrfOf(t, other)
+		for _, path := range []string{"claim", "assign", fmt.Sprintf("identifiers/%d", cs.Identifiers[0].ID), "request-info", "extend",
+			"complete", "refuse", "withdraw", "notes", "expire"} {
+			res := other.Post("/staff/cases/"+ref+"/"+path, url.Values{"_csrf": {token}, "version": {fmt.Sprint(cs.Version)},
+				"assignee": {"1"}, "verified": {"yes"}, "reason": {"x"}, "question": {"x"}, "ground": {"other"}, "reasons": {"x"},
+				"how": {"x"}, "note": {"x"}, "outcome_access": {"x"}})
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("POST %s by another controller: %d", path, res.StatusCode)
+			}
+		}
+		res := other.Post("/staff/cases/bulk", url.Values{"_csrf": {token}, "refs": {ref}, "action": {"expire"}, "back": {"/staff/cases"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("bulk: %d", res.StatusCode)
+		}
+		after, _ := p.Store.CaseByReference(ctx, ref)
+		if after.Version != cs.Version || after.Status != cs.Status || after.AssigneeID != nil {
+			t.Fatalf("another controller's requests changed the case: %+v", after)
+		}
+		es, _ := p.Store.Timeline(ctx, cs.ID)
+		if len(es) != 2 {
+			t.Errorf("another controller's requests added events: %d", len(es))
+		}
+	})
+}
+
+func TestStaffRoutesNeedALogin(t *testing.T) {
+	p := testapp.Start(t, testapp.Options{})
+	ref, _ := fileVerified(t, p, "esomus", "x@example.org", "")
+	c := p.Client(t)
+	for _, path := range []string{"/staff", "/staff/cases", "/staff/cases/" + ref} {
+		res := c.Get(path)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff/login" {
+			t.Errorf("anonymous GET %s: %d %s", path, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	csrf := testapp.CSRF(t, c.Get("/staff/login").Body)
+	expect(t, c.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}}), http.StatusUnauthorized)
+}
+
+func TestQueueFiltersSearchAndPages(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		var refs []string
+		for i := 0; i < 55; i++ {
+			ref, _ := fileVerified(t, p, "esomus", fmt.Sprintf("person%02d@example.org", i), fmt.Sprintf("uid-%02d", i))
+			refs = append(refs, ref)
+		}
+		itsmeRef, _ := fileVerified(t, p, "itsme", "zoe@example.org", "zl-1")
+		c := member(t, p, "mgr@both.example", models.RoleManager, "esomus", "itsme")
+
+		first := c.Get("/staff/cases")
+		expect(t, first, 200, "56 cases", "Next page")
+		refPattern := regexp.MustCompile(`class="reference">(DSR-\d{4}-\d{6})<`)
+		page1 := refPattern.FindAllStringSubmatch(first.Body, -1)
+		if len(page1) != 50 {
+			t.Fatalf("first page has %d cases", len(page1))
+		}
+		next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.Body)
+		second := c.Get(strings.ReplaceAll(next[1], "&amp;", "&"))
+		page2 := refPattern.FindAllStringSubmatch(second.Body, -1)
+		if len(page2) != 6 || strings.Contains(second.Body, `rel="next"`) {
+			t.Fatalf("second page has %d cases", len(page2))
+		}
+		seen := map[string]bool{}
+		for _, m := range append(page1, page2...) {
+			if seen[m[1]] {
+				t.Errorf("%s on two pages", m[1])
+			}
+			seen[m[1]] = true
+		}
+
+		expect(t, c.Get("/staff/cases?q="+refs[7]), 200, "1 case", refs[7])
+		expect(t, c.Get("/staff/cases?q=PERSON07%40EXAMPLE.ORG"), 200, "1 case", refs[7])
+		expect(t, c.Get("/staff/cases?q=uid-07"), 200, "1 case", refs[7])
+		expect(t, c.Get("/staff/cases?q=nothing-like-it"), 200, "0 cases")
+		itsme, _ := p.Store.SiteBySlug(context.Background(), "itsme")
+		expect(t, c.Get(fmt.Sprintf("/staff/cases?site=%d", itsme.ID)), 200, "1 case", itsmeRef)
+		expect(t, c.Get("/staff/cases?band=overdue"), 200, "0 cases")
+		expect(t, c.Get("/staff/cases?band=on_track"), 200, "56 cases")
+		expect(t, c.Get("/staff/cases?kind=erasure"), 200, "0 cases")
+		expect(t, c.Get("/staff/cases?status=completed"), 200, "0 cases")
+		expect(t, c.Get("/staff/cases?assignee=me"), 200, "0 cases")
+		expect(t, c.Get("/staff/cases?sort=received"), 200, "56 cases")
+		// Nonsense in the URL is ignored, not an error.
+		expect(t, c.Get("/staff/cases?status=bogus&band=%3Cscript%3E&from=yesterday&after=x.y&site=-1"), 200, "56 cases")
+
+		// Bulk: assign two to the manager.
+		csrf := csrfOf(t, c)
+		res := c.Post("/staff/cases/bulk", url.Values{"_csrf": {csrf}, "refs": {refs[0], refs[1]}, "action": {"assign"},
+			"assignee": {meID(t, p, "mgr@both.example")}, "back": {"/staff/cases?assignee=me"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff/cases?assignee=me" {
+			t.Fatalf("bulk assign: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		expect(t, c.Get("/staff/cases?assignee=me"), 200, "2 cases", "2 case(s) changed.")
+		expect(t, c.Get("/staff/cases?assignee=unassigned"), 200, "54 cases")
+		res = c.Post("/staff/cases/bulk", url.Values{"_csrf": {csrf}, "refs": {refs[2]}, "action": {"assign"}, "back": {"https://evil.example/"},
+			"assignee": {meID(t, p, "mgr@both.example")}})
+		if res.Header.Get("Location") != "/staff/cases" {
+			t.Errorf("bulk followed an outside back link: %s", res.Header.Get("Location"))
+		}
+	})
+}
+
+func meID(t *testing.T, p *testapp.Portal, email string) string {
+	u, err := p.Store.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(u.ID)
+}
+
+func TestCaseActionsOverHTTP(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ref, statusToken := fileVerified(t, p, "esomus", "carla@example.org", "uid-carla")
+		staff := member(t, p, "sam2@esomus.example", models.RoleStaff, "esomus")
+		page := staff.Get("/staff/cases/" + ref)
+		expect(t, page, 200, "carla@example.org", "typed: pasted by the requester, unverified", "Claim this case", "Internal target")
+		csrf := testapp.CSRF(t, page.Body)
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+
+		res := staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {version}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("claim: %d\n%s", res.StatusCode, res.Body)
+		}
+		expect(t, staff.Get("/staff/cases/"+ref), 200, "The case is yours.", "In progress", "Ask the requester for information")
+
+		// The stale version of the page the claim came from: refused, typed kept, nothing done.
+		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version}, "question": {"Which <b>account</b>?"}})
+		expect(t, res, http.StatusConflict, "This case changed since you opened it", "Which &lt;b&gt;account&lt;/b&gt;?")
+
+		page = staff.Get("/staff/cases/" + ref)
+		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+		res = staff.Post("/staff/cases/"+ref+"/extend", url.Values{"_csrf": {csrf}, "version": {version}, "reason": {"   "}})
+		expect(t, res, http.StatusUnprocessableEntity, "Give the reasons for the extension")
+		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version}, "question": {"Which account did you use?"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request info: %d\n%s", res.StatusCode, res.Body)
+		}
+
+		// The requester answers on the status page.
+		visitor := p.Client(t)
+		status := visitor.Get("/r/" + statusToken)
+		expect(t, status, 200, "needs information from you", "Which account did you use?")
+		vcsrf := testapp.CSRF(t, status.Body)
+		expect(t, visitor.Post("/r/"+statusToken+"/reply", url.Values{"_csrf": {vcsrf}, "answer": {" "}}), http.StatusUnprocessableEntity, "Write your answer")
+		res = visitor.Post("/r/"+statusToken+"/reply", url.Values{"_csrf": {vcsrf}, "answer": {"The one with carla@example.org."}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reply: %d", res.StatusCode)
+		}
+		expect(t, visitor.Get(res.Header.Get("Location")), 200, "your answer is recorded")
+
+		// Staff answer with a file; the requester downloads it.
+		page = staff.Get("/staff/cases/" + ref)
+		expect(t, page, 200, "The requester answered: The one with carla@example.org.")
+		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+		body, ctype := multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "outcome_access": ""},
+			"files", "export <1>.json", `{"uid":"uid-carla"}`)
+		res = staff.Do(postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", body, ctype))
+		expect(t, res, http.StatusUnprocessableEntity, "Say what data was found")
+		body, ctype = multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "outcome_access": "Page views linked to uid-carla."},
+			"files", "export <1>.json", `{"uid":"uid-carla"}`)
+		res = staff.Do(postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", body, ctype))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("complete: %d\n%s", res.StatusCode, res.Body)
+		}
+		status = visitor.Get("/r/" + statusToken)
+		expect(t, status, 200, "Answered", "Your data", "export &lt;1&gt;.json")
+		link := regexp.MustCompile(`href="(/r/[^"]+/files/\d+)"`).FindStringSubmatch(status.Body)
+		if link == nil {
+			t.Fatal("no download link")
+		}
+		dl := visitor.Get(link[1])
+		if dl.StatusCode != 200 || dl.Body != `{"uid":"uid-carla"}` || !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") ||
+			dl.Header.Get("Content-Type") != "application/octet-stream" {
+			t.Errorf("download: %d %q %v", dl.StatusCode, dl.Body, dl.Header)
+		}
+		expect(t, visitor.Get(strings.Replace(link[1], "/files/", "/files/9", 1)), http.StatusNotFound)
+
+		// The timeline shows every step, with the letters and their state.
+		page = staff.Get("/staff/cases/" + ref)
+		for _, want := range []string{"Claimed by", "Information requested", "The requester answered", "Request answered",
+			"Letter to carla@example.org", "queued"} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("the timeline lacks %q", want)
+			}
+		}
+	})
+}
+
+func multipartForm(t *testing.T, fields map[string]string, fileField, fileName, content string) (*bytes.Buffer, string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile(fileField, fileName)
+	fw.Write([]byte(content))
+	w.Close()
+	return &b, w.FormDataContentType()
+}
+
+func postRaw(t *testing.T, u string, body *bytes.Buffer, ctype string) *http.Request {
+	req, err := http.NewRequest(http.MethodPost, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	return req
+}

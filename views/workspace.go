@@ -1,0 +1,263 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"rightsdesk/authority"
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+	"rightsdesk/models"
+)
+
+// QueueQuery is the queue's filter as it travels in the URL.
+type QueueQuery struct {
+	Status   string // "" (active), "all", "closed" or a status
+	Kind     string
+	Site     string // a site id
+	Assignee string // "", "me", "unassigned" or a user id
+	Band     string
+	From, To string // received range, YYYY-MM-DD
+	Q        string // reference, e-mail or identifier value
+	Sort     string // "due" (default) or "received"
+}
+
+// Values encodes the query, leaving out empty parameters.
+func (q QueueQuery) Values() url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("status", q.Status)
+	set("kind", q.Kind)
+	set("site", q.Site)
+	set("assignee", q.Assignee)
+	set("band", q.Band)
+	set("from", q.From)
+	set("to", q.To)
+	set("q", q.Q)
+	set("sort", q.Sort)
+	return v
+}
+
+// URL is the queue with this filter, optionally from a cursor.
+func (q QueueQuery) URL(after string) string {
+	v := q.Values()
+	if after != "" {
+		v.Set("after", after)
+	}
+	if len(v) == 0 {
+		return "/staff/cases"
+	}
+	return "/staff/cases?" + v.Encode()
+}
+
+// QueueView is the staff queue.
+type QueueView struct {
+	Query       QueueQuery
+	Cases       []models.Case
+	Today       deadline.Date
+	Count       int64
+	CountCapped bool
+	NextURL     string
+	Controllers []models.Controller // the user's scope, for the site filter
+	Staff       []models.User       // people cases can be assigned to
+	Me          models.User
+	MayAssign   bool // managers and admins assign to anyone
+	Problems    []string
+}
+
+// CountText says how many cases match.
+func (v QueueView) CountText() string {
+	switch {
+	case v.CountCapped:
+		return fmt.Sprintf("More than %d cases", v.Count-1)
+	case v.Count == 1:
+		return "1 case"
+	}
+	return fmt.Sprintf("%d cases", v.Count)
+}
+
+// MaskEmail hides most of an address in lists: a***n@example.org.
+func MaskEmail(e string) string {
+	local, domain, ok := strings.Cut(e, "@")
+	if !ok || local == "" {
+		return "***"
+	}
+	r := []rune(local)
+	if len(r) <= 2 {
+		return string(r[0]) + "***@" + domain
+	}
+	return string(r[0]) + "***" + string(r[len(r)-1]) + "@" + domain
+}
+
+func assigneeName(c models.Case) string {
+	if c.Assignee == nil {
+		return "Unassigned"
+	}
+	return c.Assignee.Name
+}
+
+// CaseForm is one action form's state after a refusal: its errors and what was typed.
+type CaseForm struct {
+	Action string
+	Errors dsr.Errors
+	Values map[string]string
+	Notice string
+}
+
+func (f CaseForm) value(action, key string) string {
+	if f.Action != action {
+		return ""
+	}
+	return clean(f.Values[key])
+}
+
+func (f CaseForm) err(action, key string) string {
+	if f.Action != action {
+		return ""
+	}
+	return f.Errors[key]
+}
+
+func (f CaseForm) notice(action string) string {
+	if f.Action != action {
+		return ""
+	}
+	return f.Notice
+}
+
+// CaseView is the staff case page.
+type CaseView struct {
+	Case      models.Case
+	Today     deadline.Date
+	Events    []models.Event
+	Letters   []models.Letter
+	Outcomes  []models.CaseOutcome
+	Files     []models.CaseFile
+	Users     map[int64]models.User // authors of events and decisions
+	Staff     []models.User         // people the case can be assigned to
+	Me        models.User
+	MayAssign bool
+	Form      CaseForm
+}
+
+// TimelineItem is an event or a letter, in time order.
+type TimelineItem struct {
+	At     time.Time
+	Event  *models.Event
+	Letter *models.Letter
+}
+
+// Timeline merges the case's events and letters in time order.
+func (v CaseView) Timeline() []TimelineItem {
+	var items []TimelineItem
+	for i := range v.Events {
+		items = append(items, TimelineItem{At: v.Events[i].At, Event: &v.Events[i]})
+	}
+	for i := range v.Letters {
+		items = append(items, TimelineItem{At: v.Letters[i].CreatedAt, Letter: &v.Letters[i]})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].At.Before(items[j].At) })
+	return items
+}
+
+func (v CaseView) actorName(e models.Event) string {
+	switch e.ActorType {
+	case models.ActorRequester:
+		return "Requester"
+	case models.ActorSystem:
+		return "System"
+	}
+	if e.ActorUserID != nil {
+		if u, ok := v.Users[*e.ActorUserID]; ok {
+			return u.Name
+		}
+	}
+	return "Staff"
+}
+
+func (v CaseView) active() bool {
+	s := v.Case.Status
+	return s == dsr.StatusOpen || s == dsr.StatusInProgress || s == dsr.StatusAwaitingRequester
+}
+
+func (v CaseView) mine() bool { return v.Case.AssigneeID != nil && *v.Case.AssigneeID == v.Me.ID }
+
+// mayClaim: an active case the user does not hold, which nobody holds or which a manager may take.
+func (v CaseView) mayClaim() bool {
+	return v.active() && !v.mine() && (v.Case.AssigneeID == nil || v.MayAssign)
+}
+
+func (v CaseView) mayExtend() bool {
+	return v.active() && !v.Case.Extended() && !v.Today.After(v.Case.DueOn)
+}
+
+func (v CaseView) outcome(k dsr.Kind) string {
+	for _, o := range v.Outcomes {
+		if o.Kind == k {
+			return o.Outcome
+		}
+	}
+	return ""
+}
+
+func (v CaseView) decidedBy(id models.CaseIdentifier) string {
+	if id.VerifiedBy != nil {
+		if u, ok := v.Users[*id.VerifiedBy]; ok {
+			return u.Name
+		}
+	}
+	return "staff"
+}
+
+func provenanceLabel(p dsr.Provenance) string {
+	switch p {
+	case dsr.ProvenanceBrowser:
+		return "browser: read from the requester's own cookie"
+	case dsr.ProvenanceSigned:
+		return "signed: carried in a link signed by the site"
+	case dsr.ProvenanceTyped:
+		return "typed: pasted by the requester, unverified"
+	}
+	return string(p)
+}
+
+func letterStateText(l models.Letter) string {
+	switch l.Status {
+	case models.LetterSent:
+		return "sent " + instantPtr(l.SentAt)
+	case models.LetterFailed:
+		return "failed: " + l.LastError
+	}
+	if l.Attempts > 0 {
+		return fmt.Sprintf("queued, %d attempt(s): %s", l.Attempts, l.LastError)
+	}
+	return "queued"
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func countryName(code string) string {
+	if a, ok := authority.Lookup(code); ok {
+		return a.Country
+	}
+	return "outside the EU/EEA"
+}
+
+func refusalLabel(g string) string { return dsr.RefusalGround(g).Label() }
+
+func idText(id int64) string { return fmt.Sprint(id) }
