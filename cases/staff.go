@@ -297,7 +297,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 			if err := tx.AddFile(ctx, &row); err != nil {
 				return err
 			}
-			fileRefs = append(fileRefs, letters.File{Name: f.Name, Size: humanSize(len(f.Data))})
+			fileRefs = append(fileRefs, letters.File{Name: f.Name, Size: SizeText(int64(len(f.Data)))})
 		}
 		msg := "Request answered: " + dsr.Labels(kinds) + "."
 		if len(files) > 0 {
@@ -418,7 +418,7 @@ func checkUploads(files []Upload) error {
 			return &FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The file %q is empty.", f.Name)}}
 		}
 		if len(f.Data) > MaxFileSize {
-			return &FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The file %q is larger than %s.", f.Name, humanSize(MaxFileSize))}}
+			return &FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The file %q is larger than %s.", f.Name, SizeText(MaxFileSize))}}
 		}
 		if f.Name == "" || len(f.Name) > 200 || strings.ContainsAny(f.Name, "/\\\x00\r\n\"") {
 			return &FormError{Fields: dsr.Errors{"files": "A file name must be 1 to 200 characters, without slashes, quotes or line breaks."}}
@@ -426,7 +426,7 @@ func checkUploads(files []Upload) error {
 		total += len(f.Data)
 	}
 	if total > MaxFilesSize {
-		return &FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The files together are larger than %s.", humanSize(MaxFilesSize))}}
+		return &FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The files together are larger than %s.", SizeText(MaxFilesSize))}}
 	}
 	return nil
 }
@@ -440,7 +440,8 @@ func hasKind(ks []dsr.Kind, k dsr.Kind) bool {
 	return false
 }
 
-func humanSize(n int) string {
+// SizeText says a file's size for people: "2.4 MB", "12 KB", "300 bytes".
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))

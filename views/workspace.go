@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rightsdesk/authority"
+	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/models"
@@ -241,15 +242,7 @@ func letterStateText(l models.Letter) string {
 	return "queued"
 }
 
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func sizeText(n int64) string { return cases.SizeText(n) }
 
 func countryName(code string) string {
 	if a, ok := authority.Lookup(code); ok {

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"rightsdesk/app"
-	"rightsdesk/models"
 )
 
 const auditUsage = "usage: rightsdesk audit verify"
@@ -19,18 +16,11 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, auditUsage)
 		return 2
 	}
-	cfg, err := app.ConfigFromEnv(getenv)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	st, err := models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	if err := st.CheckSchema(ctx); err != nil {
-		return fail(stderr, err)
-	}
 	r, err := st.VerifyAudit(ctx)
 	if err != nil {
 		return fail(stderr, err)

@@ -24,11 +24,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return 2
 	}
-	cfg, err := app.ConfigFromEnv(getenv)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	a, err := app.New(ctx, cfg, log)
+	a, cfg, err := openApp(ctx, getenv, log)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -81,11 +77,7 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, l
 		fmt.Fprintln(stderr, "usage: rightsdesk worker")
 		return 2
 	}
-	cfg, err := app.ConfigFromEnv(getenv)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	a, err := app.New(ctx, cfg, log)
+	a, cfg, err := openApp(ctx, getenv, log)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -93,6 +85,33 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, l
 	log.Info("worker running", "database", a.Store.Dialect(), "smtp", cfg.SMTPURL != "")
 	a.RunWorkers(ctx)
 	return 0
+}
+
+// openApp reads the configuration and assembles the portal (migrating the database).
+func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger) (*app.App, app.Config, error) {
+	cfg, err := app.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, cfg, err
+	}
+	a, err := app.New(ctx, cfg, log)
+	return a, cfg, err
+}
+
+// openStore opens the database for a command that works on a migrated schema (user, audit).
+func openStore(ctx context.Context, getenv func(string) string) (*models.Store, error) {
+	cfg, err := app.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	st, err := models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, log *slog.Logger, stdout, stderr io.Writer) int {
@@ -126,11 +145,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, log
 		fmt.Fprintln(stderr, "usage: rightsdesk demo")
 		return 2
 	}
-	cfg, err := app.ConfigFromEnv(getenv)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	a, err := app.New(ctx, cfg, log)
+	a, _, err := openApp(ctx, getenv, log)
 	if err != nil {
 		return fail(stderr, err)
 	}

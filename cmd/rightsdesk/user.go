@@ -9,7 +9,6 @@ import (
 	"io"
 	"strings"
 
-	"rightsdesk/app"
 	"rightsdesk/models"
 	"rightsdesk/password"
 )
@@ -61,18 +60,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return bad("password refused: " + why)
 	}
 
-	cfg, err := app.ConfigFromEnv(getenv)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	st, err := models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	if err := st.CheckSchema(ctx); err != nil {
-		return fail(stderr, err)
-	}
 	var ids []int64
 	for _, slug := range controllers {
 		c, err := st.ControllerBySlug(ctx, slug)
