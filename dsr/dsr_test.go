@@ -35,53 +35,48 @@ func TestReferenceFormat(t *testing.T) {
 	}
 }
 
+// TestTransitions checks every (status, action) pair against the lifecycle of DESIGN.md, written
+// out in full: an action is allowed only from the statuses listed; every other pair is refused
+// and leaves the status as it was.
 func TestTransitions(t *testing.T) {
-	type row struct {
-		from Status
-		a    Action
-		to   Status // "" means refused
+	u, o, p, a := StatusUnverified, StatusOpen, StatusInProgress, StatusAwaitingRequester
+	allowed := map[Action]map[Status]Status{
+		ActionVerify:      {u: o},
+		ActionExpire:      {u: StatusExpired},
+		ActionClaim:       {o: p, p: p},
+		ActionRequestInfo: {p: a},
+		ActionReply:       {a: p},
+		ActionComplete:    {p: StatusCompleted},
+		ActionRefuse:      {o: StatusRefused, p: StatusRefused, a: StatusRefused},
+		ActionWithdraw:    {o: StatusWithdrawn, p: StatusWithdrawn, a: StatusWithdrawn},
 	}
-	tests := []row{
-		{StatusUnverified, ActionVerify, StatusOpen},
-		{StatusUnverified, ActionExpire, StatusExpired},
-		{StatusUnverified, ActionWithdraw, ""},
-		{StatusUnverified, ActionClaim, ""},
-		{StatusOpen, ActionVerify, ""},
-		{StatusOpen, ActionExpire, ""},
-		{StatusOpen, ActionClaim, StatusInProgress},
-		{StatusOpen, ActionWithdraw, StatusWithdrawn},
-		{StatusOpen, ActionRefuse, StatusRefused},
-		{StatusOpen, ActionComplete, ""},
-		{StatusInProgress, ActionClaim, StatusInProgress},
-		{StatusInProgress, ActionRequestInfo, StatusAwaitingRequester},
-		{StatusInProgress, ActionComplete, StatusCompleted},
-		{StatusInProgress, ActionWithdraw, StatusWithdrawn},
-		{StatusAwaitingRequester, ActionReply, StatusInProgress},
-		{StatusAwaitingRequester, ActionWithdraw, StatusWithdrawn},
-		{StatusAwaitingRequester, ActionComplete, ""},
-		{StatusInProgress, ActionReply, ""},
-		{StatusExpired, ActionVerify, ""},
-		{StatusAwaitingRequester, Action("bogus"), ""},
+	if len(allowed) != len(transitions) {
+		t.Fatalf("the table covers %d actions, the rules %d", len(allowed), len(transitions))
 	}
-	for _, closed := range []Status{StatusCompleted, StatusRefused, StatusWithdrawn, StatusExpired} {
-		for a := range transitions {
-			tests = append(tests, row{closed, a, ""})
-		}
-	}
-	for _, tt := range tests {
-		got, err := Next(tt.from, tt.a)
-		if tt.to == "" {
-			if err == nil || !errors.Is(err, ErrTransitionNotAllowed) {
-				t.Errorf("Next(%s, %s) = %s, %v; want refused", tt.from, tt.a, got, err)
+	pairs := 0
+	for action, from := range allowed {
+		for _, s := range Statuses {
+			pairs++
+			got, err := Next(s, action)
+			if want, ok := from[s]; ok {
+				if err != nil || got != want {
+					t.Errorf("Next(%s, %s) = %s, %v; want %s", s, action, got, err, want)
+				}
+				continue
 			}
-			if got != tt.from {
-				t.Errorf("refused Next(%s, %s) changed the status to %s", tt.from, tt.a, got)
+			if !errors.Is(err, ErrTransitionNotAllowed) || got != s {
+				t.Errorf("Next(%s, %s) = %s, %v; want refused and unchanged", s, action, got, err)
 			}
-			continue
+			if Allowed(s, action) {
+				t.Errorf("Allowed(%s, %s) is true", s, action)
+			}
 		}
-		if err != nil || got != tt.to {
-			t.Errorf("Next(%s, %s) = %s, %v; want %s", tt.from, tt.a, got, err, tt.to)
-		}
+	}
+	if pairs != len(Statuses)*len(transitions) {
+		t.Errorf("checked %d pairs", pairs)
+	}
+	if _, err := Next(StatusOpen, Action("bogus")); !errors.Is(err, ErrTransitionNotAllowed) {
+		t.Errorf("an unknown action: %v", err)
 	}
 }
 

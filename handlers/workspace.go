@@ -117,8 +117,13 @@ func queueFilter(q views.QueueQuery, a cases.Actor, me models.User) (models.Queu
 	} else {
 		q.Kind = ""
 	}
-	if id, err := strconv.ParseInt(q.Site, 10, 64); err == nil && id > 0 {
-		f.SiteID = id // a site outside the actor's controllers simply matches nothing
+	// A site or a whole controller ("c" and its id); one outside the actor's scope matches nothing.
+	if id, err := strconv.ParseInt(strings.TrimPrefix(q.Site, "c"), 10, 64); err == nil && id > 0 {
+		if strings.HasPrefix(q.Site, "c") {
+			f.ControllerID = id
+		} else {
+			f.SiteID = id
+		}
 	} else {
 		q.Site = ""
 	}

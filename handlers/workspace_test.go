@@ -164,6 +164,7 @@ func TestQueueFiltersSearchAndPages(t *testing.T) {
 		expect(t, c.Get("/staff/cases?q=nothing-like-it"), 200, "0 cases")
 		itsme, _ := p.Store.SiteBySlug(context.Background(), "itsme")
 		expect(t, c.Get(fmt.Sprintf("/staff/cases?site=%d", itsme.ID)), 200, "1 case", itsmeRef)
+		expect(t, c.Get(fmt.Sprintf("/staff/cases?site=c%d", itsme.ControllerID)), 200, "1 case", itsmeRef)
 		expect(t, c.Get("/staff/cases?band=overdue"), 200, "0 cases")
 		expect(t, c.Get("/staff/cases?band=on_track"), 200, "56 cases")
 		expect(t, c.Get("/staff/cases?kind=erasure"), 200, "0 cases")
@@ -296,4 +297,23 @@ func postRaw(t *testing.T, u string, body *bytes.Buffer, ctype string) *http.Req
 	}
 	req.Header.Set("Content-Type", ctype)
 	return req
+}
+
+func TestExtensionOnceWithAClearMessage(t *testing.T) {
+	p := testapp.Start(t, testapp.Options{})
+	ref, _ := fileVerified(t, p, "esomus", "erik@example.org", "")
+	staff := member(t, p, "ext@esomus.example", models.RoleStaff, "esomus")
+	page := staff.Get("/staff/cases/" + ref)
+	csrf := testapp.CSRF(t, page.Body)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+	res := staff.Post("/staff/cases/"+ref+"/extend", url.Values{"_csrf": {csrf}, "version": {version}, "reason": {"Three systems to search."}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("extend: %d\n%s", res.StatusCode, res.Body)
+	}
+	page = staff.Get("/staff/cases/" + ref)
+	expect(t, page, 200, "Extended from", "Three systems to search.", "The deadline was already extended once", "extended")
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+	res = staff.Post("/staff/cases/"+ref+"/extend", url.Values{"_csrf": {csrf}, "version": {version}, "reason": {"Again."}})
+	expect(t, res, http.StatusConflict, "already extended once")
+	expect(t, staff.Get("/staff/cases"), 200, "badge\">extended")
 }

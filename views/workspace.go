@@ -195,8 +195,14 @@ func (v CaseView) mayClaim() bool {
 	return v.active() && !v.mine() && (v.Case.AssigneeID == nil || v.MayAssign)
 }
 
-func (v CaseView) mayExtend() bool {
-	return v.active() && !v.Case.Extended() && !v.Today.After(v.Case.DueOn)
+func (v CaseView) mayExtend() bool { return v.active() && v.extendBlocked() == "" }
+
+// extendBlocked says why the deadline cannot be extended now (Art. 12(3)), or "".
+func (v CaseView) extendBlocked() string {
+	if err := dsr.CheckExtension(v.Case.Status, v.Case.Extended(), v.Case.DueOn, v.Today); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 func (v CaseView) outcome(k dsr.Kind) string {
