@@ -1,11 +1,9 @@
 package accounts
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"rightsdesk/dsr"
 	"rightsdesk/models"
@@ -44,23 +42,10 @@ func normalEmail(raw string) string { return strings.ToLower(strings.TrimSpace(r
 
 // checkName returns why raw cannot be a member of staff's name, or "".
 func checkName(raw string) string {
-	s := strings.TrimSpace(raw)
-	switch {
-	case !utf8.ValidString(raw):
-		return "The name contains bytes that are not valid text (invalid UTF-8)."
-	case strings.ContainsAny(raw, "\r\n"):
-		return "The name must be on a single line."
-	case s == "":
+	if strings.TrimSpace(raw) == "" {
 		return "Give the name."
-	case utf8.RuneCountInString(s) > MaxName:
-		return fmt.Sprintf("The name is too long: at most %d characters (you typed %d).", MaxName, utf8.RuneCountInString(s))
 	}
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return "The name contains control characters; remove them."
-		}
-	}
-	return ""
+	return dsr.CheckLine(raw, MaxName)
 }
 
 func checkRole(role string) string {

@@ -46,7 +46,7 @@ func TestCheckName(t *testing.T) {
 		{"Sam\x00Staff", "control characters"},
 		{"Sam\tStaff", "control characters"},
 		{"Sam\u0085Staff", "control characters"},
-		{"Sam\u2028Staff", "control characters"},
+		{"Sam\u2028Staff", "single line"},
 		{"S\xffm", "invalid UTF-8"},
 		{strings.Repeat("x", MaxName+1), "too long"},
 	}

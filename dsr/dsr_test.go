@@ -181,6 +181,8 @@ func TestValidateRefusesBadInput(t *testing.T) {
 		{"name invalid utf-8", func(f *Filing) { f.Name = "Al\xc3\x28ice" }, "name"},
 		{"name control char", func(f *Filing) { f.Name = "Al\x00ice" }, "name"},
 		{"name C1 control", func(f *Filing) { f.Name = "Al\u0085ice" }, "name"},
+		{"name tab", func(f *Filing) { f.Name = "Al\tice" }, "name"},
+		{"name line separator", func(f *Filing) { f.Name = "Al\u2028Bcc: x" }, "name"},
 		{"no language", func(f *Filing) { f.Language = "" }, "language"},
 		{"unknown language", func(f *Filing) { f.Language = "es" }, "language"},
 		{"no country", func(f *Filing) { f.Country = "" }, "country"},

@@ -109,7 +109,7 @@ func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
 		errs["email"] = msg
 	}
 	r.Name = strings.TrimSpace(f.Name)
-	if msg := checkLine(f.Name, MaxName); msg != "" {
+	if msg := CheckLine(f.Name, MaxName); msg != "" {
 		errs["name"] = msg
 	}
 
@@ -230,10 +230,13 @@ func CheckEmail(raw string) string {
 	return ""
 }
 
-// checkLine returns why s cannot be a one-line field (a name that may end up in a mail header), or "".
-func checkLine(s string, max int) string {
-	if strings.ContainsAny(s, "\r\n") {
+// CheckLine returns why s cannot be a one-line field (a name that may end up in a mail header), or "".
+func CheckLine(s string, max int) string {
+	if strings.ContainsAny(s, "\r\n\u2028\u2029") {
 		return "This must be on a single line."
+	}
+	if strings.ContainsRune(s, '\t') {
+		return "This contains control characters; remove them."
 	}
 	return checkText(s, max)
 }
