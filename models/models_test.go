@@ -47,12 +47,15 @@ func TestBothDialectsEndWithTheSameSchema(t *testing.T) {
 		t.Fatalf("SQLite has only %d tables: %v", len(sq), sq)
 	}
 	for table, cols := range pg {
+		if strings.HasPrefix(table, "river_") {
+			continue // River's own schema, copied per driver, differs between dialects by design
+		}
 		if strings.Join(sq[table], ",") != strings.Join(cols, ",") {
 			t.Errorf("table %s:\n postgres %v\n sqlite   %v", table, cols, sq[table])
 		}
 	}
 	for table := range sq {
-		if _, ok := pg[table]; !ok {
+		if _, ok := pg[table]; !ok && !strings.HasPrefix(table, "river_") {
 			t.Errorf("table %s exists only in SQLite", table)
 		}
 	}

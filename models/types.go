@@ -82,11 +82,25 @@ type Cookie struct {
 	Category        string
 	Purpose         string // as published
 	PurposeLanguage string
-	Lifetime        string // as published: "Session", "1 An", "365"…
-	Identifying     bool   // its value identifies a device or a person
-	RetiredAt       *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Purposes holds the controller's translations of Purpose, by language.
+	Purposes    Translations `gorm:"serializer:json"`
+	Lifetime    string       // as published: "Session", "1 An", "365"…
+	Identifying bool         // its value identifies a device or a person
+	RetiredAt   *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Translations maps a language to a text.
+type Translations map[string]string
+
+// PurposeIn returns the purpose in lang and the language it is actually in: the controller's
+// translation when there is one, else the published wording.
+func (c Cookie) PurposeIn(lang string) (text, in string) {
+	if t := c.Purposes[lang]; t != "" {
+		return t, lang
+	}
+	return c.Purpose, c.PurposeLanguage
 }
 
 // FirstParty reports whether the site itself sets the cookie, so that the portal on the same
@@ -253,6 +267,8 @@ type Letter struct {
 	SentAt        *time.Time
 	FailedAt      *time.Time
 	CreatedAt     time.Time
+	Resends       int        // times an admin put the letter back in the queue after it failed
+	NotifiedAt    *time.Time // when staff were told that it failed
 }
 
 // Roles of staff users.

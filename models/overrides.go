@@ -1,0 +1,56 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// LetterOverride is an admin's wording of one message of a letter for one controller and one
+// language; the letters package checks it before it is saved.
+type LetterOverride struct {
+	ID           int64
+	ControllerID int64
+	Language     string
+	MessageID    string
+	Wording      string
+	UpdatedBy    *int64
+	UpdatedAt    time.Time
+}
+
+// LetterOverrides returns a controller's overrides in one language, by message id.
+func (s *Store) LetterOverrides(ctx context.Context, controllerID int64, lang string) (map[string]string, error) {
+	var rows []LetterOverride
+	err := s.conn(ctx).Where("controller_id = ? AND language = ?", controllerID, lang).Find(&rows).Error
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.MessageID] = r.Wording
+	}
+	return out, err
+}
+
+// AllLetterOverrides returns every override of a controller, by language then message id.
+func (s *Store) AllLetterOverrides(ctx context.Context, controllerID int64) ([]LetterOverride, error) {
+	var rows []LetterOverride
+	err := s.conn(ctx).Where("controller_id = ?", controllerID).Order("language, message_id").Find(&rows).Error
+	return rows, err
+}
+
+// SaveLetterOverride stores o, replacing the controller's earlier wording of the same message.
+func (s *Store) SaveLetterOverride(ctx context.Context, o LetterOverride) error {
+	o.ID = 0
+	if o.UpdatedAt.IsZero() {
+		o.UpdatedAt = time.Now().UTC()
+	}
+	return s.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "controller_id"}, {Name: "language"}, {Name: "message_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"wording", "updated_by", "updated_at"}),
+	}).Create(&o).Error
+}
+
+// DeleteLetterOverride returns a message to the default wording.
+func (s *Store) DeleteLetterOverride(ctx context.Context, controllerID int64, lang, messageID string) error {
+	return s.conn(ctx).Where("controller_id = ? AND language = ? AND message_id = ?", controllerID, lang, messageID).
+		Delete(&LetterOverride{}).Error
+}
