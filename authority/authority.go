@@ -1,7 +1,9 @@
 // Package authority is the directory of the EU/EEA data-protection authorities and the complaint
 // guidance every answer must carry. The data is authorities.json, copied from
 // shared/reference/supervisory-authorities.json (datenanfragen.de, 2026-07) with the Belgian
-// authority's postal address, phone and per-language complaint pages from LEGAL.md added.
+// authority's postal address, phone, per-language complaint pages and per-language names (the
+// French, Dutch and German names LEGAL.md gives) added. Letters read everything they show about an
+// authority from here, so a correction is a change of data, not of wording.
 package authority
 
 import (
@@ -9,6 +11,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Authority is one supervisory authority.
@@ -22,6 +27,40 @@ type Authority struct {
 	Address       string            `json:"address"`
 	Phone         string            `json:"phone"`
 	ComplaintURLs map[string]string `json:"complaint_urls"`
+	Names         map[string]string `json:"names"`     // the authority's own name in a language, where it has one
+	Addresses     map[string]string `json:"addresses"` // the postal address as written in a language
+}
+
+// LocalName is the authority's name in lang when it publishes one (the Belgian authority is the
+// APD in French and the GBA in Dutch), else the directory's name.
+func (a Authority) LocalName(lang string) string {
+	if n := a.Names[lang]; n != "" {
+		return n
+	}
+	return a.Name
+}
+
+// PostalAddress is the address as written in lang (a Brussels street has a French and a Dutch
+// name), else the directory's address, which may be empty.
+func (a Authority) PostalAddress(lang string) string {
+	if s := a.Addresses[lang]; s != "" {
+		return s
+	}
+	return a.Address
+}
+
+// CountryName is the authority's country in lang ("Frankrijk", "Allemagne"), from CLDR through
+// x/text, so the directory need not carry 30 names in four languages.
+func (a Authority) CountryName(lang string) string {
+	tag, err := language.Parse(lang)
+	region, rerr := language.ParseRegion(a.CountryCode)
+	if err != nil || rerr != nil {
+		return a.Country
+	}
+	if n := display.Regions(tag).Name(region); n != "" {
+		return n
+	}
+	return a.Country
 }
 
 // ComplaintPage is the page where a complaint is lodged, in lang when the authority has one,

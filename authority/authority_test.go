@@ -1,6 +1,10 @@
 package authority
 
-import "testing"
+import (
+	"encoding/json"
+	"os"
+	"testing"
+)
 
 func TestDirectoryHasAllEEAAuthorities(t *testing.T) {
 	if n := len(All()); n != 30 {
@@ -80,6 +84,59 @@ func TestValidResidence(t *testing.T) {
 	for code, want := range map[string]bool{"BE": true, "IS": true, "LI": true, OtherCountry: true, "US": false, "": false, "be": false} {
 		if got := ValidResidence(code); got != want {
 			t.Errorf("ValidResidence(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+func TestNamesAndAddressesPerLanguage(t *testing.T) {
+	be, _ := Lookup("BE")
+	fr, _ := Lookup("FR")
+	tests := []struct {
+		got, want string
+	}{
+		{be.LocalName("fr"), "Autorité de protection des données (APD)"},
+		{be.LocalName("nl"), "Gegevensbeschermingsautoriteit (GBA)"},
+		{be.LocalName("de"), "Datenschutzbehörde (APD/GBA)"},
+		{be.LocalName("en"), be.Name}, // no English name published: the directory's bilingual one
+		{be.PostalAddress("nl"), "Drukpersstraat 35, 1000 Brussel"},
+		{be.PostalAddress("fr"), "Rue de la Presse 35, 1000 Bruxelles"},
+		{be.PostalAddress("en"), "Rue de la Presse 35 / Drukpersstraat 35, 1000 Bruxelles / Brussel"},
+		{fr.LocalName("nl"), "Commission Nationale de l'Informatique et des Libertés (CNIL)"}, // its own name, without the English gloss
+		{fr.LocalName("en"), fr.Name},
+		{fr.CountryName("nl"), "Frankrijk"},
+		{fr.CountryName("de"), "Frankreich"},
+		{be.CountryName("fr"), "Belgique"},
+		{be.CountryName("en"), "Belgium"},
+		{be.CountryName("??"), "Belgium"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+}
+
+// The directory must stay the reference's directory: same countries, names, pages and e-mails.
+func TestDirectoryMatchesTheReference(t *testing.T) {
+	raw, err := os.ReadFile("../../shared/reference/supervisory-authorities.json")
+	if err != nil {
+		t.Skip("reference directory not available:", err)
+	}
+	var ref []Authority
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if len(ref) != len(All()) {
+		t.Fatalf("reference has %d authorities, directory %d", len(ref), len(All()))
+	}
+	for _, r := range ref {
+		a, ok := Lookup(r.CountryCode)
+		if !ok {
+			t.Errorf("%s missing", r.CountryCode)
+			continue
+		}
+		if a.Name != r.Name || a.Website != r.Website || a.ComplaintURL != r.ComplaintURL || a.Email != r.Email || a.Country != r.Country {
+			t.Errorf("%s differs from the reference:\n got %+v\nwant %+v", r.CountryCode, a, r)
 		}
 	}
 }

@@ -1,6 +1,17 @@
-// Package letters renders the e-mails Rightsdesk sends: each letter is a pair of templates (text and
-// HTML) with its subject inside, filled from Data. Rendering is pure; the outbox row is written by
-// the caller in the transaction of the change that caused the letter.
+// Package letters renders the e-mails Rightsdesk sends, in French, Dutch, English and German.
+//
+// A letter has two halves that change for different reasons. Its structure — which blocks it has,
+// in which order, the facts table, the list of authorities, the text and HTML layout — is written
+// once in templates/letter.txt and templates/letter.html and shared by every language. Its wording
+// — every sentence, heading and label — lives in the go-i18n message files messages/letters.<lang>.toml,
+// loaded through package locale. Translators touch only the message files; a layout change
+// reaches all four languages at once.
+//
+// Messages are rendered with the letter's variables (see Variables): flat strings already
+// formatted for the letter's language (dates such as "3 mars 2026", rights such as "Effacement"),
+// so a message needs no functions and an administrator's override (see Overrides) can be checked
+// strictly. Rendering is pure; the outbox row is written by the caller in the transaction of the
+// change that caused the letter.
 package letters
 
 import (
@@ -8,6 +19,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -15,9 +27,10 @@ import (
 	"rightsdesk/authority"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/locale"
 )
 
-// Kind names a letter.
+// Kind names a letter. The string is stored with each outbox row, so it never changes.
 type Kind string
 
 const (
@@ -28,41 +41,49 @@ const (
 	InfoRequest     Kind = "info_request"    // staff asks the requester for information
 	Completed       Kind = "completed"       // the answer: what was done per kind, files to download
 	Refused         Kind = "refused"         // the refusal, with reasons, complaint guidance and judicial remedy
+	Expired         Kind = "expired"         // the e-mail was never confirmed within 14 days: nothing was processed
 
 	// Letters to staff.
-	ReplyReceived Kind = "reply_received" // to the assignee: the requester answered
-	Assigned      Kind = "assigned"       // to a member of staff: a case is now theirs
-	Invite        Kind = "invite"         // to a new member of staff: set your password
-	PasswordReset Kind = "password_reset" // to a member of staff: reset your password
+	ReplyReceived  Kind = "reply_received"  // to the assignee: the requester answered
+	Assigned       Kind = "assigned"        // to a member of staff: a case is now theirs
+	Invite         Kind = "invite"          // to a new member of staff: set your password
+	PasswordReset  Kind = "password_reset"  // to a member of staff: reset your password
+	Reminder       Kind = "reminder"        // to the assignee: the answer is due in DaysLeft working days
+	Escalation     Kind = "escalation"      // to the managers: the case is overdue
+	DeliveryFailed Kind = "delivery_failed" // to the assignee or managers: a letter to the requester bounced for good
 )
 
-// Kinds lists every letter.
-var Kinds = []Kind{Verification, Acknowledgement, Withdrawn, Extension, InfoRequest, Completed, Refused,
-	ReplyReceived, Assigned, Invite, PasswordReset}
+// Kinds lists every letter: the requesters' first, in the order a case meets them, then the staff's.
+var Kinds = []Kind{Verification, Acknowledgement, InfoRequest, Extension, Completed, Refused, Withdrawn, Expired,
+	ReplyReceived, Assigned, Reminder, Escalation, DeliveryFailed, Invite, PasswordReset}
 
 // ToStaff reports whether the letter goes to a member of staff rather than to a requester.
 func (k Kind) ToStaff() bool {
 	switch k {
-	case ReplyReceived, Assigned, Invite, PasswordReset:
+	case ReplyReceived, Assigned, Invite, PasswordReset, Reminder, Escalation, DeliveryFailed:
 		return true
 	}
 	return false
 }
 
+// Known reports whether k is one of Kinds.
+func (k Kind) Known() bool { return slices.Contains(Kinds, k) }
+
 // Party is the controller as a letter names it.
 type Party struct {
 	Name          string
-	Address       string
+	Address       string // lines separated by "\n"
 	CompanyNumber string
 	Email         string
 	Phone         string
 }
 
-// Data is everything a letter may show.
+// Data is everything a letter may show. Free text (Reason, Message, Outcome lines, FailedReason)
+// is shown as written, in its own block, never inside a message's wording.
 type Data struct {
 	Reference     string
 	RequesterName string
-	Language      string
+	Language      string // fr, nl, en or de; anything else is written in English
 	Controller    Party
 	SiteName      string
 	SiteDomain    string
@@ -73,23 +94,31 @@ type Data struct {
 	VerifyBy      time.Time
 	StatusURL     string
 	Authorities   []authority.Authority // complaint guidance: lead authority first
-	At            time.Time             // when the event behind the letter happened
+	At            time.Time             // when the event behind the letter happened (withdrawal, expiry, consent withdrawn)
 	ExtendedDueOn deadline.Date         // the new due date of an extension
 	Reason        string                // the reasons of an extension or a refusal
-	RefusalGround string                // the ground of a refusal, in words
+	RefusalGround string                // the ground of a refusal: a dsr.RefusalGround, its English label, or words
+	Ground        dsr.RefusalGround     // the ground of a refusal; wins over RefusalGround when set
 	Message       string                // a question to the requester, or the requester's answer
 	Outcomes      []Outcome             // what was done, per kind, in an answer
 	Files         []File                // files the requester may download
 	FilesUntil    time.Time             // when the download links expire
+	NewRequestURL string                // where to file a new request (expired letter), if known
 
 	// Letters to staff.
-	StaffName   string    // the member of staff written to
-	Role        string    // the role an invitation gives
-	Link        string    // the page the letter sends them to (a case, a set-password page)
-	LinkExpires time.Time // when that link stops working, if it does
+	StaffName       string    // the member of staff written to
+	Role            string    // the role an invitation gives
+	Link            string    // the page the letter sends them to (a case, a set-password page)
+	LinkExpires     time.Time // when that link stops working, if it does
+	DaysLeft        int       // reminder: working days until the answer is due
+	AssigneeName    string    // escalation: who holds the case; empty when nobody does
+	FailedSubject   string    // delivery_failed: the subject of the letter that bounced
+	FailedRecipient string    // delivery_failed: the address it was sent to
+	FailedReason    string    // delivery_failed: the mail server's answer
 }
 
-// Outcome is what was done for one kind of request.
+// Outcome is what was done for one kind of request. Staff write one line per system
+// ("CRM: deleted"); the letter shows the lines as a list.
 type Outcome struct {
 	Kind    dsr.Kind
 	Outcome string
@@ -103,46 +132,86 @@ type File struct {
 
 // Rendered is a letter ready for the outbox.
 type Rendered struct {
-	Subject string
-	Text    string
-	HTML    string
+	Subject  string
+	Text     string
+	HTML     string
+	Language string // the language the letter is written in (Data.Language, or English)
+
+	// Fallbacks lists the overridden messages whose override could not be rendered (a wording
+	// stored before an upgrade that removed one of its variables): the shipped wording was used
+	// instead, so the letter still goes out. The caller should log them for an administrator.
+	Fallbacks []string
 }
 
-//go:embed templates
+//go:embed templates messages
 var files embed.FS
 
-var funcs = map[string]any{
-	"date":        func(d deadline.Date) string { return d.Time(time.UTC).Format("2 January 2006") },
-	"instant":     func(t time.Time) string { return t.In(deadline.DefaultLocation).Format("2 January 2006 at 15:04 MST") },
-	"kinds":       dsr.Labels,
-	"kindLabel":   func(k dsr.Kind) string { return k.Label() },
-	"kindArticle": func(k dsr.Kind) string { return k.Article() },
-	"lines":       func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-	"complaintPage": func(a authority.Authority, lang string) string {
-		return a.ComplaintPage(lang)
-	},
-}
+// catalog holds the wording. Messages use no functions: everything they show is a prepared
+// variable, which is what lets CheckOverride hold overrides to plain variable output.
+var catalog = locale.MustLoad(files, "messages", nil)
 
 var (
-	textTmpl = texttemplate.Must(texttemplate.New("").Funcs(funcs).Option("missingkey=error").ParseFS(files, "templates/*.txt"))
-	htmlTmpl = htmltemplate.Must(htmltemplate.New("").Funcs(funcs).Option("missingkey=error").ParseFS(files, "templates/*.html"))
+	textTmpl = texttemplate.Must(texttemplate.New("").Option("missingkey=error").ParseFS(files, "templates/*.txt"))
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("").Option("missingkey=error").ParseFS(files, "templates/*.html"))
 )
 
-// Render fills letter k with d.
-func Render(k Kind, d Data) (Rendered, error) {
-	var subject, text, html bytes.Buffer
-	if err := textTmpl.ExecuteTemplate(&subject, string(k)+".subject", d); err != nil {
+// Language is the language a letter with this Data.Language is written in.
+func Language(lang string) string {
+	if locale.Supported(lang) {
+		return lang
+	}
+	return locale.Fallback
+}
+
+// Render fills letter k with d, in d.Language, with the shipped wording.
+func Render(k Kind, d Data) (Rendered, error) { return RenderWith(k, d, nil) }
+
+// RenderWith fills letter k with d, in d.Language, with o replacing the shipped wording of the
+// messages it names. o holds one controller's overrides for that language; ids that letter k does
+// not use are ignored, so a controller's whole set can be passed for any letter.
+func RenderWith(k Kind, d Data, o Overrides) (Rendered, error) {
+	if !k.Known() {
+		return Rendered{}, fmt.Errorf("letters: unknown letter %q", k)
+	}
+	p := newPage(k, d, o)
+	subject, err := p.T(string(k) + ".subject")
+	if err != nil {
 		return Rendered{}, fmt.Errorf("letter %s subject: %w", k, err)
 	}
-	if err := textTmpl.ExecuteTemplate(&text, string(k)+".txt", d); err != nil {
+	p.subject = strings.Join(strings.Fields(subject), " ")
+	var text, html bytes.Buffer
+	if err := textTmpl.ExecuteTemplate(&text, string(k)+".txt", p); err != nil {
 		return Rendered{}, fmt.Errorf("letter %s text: %w", k, err)
 	}
-	if err := htmlTmpl.ExecuteTemplate(&html, string(k)+".html", d); err != nil {
+	if err := htmlTmpl.ExecuteTemplate(&html, string(k)+".html", p); err != nil {
 		return Rendered{}, fmt.Errorf("letter %s html: %w", k, err)
 	}
 	return Rendered{
-		Subject: strings.Join(strings.Fields(subject.String()), " "),
-		Text:    strings.TrimSpace(text.String()) + "\n",
-		HTML:    html.String(),
+		Subject:   p.subject,
+		Text:      tidyText(text.String()),
+		HTML:      html.String(),
+		Language:  p.Lang,
+		Fallbacks: p.fallbacks,
 	}, nil
+}
+
+// tidyText trims trailing spaces and collapses runs of blank lines that optional blocks leave
+// behind, so the layout can be written for reading rather than for whitespace control.
+func tidyText(s string) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := true // drop blank lines at the top
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t")
+		if l == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n")) + "\n"
 }
