@@ -48,7 +48,6 @@ type Service struct {
 	cfg   Config
 	from  *mail.Address
 	now   func() time.Time
-	wake  func()
 }
 
 // Option changes a Service.
@@ -57,10 +56,6 @@ type Option func(*Service)
 // WithClock replaces time.Now (tests).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
 
-// WithWake sets a function called after a transaction that queued a letter commits, so the mailer
-// sends it without waiting for its next poll.
-func WithWake(wake func()) Option { return func(s *Service) { s.wake = wake } }
-
 // New returns the service.
 func New(store *models.Store, cfg Config, opts ...Option) (*Service, error) {
 	from, err := mail.ParseAddress(cfg.MailFrom)
@@ -68,7 +63,7 @@ func New(store *models.Store, cfg Config, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("MAIL_FROM %q is not an e-mail address: %w", cfg.MailFrom, err)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Service{store: store, cfg: cfg, from: from, now: time.Now, wake: func() {}}
+	s := &Service{store: store, cfg: cfg, from: from, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -155,7 +150,6 @@ func (s *Service) Invite(ctx context.Context, by Actor, email, name, role string
 	if err != nil {
 		return Invited{}, err
 	}
-	s.wake()
 	return Invited{UserID: u.ID, Email: u.Email, ExpiresAt: now.Add(InviteTTL), Token: plain}, nil
 }
 
@@ -168,8 +162,7 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 	}
 	now := s.clock()
 	plain, hash := token.New()
-	queued := false
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Store) error {
 		u, err := tx.UserByEmail(ctx, normalEmail(email))
 		if errors.Is(err, models.ErrNotFound) || (err == nil && !u.Active) {
 			return nil
@@ -181,18 +174,10 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		if err := tx.CreatePasswordToken(ctx, &t); err != nil {
 			return err
 		}
-		queued = true
 		return s.queue(ctx, tx, u, letters.PasswordReset, letters.Data{
 			StaffName: u.Name, Role: u.Role, Link: s.link(plain), LinkExpires: t.ExpiresAt,
 		})
 	})
-	if err != nil {
-		return err
-	}
-	if queued {
-		s.wake()
-	}
-	return nil
 }
 
 // Link is what a valid password link opens.

@@ -1,5 +1,5 @@
 // Package app assembles Rightsdesk from its configuration: the store (migrated), the case service,
-// the mailer's dispatcher, the HTTP handlers and the background sweeps. The binary and the
+// the job queue (letters, reminders, sweeps), and the HTTP handlers. The binary and the
 // end-to-end tests build the portal the same way, through New.
 package app
 
@@ -13,7 +13,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,6 +20,7 @@ import (
 	"rightsdesk/accounts"
 	"rightsdesk/cases"
 	"rightsdesk/handlers"
+	"rightsdesk/jobs"
 	"rightsdesk/mailer"
 	"rightsdesk/models"
 	"rightsdesk/token"
@@ -39,9 +39,10 @@ type Config struct {
 
 	// Set by tests only.
 	SMTPTLS      *tls.Config   // trust for the SMTP server's certificate
-	PollInterval time.Duration // mailer poll; default 5s
+	PollInterval time.Duration // job queue poll; default 1s
 	MailBackoff  func(attempt int) time.Duration
 	SweepEvery   time.Duration // expiry sweep; default 10m
+	RescueAfter  time.Duration // a running job counts as stuck after this; default 1h
 	Handlers     handlers.Config
 }
 
@@ -100,7 +101,7 @@ type App struct {
 	Store       *models.Store
 	Cases       *cases.Service
 	CasesConfig cases.Config // what the case service runs with (the demo loader builds its own services)
-	Dispatcher  *mailer.Dispatcher
+	Jobs        *jobs.Queue
 	echo        *echo.Echo
 	cfg         Config
 	log         *slog.Logger
@@ -138,16 +139,22 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 		sender = s
 	}
-	disp := mailer.NewDispatcher(models.Outbox{Store: st}, sender, mailer.DispatcherOptions{
-		PollInterval: cfg.PollInterval, Backoff: cfg.MailBackoff, Logger: log,
-	})
 	secret, err := linkSecret(ctx, st, cfg.Secret, log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	casesCfg := cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Secret: secret}
-	svc, err := cases.New(st, casesCfg, cases.WithWake(disp.Wake))
+	svc, err := cases.New(st, casesCfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	// The queue installs itself in the store: every letter written from here on gets its job.
+	q, err := jobs.New(st, svc, jobs.Options{
+		Sender: sender, Backoff: cfg.MailBackoff, SweepEvery: cfg.SweepEvery, PollInterval: cfg.PollInterval,
+		RescueAfter: cfg.RescueAfter, Logger: log,
+	})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -157,7 +164,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	hcfg.BaseURL = cfg.BaseURL
 	hcfg.SMTPEnabled = cfg.SMTPURL != ""
 	hcfg.TrustProxy = cfg.TrustProxy
-	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom}, accounts.WithWake(disp.Wake))
+	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -167,7 +174,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	e.HideBanner, e.HidePort = true, true
 	h.Register(e)
 
-	return &App{Store: st, Cases: svc, CasesConfig: casesCfg, Dispatcher: disp, echo: e, cfg: cfg, log: log}, nil
+	return &App{Store: st, Cases: svc, CasesConfig: casesCfg, Jobs: q, echo: e, cfg: cfg, log: log}, nil
 }
 
 // linkSecret is the key that derives status-page links. RIGHTSDESK_SECRET should be set: without
@@ -190,45 +197,10 @@ func linkSecret(ctx context.Context, st *models.Store, configured string, log *s
 // Handler serves the portal.
 func (a *App) Handler() http.Handler { return a.echo }
 
-// RunWorkers sends letters and runs the periodic sweeps until ctx is done.
+// RunWorkers works the job queue (letters, reminders, sweeps) until ctx is done.
 func (a *App) RunWorkers(ctx context.Context) {
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		if err := a.Dispatcher.Run(ctx); err != nil {
-			a.log.Error("mail dispatcher stopped", "error", err)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		a.sweep(ctx)
-	}()
-	wg.Wait()
-}
-
-// sweep expires unverified requests and forgets expired sessions, at start and then periodically.
-func (a *App) sweep(ctx context.Context) {
-	every := a.cfg.SweepEvery
-	if every <= 0 {
-		every = 10 * time.Minute
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := a.Cases.ExpireUnverified(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			a.log.Error("expiry sweep failed", "error", err)
-		} else if n > 0 {
-			a.log.Info("unverified requests expired", "count", n)
-		}
-		if _, err := (models.SessionStore{Store: a.Store}).DeleteExpiredSessions(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
-			a.log.Error("session sweep failed", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	if err := a.Jobs.Run(ctx); err != nil {
+		a.log.Error("job queue stopped", "error", err)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"rightsdesk/app"
+	"rightsdesk/cases"
+	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/mailer/smtptest"
@@ -26,7 +28,7 @@ func fileRequest(t *testing.T, c *testapp.Client, email string) {
 	page := c.Get("/requests/new?site=itsme")
 	res := c.Post("/requests", url.Values{
 		"_csrf": {testapp.CSRF(t, page.Body)}, "site": {"itsme"}, "kinds": {"access"},
-		"email": {email}, "name": {"Noor Peeters"}, "language": {"nl"}, "country": {"NL"},
+		"email": {email}, "name": {"Noor Peeters"}, "language": {"nl"}, "country": {"FR"},
 		"typed_name_0": {"__zlcmid"}, "typed_value_0": {"zl-123"},
 	})
 	if res.StatusCode != http.StatusSeeOther {
@@ -44,11 +46,13 @@ func confirm(t *testing.T, c *testapp.Client, link string) string {
 	return res.Header.Get("Location")
 }
 
-// TestLettersArriveOverSMTP files and verifies a request while the SMTP server is down, then starts
-// it: both letters arrive, each exactly once, with the links that work.
-func TestLettersArriveOverSMTPAfterAnOutage(t *testing.T) {
+// A Dutch-speaking visitor living in France files a request while the SMTP server is down, and the
+// case runs to its answer with a second outage in the middle: every letter arrives exactly once, in
+// Dutch, naming both the APD/GBA (its Dutch complaint page) and the CNIL.
+func TestEveryLetterInDutchOnceThroughOutages(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
 			smtp := smtptest.Start(t, smtptest.Options{})
 			smtp.Stop()
 			p := testapp.Start(t, testapp.Options{Dialect: d, Workers: true, Config: app.Config{
@@ -69,7 +73,7 @@ func TestLettersArriveOverSMTPAfterAnOutage(t *testing.T) {
 
 			smtp.Restart(t)
 			got := smtp.WaitFor(t, 1, 10*time.Second)
-			if got[0].To[0] != "noor@example.org" || !strings.Contains(got[0].Subject, "Confirm your request DSR-") || got[0].HTML == "" {
+			if got[0].To[0] != "noor@example.org" || !strings.Contains(got[0].Subject, "Bevestig uw verzoek DSR-") || got[0].HTML == "" {
 				t.Fatalf("verification letter: to %v subject %q", got[0].To, got[0].Subject)
 			}
 			link := verifyLink.FindString(got[0].Text)
@@ -77,35 +81,72 @@ func TestLettersArriveOverSMTPAfterAnOutage(t *testing.T) {
 				t.Fatalf("no verification link in the letter:\n%s", got[0].Text)
 			}
 			statusPath := confirm(t, c, link)
-
 			got = smtp.WaitFor(t, 2, 10*time.Second)
-			ack := got[1]
-			if !strings.Contains(ack.Subject, "is received: answer due by") {
-				t.Errorf("acknowledgement subject %q", ack.Subject)
-			}
-			if sl := statusLink.FindString(ack.Text); !strings.HasSuffix(sl, statusPath) {
+			if sl := statusLink.FindString(got[1].Text); !strings.HasSuffix(sl, statusPath) {
 				t.Errorf("status link %q, want …%s", sl, statusPath)
 			}
-			for _, want := range []string{"Belgian Mobile ID SA/NV", "0541.659.084", "contact@apd-gba.be",
-				"Autoriteit Persoonsgegevens", "judicial remedy", "Answer due by"} {
-				if !strings.Contains(ack.Text, want) {
-					t.Errorf("acknowledgement lacks %q", want)
+
+			// Staff work the case: a question, the requester's answer, an extension during a second
+			// outage, the answer.
+			ls, _ := p.Store.Letters(ctx, models.LetterFilter{Kind: "acknowledgement"})
+			cs, err := p.Store.CaseByID(ctx, *ls[0].CaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			admin, err := p.Store.UserByEmail(ctx, testapp.AdminEmail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := cases.Actor{UserID: admin.ID, Name: admin.Name, Role: admin.Role, Controllers: []int64{cs.ControllerID}}
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
 				}
 			}
+			svc := p.App.Cases
+			must(svc.Claim(ctx, a, cs.Reference, 0))
+			must(svc.RequestInfo(ctx, a, cs.Reference, 0, "Welke browser gebruikt u?"))
+			smtp.WaitFor(t, 3, 10*time.Second)
+			must(svc.Reply(ctx, strings.TrimPrefix(statusPath, "/r/"), "Firefox"))
+			smtp.Stop()
+			must(svc.Extend(ctx, a, cs.Reference, 0, "Gegevens in drie systemen."))
+			time.Sleep(time.Second) // attempts fail meanwhile
+			smtp.Restart(t)
+			must(svc.Complete(ctx, a, cs.Reference, 0, map[dsr.Kind]string{dsr.KindAccess: "CRM: uitgevoerd"}, nil))
 
-			// Nothing arrives twice, and every letter is marked sent with its Message-ID.
-			time.Sleep(700 * time.Millisecond)
+			// verification, acknowledgement, question, reply-received (to staff), extension, answer.
+			got = smtp.WaitFor(t, 6, 20*time.Second)
+			time.Sleep(700 * time.Millisecond) // room for a duplicate to show up
+			got = smtp.Messages()
 			seen := map[string]int{}
-			for _, m := range smtp.Messages() {
+			for _, m := range got {
 				seen[m.MessageID]++
 			}
-			if len(smtp.Messages()) != 2 {
-				t.Errorf("%d messages arrived, want 2", len(smtp.Messages()))
+			if len(got) != 6 || len(seen) != 6 {
+				t.Errorf("%d messages with %d distinct Message-IDs arrived, want 6 of each", len(got), len(seen))
 			}
-			ls, _ := p.Store.Letters(context.Background(), models.LetterFilter{})
-			for _, l := range ls {
+			all, _ := p.Store.Letters(ctx, models.LetterFilter{})
+			for _, l := range all {
 				if l.Status != models.LetterSent || seen[l.MessageID] != 1 {
 					t.Errorf("letter %d (%s): %s, arrived %d times", l.ID, l.Kind, l.Status, seen[l.MessageID])
+				}
+			}
+			for _, m := range got {
+				if m.To[0] != "noor@example.org" {
+					continue
+				}
+				if !strings.Contains(m.HTML, `lang="nl"`) || !strings.Contains(m.Subject, "verzoek") {
+					t.Errorf("letter %q is not in Dutch", m.Subject)
+				}
+				if strings.Contains(m.Subject, "Bevestig") {
+					continue // the verification letter carries no complaint guidance
+				}
+				for _, want := range []string{"Gegevensbeschermingsautoriteit",
+					"https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen", "CNIL", "https://www.cnil.fr/"} {
+					if !strings.Contains(m.Text, want) {
+						t.Errorf("letter %q lacks %q", m.Subject, want)
+					}
 				}
 			}
 		})
@@ -157,7 +198,7 @@ func TestARejectedMailboxFailsTheLetterForGood(t *testing.T) {
 func TestWithoutSMTPLettersAreKept(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{Workers: true})
 	fileRequest(t, p.Client(t), "kept@example.org")
-	time.Sleep(500 * time.Millisecond) // several dispatcher polls
+	time.Sleep(1500 * time.Millisecond) // the job queue polls every second
 	l := onlyLetter(t, p)
 	if l.Status != models.LetterQueued || l.Attempts != 0 {
 		t.Errorf("without SMTP the letter is %s after %d attempts; want kept, untouched", l.Status, l.Attempts)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type Config struct {
 	// Secret derives status-page tokens (with a nonce kept on the case), so that later letters can
 	// carry the link while the database keeps only the token's hash.
 	Secret []byte
+	// ReminderDays are the two reminders before an answer is due, in working days; default 7 and 2.
+	ReminderDays [2]int
 }
 
 // Service runs the visitor's side of a case.
@@ -47,7 +50,6 @@ type Service struct {
 	store *models.Store
 	cfg   Config
 	now   func() time.Time
-	wake  func()
 }
 
 // Option changes a Service.
@@ -56,20 +58,22 @@ type Option func(*Service)
 // WithClock replaces time.Now (tests).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
 
-// WithWake sets a function called after a transaction that queued letters commits, so the mailer
-// sends them without waiting for its next poll.
-func WithWake(wake func()) Option { return func(s *Service) { s.wake = wake } }
-
 // New returns the service.
 func New(store *models.Store, cfg Config, opts ...Option) (*Service, error) {
 	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
 		return nil, fmt.Errorf("MAIL_FROM %q is not an e-mail address: %w", cfg.MailFrom, err)
 	}
+	if cfg.ReminderDays == [2]int{} {
+		cfg.ReminderDays = [2]int{7, 2}
+	}
+	if cfg.ReminderDays[1] < 0 || cfg.ReminderDays[0] <= cfg.ReminderDays[1] {
+		return nil, fmt.Errorf("cases: reminder days %v: the first must come before the second", cfg.ReminderDays)
+	}
 	if len(cfg.Secret) < 16 {
 		return nil, errors.New("cases: the secret for status links must have at least 16 bytes")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Service{store: store, cfg: cfg, now: time.Now, wake: func() {}}
+	s := &Service{store: store, cfg: cfg, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -166,7 +170,6 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 	if err != nil {
 		return Filed{}, err
 	}
-	s.wake()
 	return Filed{Reference: c.Reference, Email: c.Email, VerifyBy: c.VerifyExpiresAt, VerifyToken: verifyPlain}, nil
 }
 
@@ -229,7 +232,6 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 	if err != nil {
 		return "", err
 	}
-	s.wake()
 	return statusPlain, nil
 }
 
@@ -283,7 +285,6 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 	if err != nil {
 		return err
 	}
-	s.wake()
 	return nil
 }
 
@@ -354,7 +355,6 @@ func (s *Service) Withdraw(ctx context.Context, plain string) error {
 	if err != nil {
 		return err
 	}
-	s.wake()
 	return nil
 }
 
@@ -381,11 +381,14 @@ func (s *Service) ExpireUnverified(ctx context.Context) (int, error) {
 				if err := tx.UpdateCase(ctx, &c, models.CaseChange{Status: next, At: now, ClearVerify: true, Closed: true}); err != nil {
 					return err
 				}
-				return tx.AppendEvent(ctx, &models.Event{
+				if err := tx.AppendEvent(ctx, &models.Event{
 					CaseID: c.ID, At: now, ActorType: models.ActorSystem, Type: "expired",
 					FromStatus: dsr.StatusUnverified, ToStatus: next, Public: false,
 					Message: "The e-mail address was not confirmed within 14 days; the request expired.",
-				})
+				}); err != nil {
+					return err
+				}
+				return s.queueExpired(ctx, tx, c, now)
 			})
 			if err != nil && !errors.Is(err, dsr.ErrTransitionNotAllowed) && !errors.Is(err, models.ErrConflict) {
 				return total, err
@@ -398,6 +401,15 @@ func (s *Service) ExpireUnverified(ctx context.Context) (int, error) {
 			return total, nil
 		}
 	}
+}
+
+// queueExpired tells the address a request was filed with that it expired unconfirmed: nothing
+// was processed, and a new request is always possible.
+func (s *Service) queueExpired(ctx context.Context, tx *models.Store, c models.Case, now time.Time) error {
+	d := s.letterData(c, *c.Site)
+	d.At = now
+	d.NewRequestURL = s.cfg.BaseURL + "/requests/new?site=" + url.QueryEscape(c.Site.Slug)
+	return s.queue(ctx, tx, c, letters.Expired, d)
 }
 
 func (s *Service) caseByStatusToken(ctx context.Context, st *models.Store, plain string) (models.Case, error) {
@@ -454,7 +466,7 @@ func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 
 // queue renders letter k and writes it to the outbox inside tx.
 func (s *Service) queue(ctx context.Context, tx *models.Store, c models.Case, k letters.Kind, d letters.Data) error {
-	r, err := letters.Render(k, d)
+	r, err := s.render(ctx, tx, c.ControllerID, k, d)
 	if err != nil {
 		return err
 	}
@@ -464,7 +476,7 @@ func (s *Service) queue(ctx context.Context, tx *models.Store, c models.Case, k 
 	return tx.QueueLetter(ctx, &models.Letter{
 		CaseID:        &caseID,
 		Kind:          string(k),
-		Language:      c.Language,
+		Language:      r.Language,
 		Sender:        sender.String(),
 		Recipient:     c.Email,
 		RecipientName: c.Name,

@@ -77,9 +77,6 @@ func (s *Service) act(ctx context.Context, a Actor, ref string, version int, fn 
 		}
 		return fn(tx, &c, now)
 	})
-	if err == nil {
-		s.wake()
-	}
 	return err
 }
 
@@ -257,9 +254,6 @@ func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
 		d.Message = answer
 		return s.queueTo(ctx, tx, &c, letters.ReplyReceived, d, *c.Assignee)
 	})
-	if err == nil {
-		s.wake()
-	}
 	return err
 }
 
@@ -308,6 +302,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		}
 		d := s.letterData(*c, *c.Site)
 		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = outs, fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)
+		d.At = now // when consent-based processing stopped, for a withdrawal of consent
 		return s.queue(ctx, tx, *c, letters.Completed, d)
 	})
 }
@@ -326,7 +321,7 @@ func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, 
 			return err
 		}
 		d := s.letterData(*c, *c.Site)
-		d.RefusalGround, d.Reason, d.StatusURL = g.Label(), reasons, s.statusURLOf(*c)
+		d.Ground, d.RefusalGround, d.Reason, d.StatusURL = g, g.Label(), reasons, s.statusURLOf(*c)
 		return s.queue(ctx, tx, *c, letters.Refused, d)
 	})
 }
@@ -361,8 +356,11 @@ func (s *Service) AddNote(ctx context.Context, a Actor, ref string, text string)
 // abandoned or abusive).
 func (s *Service) ExpireNow(ctx context.Context, a Actor, ref string) error {
 	return s.act(ctx, a, ref, 0, func(tx *models.Store, c *models.Case, now time.Time) error {
-		return transition(ctx, tx, c, a, dsr.ActionExpire, now, models.CaseChange{ClearVerify: true, Closed: true}, "expired",
-			"Closed as expired by staff: the e-mail address was never confirmed.", false)
+		if err := transition(ctx, tx, c, a, dsr.ActionExpire, now, models.CaseChange{ClearVerify: true, Closed: true}, "expired",
+			"Closed as expired by staff: the e-mail address was never confirmed.", false); err != nil {
+			return err
+		}
+		return s.queueExpired(ctx, tx, *c, now)
 	})
 }
 
@@ -461,14 +459,14 @@ func (s *Service) staffLetterData(c models.Case, to models.User) letters.Data {
 
 // queueTo writes a letter to a member of staff into the outbox inside tx.
 func (s *Service) queueTo(ctx context.Context, tx *models.Store, c *models.Case, k letters.Kind, d letters.Data, to models.User) error {
-	r, err := letters.Render(k, d)
+	r, err := s.render(ctx, tx, c.ControllerID, k, d)
 	if err != nil {
 		return err
 	}
 	caseID := c.ID
 	now := s.clock()
 	return tx.QueueLetter(ctx, &models.Letter{
-		CaseID: &caseID, Kind: string(k), Language: "en", Sender: s.cfg.MailFrom,
+		CaseID: &caseID, Kind: string(k), Language: r.Language, Sender: s.cfg.MailFrom,
 		Recipient: to.Email, RecipientName: to.Name, Subject: r.Subject, TextBody: r.Text, HTMLBody: r.HTML,
 		MessageID: messageID(k, s.fromAddress()), CreatedAt: now, NextAttemptAt: now,
 	})

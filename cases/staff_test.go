@@ -209,7 +209,7 @@ func TestCompleteAccessWithFiles(t *testing.T) {
 			t.Errorf("%d outcomes saved", len(saved))
 		}
 		l := w.lastLetter(t)
-		for _, want := range []string{"Access (Art. 15):", "kept 13 months", "Erasure (Art. 17):", "export.json", "contact@apd-gba.be", "judicial remedy"} {
+		for _, want := range []string{"Accès (art. 15 RGPD)\u00a0:", "kept 13 months", "Effacement (art. 17 RGPD)\u00a0:", "export.json", "contact@apd-gba.be", "recours juridictionnel"} {
 			if !strings.Contains(l.TextBody, want) {
 				t.Errorf("the answer letter lacks %q", want)
 			}
@@ -262,8 +262,8 @@ func TestRefuse(t *testing.T) {
 			t.Errorf("refused case: %s %q", c.Status, c.RefusalGround)
 		}
 		l := w.lastLetter(t)
-		for _, want := range []string{"Your identity could not be confirmed", reasons, "contact@apd-gba.be",
-			"https://www.cnil.fr/fr/plaintes", "judicial remedy", "Article 12(4)"} {
+		for _, want := range []string{"Votre identité n'a pas pu être confirmée", reasons, "contact@apd-gba.be",
+			"https://www.cnil.fr/fr/plaintes", "recours juridictionnel", "article 12, paragraphe 4, du RGPD"} {
 			if !strings.Contains(l.TextBody, want) {
 				t.Errorf("the refusal letter lacks %q", want)
 			}

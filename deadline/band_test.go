@@ -49,3 +49,32 @@ func TestBandAcrossDST(t *testing.T) {
 		t.Errorf("today %v, days left %d", today, DaysLeft(due, today))
 	}
 }
+
+func TestWorkingDaysLeft(t *testing.T) {
+	be, err := For("BE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := func(s string) Date {
+		v, err := ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct {
+		today, due string
+		want       int
+	}{
+		{"2026-03-02", "2026-03-02", 0}, // due today
+		{"2026-03-05", "2026-03-02", 0}, // overdue
+		{"2026-03-06", "2026-03-09", 1}, // Friday → Monday: the weekend does not count
+		{"2026-03-02", "2026-03-11", 7}, // Monday → next Wednesday
+		{"2026-03-31", "2026-04-07", 4}, // Easter Monday 6 April 2026 is a Belgian holiday
+		{"2026-12-23", "2027-01-04", 6}, // Christmas and New Year's Day are holidays
+	} {
+		if got := be.WorkingDaysLeft(d(tc.today), d(tc.due)); got != tc.want {
+			t.Errorf("WorkingDaysLeft(%s, %s) = %d, want %d", tc.today, tc.due, got, tc.want)
+		}
+	}
+}

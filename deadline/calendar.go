@@ -284,3 +284,16 @@ func InternalTarget(received Date, days int) Date {
 	}
 	return received.AddDays(days)
 }
+
+// WorkingDaysLeft counts the working days after today up to and including due: 0 when the answer
+// is due today (or was due before), 1 when due is the next working day. Reminders are given in
+// these days, since weekends and holidays are not days on which staff can answer.
+func (c *Calendar) WorkingDaysLeft(today, due Date) int {
+	n := 0
+	for d := today.AddDays(1); !d.After(due); d = d.AddDays(1) {
+		if c.IsWorkingDay(d) {
+			n++
+		}
+	}
+	return n
+}

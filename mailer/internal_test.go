@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/textproto"
 	"testing"
-	"time"
 )
 
 func TestIsPermanent(t *testing.T) {
@@ -51,21 +50,8 @@ func TestErrorClass(t *testing.T) {
 		{errors.New("boom"), "other"},
 	}
 	for _, tt := range tests {
-		if got := errorClass(tt.err); got != tt.want {
-			t.Errorf("errorClass(%v) = %q, want %q", tt.err, got, tt.want)
-		}
-	}
-}
-
-func TestDefaultBackoff(t *testing.T) {
-	base := 15 * time.Second
-	for attempt := 1; attempt <= 64; attempt++ {
-		want := min(base<<min(attempt-1, 20), 30*time.Minute)
-		for range 20 { // jitter: sample a few times
-			got := defaultBackoff(attempt)
-			if got < want*8/10 || got > want*12/10 {
-				t.Fatalf("defaultBackoff(%d) = %v, want %v ±20%%", attempt, got, want)
-			}
+		if got := ErrorClass(tt.err); got != tt.want {
+			t.Errorf("ErrorClass(%v) = %q, want %q", tt.err, got, tt.want)
 		}
 	}
 }

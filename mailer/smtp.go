@@ -17,7 +17,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
-// Sender sends one letter; it is all the dispatcher needs.
+// Sender sends one letter; it is all the job queue needs of the mailer.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
@@ -210,7 +210,7 @@ func (e *deliveryError) Unwrap() error { return e.err }
 // unavailable). Everything else is temporary: 4xx replies, refused connections, timeouts, TLS
 // failures, and 5xx replies while connecting (greeting, EHLO, STARTTLS, AUTH). Those concern the
 // server or our configuration rather than the letter; failing every queued letter because of a
-// wrong password would lose them, so they wait for the fix (until the dispatcher's MaxAttempts).
+// wrong password would lose them, so they wait for the fix (until the job queue's MaxAttempts).
 func IsPermanent(err error) bool {
 	if errors.Is(err, ErrInvalidMessage) {
 		return true

@@ -47,6 +47,7 @@ type Options struct {
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	enqueue Enqueuer
 }
 
 // Open connects to the database named by opts. It does not migrate: call Migrate.
@@ -143,7 +144,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // nothing is when fn returns an error.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, dialect: s.dialect})
+		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue})
 	})
 }
 

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -188,62 +189,11 @@ func queue(t *testing.T, st *models.Store, n int, at time.Time) []int64 {
 	return ids
 }
 
-func TestOutboxLeasesEachLetterToOneWorker(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, st *models.Store) {
-		ctx := context.Background()
-		now := time.Now().UTC().Truncate(time.Second)
-		queue(t, st, 30, now)
-		var mu sync.Mutex
-		claimed := map[int64]int{}
-		var wg sync.WaitGroup
-		for w := 0; w < 6; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					ls, err := st.ClaimLetters(ctx, now, 4, time.Minute)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if len(ls) == 0 {
-						return
-					}
-					mu.Lock()
-					for _, l := range ls {
-						claimed[l.ID]++
-					}
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
-		if len(claimed) != 30 {
-			t.Fatalf("%d letters claimed, want 30", len(claimed))
-		}
-		for id, n := range claimed {
-			if n != 1 {
-				t.Errorf("letter %d claimed %d times", id, n)
-			}
-		}
-		// While leased, nothing is claimable; once the lease runs out, everything is again.
-		if ls, _ := st.ClaimLetters(ctx, now.Add(30*time.Second), 100, time.Minute); len(ls) != 0 {
-			t.Errorf("%d leased letters claimed again during the lease", len(ls))
-		}
-		if ls, _ := st.ClaimLetters(ctx, now.Add(2*time.Minute), 100, time.Minute); len(ls) != 30 {
-			t.Errorf("%d letters claimable after the lease ran out, want 30", len(ls))
-		}
-	})
-}
-
 func TestOutboxStates(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
 		now := time.Now().UTC().Truncate(time.Second)
 		ids := queue(t, st, 3, now)
-		if _, err := st.ClaimLetters(ctx, now, 3, time.Minute); err != nil {
-			t.Fatal(err)
-		}
 		must := func(err error) {
 			t.Helper()
 			if err != nil {
@@ -251,31 +201,99 @@ func TestOutboxStates(t *testing.T) {
 			}
 		}
 		must(st.MarkLetterSent(ctx, ids[0], now))
-		must(st.RetryLetter(ctx, ids[1], now.Add(time.Hour), "451 try later"))
-		must(st.FailLetter(ctx, ids[2], now, "550 no such mailbox"))
+		must(st.NoteLetterAttempt(ctx, ids[1], 2, now.Add(time.Hour), "451 try later"))
+		if ok, err := st.FailLetter(ctx, ids[2], 1, now, "550 no such mailbox"); err != nil || !ok {
+			t.Fatalf("FailLetter = %v, %v", ok, err)
+		}
+		// A letter that is no longer queued is never changed by a late worker.
+		if ok, _ := st.FailLetter(ctx, ids[0], 5, now, "late"); ok {
+			t.Error("a sent letter was failed")
+		}
+		must(st.MarkLetterSent(ctx, ids[2], now))
 
 		sent, _ := st.LetterByID(ctx, ids[0])
 		retry, _ := st.LetterByID(ctx, ids[1])
 		failed, _ := st.LetterByID(ctx, ids[2])
-		if sent.Status != models.LetterSent || sent.SentAt == nil || sent.Attempts != 1 {
+		if sent.Status != models.LetterSent || sent.SentAt == nil {
 			t.Errorf("sent letter: %+v", sent)
 		}
-		if retry.Status != models.LetterQueued || retry.LeaseUntil != nil || retry.LastError != "451 try later" || !retry.NextAttemptAt.Equal(now.Add(time.Hour)) {
-			t.Errorf("retried letter: status %s lease %v error %q next %v", retry.Status, retry.LeaseUntil, retry.LastError, retry.NextAttemptAt)
+		if retry.Status != models.LetterQueued || retry.Attempts != 2 || retry.LastError != "451 try later" || !retry.NextAttemptAt.Equal(now.Add(time.Hour)) {
+			t.Errorf("retried letter: status %s attempts %d error %q next %v", retry.Status, retry.Attempts, retry.LastError, retry.NextAttemptAt)
 		}
 		if failed.Status != models.LetterFailed || failed.FailedAt == nil || failed.LastError != "550 no such mailbox" {
 			t.Errorf("failed letter: %+v", failed)
-		}
-		if ls, _ := st.ClaimLetters(ctx, now.Add(30*time.Minute), 10, time.Minute); len(ls) != 0 {
-			t.Errorf("claimed %d letters before the retry time", len(ls))
-		}
-		if ls, _ := st.ClaimLetters(ctx, now.Add(2*time.Hour), 10, time.Minute); len(ls) != 1 || ls[0].ID != ids[1] {
-			t.Errorf("after the retry time, claimed %v; want only the retried letter", ls)
 		}
 		counts, err := st.LetterCounts(ctx)
 		must(err)
 		if counts[models.LetterSent] != 1 || counts[models.LetterQueued] != 1 || counts[models.LetterFailed] != 1 {
 			t.Errorf("counts = %v", counts)
+		}
+
+		// Resend: only a failed letter, back to queued with a new job, same Message-ID.
+		var enqueued []string
+		st.SetEnqueuer(func(ctx context.Context, tx *sql.Tx, id int64, resend int) error {
+			enqueued = append(enqueued, fmt.Sprintf("%d/%d", id, resend))
+			return nil
+		})
+		if _, err := st.ResendLetter(ctx, ids[0], now); !errors.Is(err, models.ErrConflict) {
+			t.Errorf("resending a sent letter: %v", err)
+		}
+		l, err := st.ResendLetter(ctx, ids[2], now)
+		must(err)
+		if l.Status != models.LetterQueued || l.Resends != 1 || l.MessageID != failed.MessageID || l.FailedAt != nil {
+			t.Errorf("resent letter: %+v", l)
+		}
+		if want := []string{fmt.Sprintf("%d/1", ids[2])}; fmt.Sprint(enqueued) != fmt.Sprint(want) {
+			t.Errorf("enqueued %v, want %v", enqueued, want)
+		}
+	})
+}
+
+// A letter and its job commit together: a failing enqueue or a rolled-back change leaves no
+// letter, and a letter queued outside a transaction gets one of its own.
+func TestLetterAndJobCommitTogether(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		var inTx []bool
+		fail := false
+		st.SetEnqueuer(func(ctx context.Context, tx *sql.Tx, id int64, resend int) error {
+			inTx = append(inTx, tx != nil)
+			if fail {
+				return errors.New("queue down")
+			}
+			return nil
+		})
+		letter := func() *models.Letter {
+			return &models.Letter{Kind: "test", Sender: "a@example.org", Recipient: "b@example.org", Subject: "s",
+				TextBody: "t", MessageID: fmt.Sprintf("m%d@example.org", time.Now().UnixNano())}
+		}
+		if err := st.QueueLetter(ctx, letter()); err != nil {
+			t.Fatal(err)
+		}
+		fail = true
+		if err := st.QueueLetter(ctx, letter()); err == nil {
+			t.Fatal("a failing enqueue was not reported")
+		}
+		fail = false
+		boom := errors.New("the change failed")
+		err := st.InTx(ctx, func(tx *models.Store) error {
+			if err := tx.QueueLetter(ctx, letter()); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		ls, err := st.Letters(ctx, models.LetterFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ls) != 1 {
+			t.Errorf("%d letters stored, want only the one whose job was enqueued", len(ls))
+		}
+		if fmt.Sprint(inTx) != "[true true true]" {
+			t.Errorf("enqueue calls in a transaction: %v", inTx)
 		}
 	})
 }

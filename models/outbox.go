@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,10 +13,35 @@ import (
 	"rightsdesk/mailer"
 )
 
-// QueueLetter writes a letter to the outbox. Inside InTx it commits with the change that caused it.
+// Enqueuer schedules the sending of a letter inside the transaction that wrote it, so that the row
+// and its job commit or vanish together. resend counts the admin's resends, so that each gets a
+// job of its own.
+type Enqueuer func(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error
+
+// SetEnqueuer installs the job queue's insert. Without one, letters stay queued rows (tests of
+// the store alone).
+func (s *Store) SetEnqueuer(e Enqueuer) { s.enqueue = e }
+
+// SQLDB is the connection pool, for the job queue that shares it.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
+
+// sqlTx returns the transaction s runs in, if it does.
+func (s *Store) sqlTx() (*sql.Tx, bool) {
+	tx, ok := s.db.Statement.ConnPool.(*sql.Tx)
+	return tx, ok
+}
+
+// QueueLetter writes a letter to the outbox and schedules its job in the same transaction: inside
+// InTx with the change that caused it, else in a transaction of its own.
 func (s *Store) QueueLetter(ctx context.Context, l *Letter) error {
+	if _, inTx := s.sqlTx(); !inTx && s.enqueue != nil {
+		return s.InTx(ctx, func(tx *Store) error { return tx.QueueLetter(ctx, l) })
+	}
 	if l.Status == "" {
 		l.Status = LetterQueued
+	}
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = time.Now().UTC()
 	}
 	if l.NextAttemptAt.IsZero() {
 		l.NextAttemptAt = l.CreatedAt
@@ -22,66 +49,95 @@ func (s *Store) QueueLetter(ctx context.Context, l *Letter) error {
 	if err := s.conn(ctx).Create(l).Error; err != nil {
 		return fmt.Errorf("insert letter: %w", err)
 	}
+	return s.enqueueLetter(ctx, l.ID, l.Resends)
+}
+
+func (s *Store) enqueueLetter(ctx context.Context, id int64, resend int) error {
+	if s.enqueue == nil {
+		return nil
+	}
+	tx, ok := s.sqlTx()
+	if !ok {
+		return errors.New("enqueue letter: not in a transaction")
+	}
+	if err := s.enqueue(ctx, tx, id, resend); err != nil {
+		return fmt.Errorf("enqueue letter %d: %w", id, err)
+	}
 	return nil
 }
 
-// ClaimLetters leases up to limit queued letters that are due. The lease is taken with a
-// conditional update per row, so of several workers (or replicas) racing for a letter exactly one
-// wins it; a worker that dies leaves a lease that simply runs out.
-func (s *Store) ClaimLetters(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]Letter, error) {
-	now = now.UTC()
-	due := func(db *gorm.DB) *gorm.DB {
-		return db.Where("status = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)", LetterQueued, now, now)
-	}
-	var ids []int64
-	if err := due(s.conn(ctx).Model(&Letter{})).Order("next_attempt_at, id").Limit(limit).Pluck("id", &ids).Error; err != nil {
-		return nil, err
-	}
-	var claimed []Letter
-	for _, id := range ids {
-		res := due(s.conn(ctx).Model(&Letter{}).Where("id = ?", id)).
-			Updates(map[string]any{"lease_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1")})
+// MarkLetterSent records that the SMTP server accepted the letter. It changes only a queued letter.
+func (s *Store) MarkLetterSent(ctx context.Context, id int64, at time.Time) error {
+	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
+		"status": LetterSent, "sent_at": at.UTC(), "last_error": "",
+	}).Error
+}
+
+// NoteLetterAttempt records a failed attempt that will be retried, with the server's answer.
+func (s *Store) NoteLetterAttempt(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
+	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
+		"attempts": attempts, "next_attempt_at": next.UTC(), "last_error": truncate(reason, 1000),
+	}).Error
+}
+
+// FailLetter records a permanent failure: the letter is not retried unless an admin resends it.
+// It reports whether this call failed it (false: it was not queued any more).
+func (s *Store) FailLetter(ctx context.Context, id int64, attempts int, at time.Time, reason string) (bool, error) {
+	res := s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
+		"status": LetterFailed, "failed_at": at.UTC(), "attempts": attempts, "last_error": truncate(reason, 1000),
+	})
+	return res.RowsAffected == 1, res.Error
+}
+
+// MarkLetterNotified records that staff were told that the letter failed.
+func (s *Store) MarkLetterNotified(ctx context.Context, id int64, at time.Time) error {
+	return s.conn(ctx).Model(&Letter{}).Where("id = ?", id).Update("notified_at", at.UTC()).Error
+}
+
+// ResendLetter puts a failed letter back in the queue with a job of its own; it keeps its
+// Message-ID, since the receiver never accepted it. ErrConflict: the letter is not failed.
+func (s *Store) ResendLetter(ctx context.Context, id int64, at time.Time) (Letter, error) {
+	var l Letter
+	err := s.InTx(ctx, func(tx *Store) error {
+		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterFailed).Updates(map[string]any{
+			"status": LetterQueued, "resends": gorm.Expr("resends + 1"), "attempts": 0,
+			"failed_at": nil, "notified_at": nil, "next_attempt_at": at.UTC(),
+		})
 		if res.Error != nil {
-			return claimed, res.Error
+			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			continue // another worker won it
+			if err := tx.conn(ctx).Omit("text_body", "html_body").First(&l, id).Error; err != nil {
+				return notFound(err)
+			}
+			return ErrConflict
 		}
-		var l Letter
-		if err := s.conn(ctx).First(&l, id).Error; err != nil {
-			return claimed, err
+		if err := tx.conn(ctx).Omit("text_body", "html_body").First(&l, id).Error; err != nil {
+			return err
 		}
-		claimed = append(claimed, l)
-	}
-	return claimed, nil
+		return tx.enqueueLetter(ctx, l.ID, l.Resends)
+	})
+	return l, err
 }
 
-// MarkLetterSent records that the SMTP server accepted the letter.
-func (s *Store) MarkLetterSent(ctx context.Context, id int64, at time.Time) error {
-	return s.conn(ctx).Model(&Letter{}).Where("id = ?", id).Updates(map[string]any{
-		"status": LetterSent, "sent_at": at.UTC(), "lease_until": nil, "last_error": "",
-	}).Error
+// QueuedLetters returns the ids and resend counts of letters still queued since before until,
+// oldest first: the job queue's safety net re-enqueues them (a unique job makes that a no-op for
+// letters whose job exists).
+func (s *Store) QueuedLetters(ctx context.Context, until time.Time, limit int) ([]Letter, error) {
+	var ls []Letter
+	err := s.conn(ctx).Select("id", "resends").Where("status = ? AND next_attempt_at < ?", LetterQueued, until.UTC()).
+		Order("id").Limit(limit).Find(&ls).Error
+	return ls, err
 }
 
-// RetryLetter records a temporary failure and when to try again.
-func (s *Store) RetryLetter(ctx context.Context, id int64, next time.Time, reason string) error {
-	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
-		"next_attempt_at": next.UTC(), "lease_until": nil, "last_error": truncate(reason, 1000),
-	}).Error
-}
-
-// FailLetter records a permanent failure: the letter is not retried automatically.
-func (s *Store) FailLetter(ctx context.Context, id int64, at time.Time, reason string) error {
-	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
-		"status": LetterFailed, "failed_at": at.UTC(), "lease_until": nil, "last_error": truncate(reason, 1000),
-	}).Error
-}
-
-// LetterFilter selects letters for the admin mailbox.
+// LetterFilter selects letters for the delivery log.
 type LetterFilter struct {
-	Status string // "" for all
-	Limit  int
-	Before int64 // keyset: only letters with a smaller id
+	Status    string // "" for all
+	Kind      string // "" for all
+	Reference string // a case reference: only its letters
+	Recipient string // an exact address, case-insensitive
+	Limit     int
+	Before    int64 // keyset: only letters with a smaller id
 }
 
 // Letters returns letters newest first.
@@ -89,6 +145,15 @@ func (s *Store) Letters(ctx context.Context, f LetterFilter) ([]Letter, error) {
 	q := s.conn(ctx).Omit("text_body", "html_body").Order("id DESC")
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.Reference != "" {
+		q = q.Where("case_id IN (?)", s.conn(ctx).Model(&Case{}).Select("id").Where("reference = ?", f.Reference))
+	}
+	if f.Recipient != "" {
+		q = q.Where("lower(recipient) = ?", strings.ToLower(f.Recipient))
 	}
 	if f.Before > 0 {
 		q = q.Where("id < ?", f.Before)
@@ -127,36 +192,6 @@ func (s *Store) LetterCounts(ctx context.Context) (map[string]int64, error) {
 		out[r.Status] = r.N
 	}
 	return out, err
-}
-
-// Outbox adapts the store to the mailer's dispatcher.
-type Outbox struct{ Store *Store }
-
-var _ mailer.Outbox = Outbox{}
-
-// Claim implements mailer.Outbox.
-func (o Outbox) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]mailer.Pending, error) {
-	ls, err := o.Store.ClaimLetters(ctx, now, limit, lease)
-	out := make([]mailer.Pending, 0, len(ls))
-	for _, l := range ls {
-		out = append(out, mailer.Pending{ID: l.ID, Attempts: l.Attempts - 1, Message: l.Message()})
-	}
-	return out, err
-}
-
-// Sent implements mailer.Outbox.
-func (o Outbox) Sent(ctx context.Context, id int64, at time.Time) error {
-	return o.Store.MarkLetterSent(ctx, id, at)
-}
-
-// Retry implements mailer.Outbox.
-func (o Outbox) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return o.Store.RetryLetter(ctx, id, next, reason)
-}
-
-// Failed implements mailer.Outbox.
-func (o Outbox) Failed(ctx context.Context, id int64, at time.Time, reason string) error {
-	return o.Store.FailLetter(ctx, id, at, reason)
 }
 
 // Message is the letter as the mailer sends it.

@@ -3,6 +3,7 @@ package models
 import (
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"rightsdesk/deadline"
@@ -101,6 +102,14 @@ func (c Cookie) PurposeIn(lang string) (text, in string) {
 		return t, lang
 	}
 	return c.Purpose, c.PurposeLanguage
+}
+
+// BeforeSave stores a catalogue without translations as an empty object, never NULL.
+func (c *Cookie) BeforeSave(*gorm.DB) error {
+	if c.Purposes == nil {
+		c.Purposes = Translations{}
+	}
+	return nil
 }
 
 // FirstParty reports whether the site itself sets the cookie, so that the portal on the same

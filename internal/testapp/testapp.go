@@ -35,7 +35,7 @@ type Portal struct {
 type Options struct {
 	Dialect string     // models.SQLite (default) or models.Postgres
 	Config  app.Config // merged over the defaults (DatabaseURL, DataDir and BaseURL are set here)
-	Workers bool       // run the mail dispatcher and sweeps in the background
+	Workers bool       // run the job queue (letters, reminders, sweeps) in the background
 }
 
 // Start runs a portal until the test ends.

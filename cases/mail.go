@@ -1,0 +1,242 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"rightsdesk/deadline"
+	"rightsdesk/letters"
+	"rightsdesk/models"
+)
+
+// render fills letter k in d.Language with the controller's own wording where an admin set one.
+func (s *Service) render(ctx context.Context, tx *models.Store, controllerID int64, k letters.Kind, d letters.Data) (letters.Rendered, error) {
+	o, err := tx.LetterOverrides(ctx, controllerID, d.Language)
+	if err != nil {
+		return letters.Rendered{}, err
+	}
+	r, err := letters.RenderWith(k, d, letters.Overrides(o))
+	if err == nil && len(r.Fallbacks) > 0 {
+		// A stored override no longer fits (a letter's variables changed): the shipped wording went
+		// out instead. Admins see the override refused when they open it.
+		slog.Warn("letter override ignored", "controller_id", controllerID, "kind", k, "language", d.Language, "messages", r.Fallbacks)
+	}
+	return r, err
+}
+
+// LetterFailed marks a letter failed for good with the server's answer and, when it was a letter
+// to a requester, records it on the case and tells the assignee (or the controller's managers) —
+// all in one transaction. A failed verification letter tells no one: the request expires. Letters to staff that fail tell no one by mail, so a broken staff
+// address cannot start a loop; they show in the delivery log.
+func (s *Service) LetterFailed(ctx context.Context, letterID int64, attempts int, reason string) error {
+	now := s.clock()
+	return s.store.InTx(ctx, func(tx *models.Store) error {
+		failed, err := tx.FailLetter(ctx, letterID, attempts, now, reason)
+		if err != nil || !failed {
+			return err // not queued any more: another worker recorded the outcome
+		}
+		l, err := tx.LetterByID(ctx, letterID)
+		if err != nil {
+			return err
+		}
+		if l.CaseID == nil || letters.Kind(l.Kind).ToStaff() {
+			return nil
+		}
+		c, err := tx.CaseByID(ctx, *l.CaseID)
+		if err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(ctx, &models.Event{
+			CaseID: c.ID, At: now, ActorType: models.ActorSystem, Type: "letter_failed",
+			Message: fmt.Sprintf("The letter “%s” could not be delivered: %s", l.Subject, oneLine(reason, 300)),
+		}); err != nil {
+			return err
+		}
+		if letters.Kind(l.Kind) == letters.Verification {
+			// Nobody works an unconfirmed request: a mistyped address simply lets it expire.
+			return nil
+		}
+		to, err := s.responsible(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		for _, u := range to {
+			d := s.staffLetterData(c, u)
+			d.FailedSubject, d.FailedRecipient, d.FailedReason = l.Subject, l.Recipient, oneLine(reason, 500)
+			if err := s.queueTo(ctx, tx, &c, letters.DeliveryFailed, d, u); err != nil {
+				return err
+			}
+		}
+		return tx.MarkLetterNotified(ctx, l.ID, now)
+	})
+}
+
+// ResendLetter puts a failed letter back in the queue (admins, after the cause was fixed: a typo
+// corrected with the requester, a mail server repaired). The case records who did it.
+func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) error {
+	if a.Role != roleAdmin {
+		return ErrNotFound
+	}
+	now := s.clock()
+	return s.store.InTx(ctx, func(tx *models.Store) error {
+		l, err := tx.ResendLetter(ctx, letterID, now)
+		if errors.Is(err, models.ErrConflict) {
+			return refused("Only a letter that failed can be sent again; this one is " + l.Status + ".")
+		}
+		if err != nil || l.CaseID == nil {
+			return err
+		}
+		uid := a.UserID
+		return tx.AppendEvent(ctx, &models.Event{
+			CaseID: *l.CaseID, At: now, ActorType: models.ActorStaff, ActorUserID: &uid, Type: "letter_resent",
+			Message: fmt.Sprintf("%s sent the letter “%s” again.", a.Name, l.Subject),
+		})
+	})
+}
+
+// responsible are the people told about a case: its assignee, or the controller's managers when
+// no one has it (or the assignee left).
+func (s *Service) responsible(ctx context.Context, tx *models.Store, c models.Case) ([]models.User, error) {
+	if c.Assignee != nil && c.Assignee.Active {
+		return []models.User{*c.Assignee}, nil
+	}
+	return tx.ManagersOf(ctx, c.ControllerID)
+}
+
+// Reminder kinds, as recorded per case and due date.
+const (
+	reminderEarly = "reminder_early" // the first threshold (default 7 working days)
+	reminderLate  = "reminder_late"  // the second (default 2 working days)
+	escalation    = "escalation"     // the answer is overdue: to the managers
+)
+
+// ReminderDue says which reminder a case gets today, given the working days left before its
+// answer is due, whether it is overdue, and the reminders already sent for that due date. Only
+// the most urgent one applies: a case found at 1 day left (the job did not run for a while) gets
+// the late reminder, not both.
+func ReminderDue(daysLeft int, overdue bool, early, late int, sent []string) (string, bool) {
+	has := func(k string) bool {
+		for _, s := range sent {
+			if s == k {
+				return true
+			}
+		}
+		return false
+	}
+	var k string
+	switch {
+	case overdue:
+		k = escalation
+	case daysLeft <= late:
+		k = reminderLate
+	case daysLeft <= early:
+		if has(reminderLate) {
+			return "", false
+		}
+		k = reminderEarly
+	default:
+		return "", false
+	}
+	return k, !has(k)
+}
+
+// SendReminders queues today's reminders (to the assignee, else the managers) and escalations
+// (to the managers) for every case being worked, each at most once per case and due date: the
+// case_reminders row is written in the transaction of the letter, so a second run or a second
+// replica finds it and sends nothing.
+func (s *Service) SendReminders(ctx context.Context, now time.Time) (int, error) {
+	early, late := s.cfg.ReminderDays[0], s.cfg.ReminderDays[1]
+	today := deadline.Today(now, deadline.DefaultLocation)
+	// Seven working days are at most about two and a half weeks even around Christmas.
+	last := today.AddDays(2*early + 7)
+	total := 0
+	var after int64
+	for {
+		ids, err := s.store.ActiveCasesDueBy(ctx, last, after, 200)
+		if err != nil {
+			return total, err
+		}
+		for _, id := range ids {
+			n, err := s.remind(ctx, id, now, early, late)
+			if err != nil {
+				return total, err
+			}
+			total += n
+		}
+		if len(ids) < 200 {
+			return total, nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+func (s *Service) remind(ctx context.Context, caseID int64, now time.Time, early, late int) (int, error) {
+	sent := 0
+	err := s.store.InTx(ctx, func(tx *models.Store) error {
+		c, err := tx.CaseByID(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		cal, err := deadline.For(c.Controller.Country)
+		if err != nil {
+			return err
+		}
+		today := deadline.Today(now, c.Controller.Location())
+		left := cal.WorkingDaysLeft(today, c.AnswerDueOn)
+		done, err := tx.RemindersSent(ctx, c.ID, c.AnswerDueOn)
+		if err != nil {
+			return err
+		}
+		kind, ok := ReminderDue(left, today.After(c.AnswerDueOn), early, late, done)
+		if !ok {
+			return nil
+		}
+		if first, err := tx.RecordReminder(ctx, c.ID, kind, c.AnswerDueOn, now); err != nil || !first {
+			return err
+		}
+		var to []models.User
+		if kind == escalation {
+			to, err = tx.ManagersOf(ctx, c.ControllerID)
+		} else {
+			to, err = s.responsible(ctx, tx, c)
+		}
+		if err != nil {
+			return err
+		}
+		k, msg := letters.Reminder, fmt.Sprintf("Reminder sent: the answer is due by %s (%d working days left).", c.AnswerDueOn, left)
+		if kind == escalation {
+			k, msg = letters.Escalation, fmt.Sprintf("Escalated to the managers: the answer was due by %s.", c.AnswerDueOn)
+		}
+		names := make([]string, 0, len(to))
+		for _, u := range to {
+			d := s.staffLetterData(c, u)
+			d.DaysLeft, d.DueOn = left, c.AnswerDueOn
+			if c.Assignee != nil {
+				d.AssigneeName = c.Assignee.Name
+			}
+			if err := s.queueTo(ctx, tx, &c, k, d, u); err != nil {
+				return err
+			}
+			names = append(names, u.Name)
+		}
+		sent = len(to)
+		if len(names) > 0 {
+			msg += " To: " + strings.Join(names, ", ") + "."
+		}
+		return tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now.UTC(), ActorType: models.ActorSystem, Type: kind, Message: msg})
+	})
+	return sent, err
+}
+
+// oneLine flattens a server's answer for a letter or an event, and bounds it.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}

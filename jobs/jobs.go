@@ -1,0 +1,194 @@
+// Package jobs is the durable job queue (River) on the portal's own database, PostgreSQL or
+// SQLite: it sends letters, runs the daily reminders and escalations, and the periodic sweeps.
+//
+// A letter is a row written in the transaction of the change that caused it, together with its
+// job (models.Store.SetEnqueuer); the job sends it with the Message-ID fixed at queueing, so a
+// retry after a crash is the same message to the receiver. Several replicas may run workers:
+// River hands each job to one worker, and periodic jobs are enqueued by the elected leader only,
+// as unique jobs.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"rightsdesk/mailer"
+	"rightsdesk/models"
+)
+
+// Queues.
+const (
+	QueueMail    = "mail"    // letters; worked only where SMTP is configured
+	QueueDefault = "default" // sweeps, reminders
+)
+
+// Cases is what the jobs ask of the case service.
+type Cases interface {
+	// LetterFailed marks a letter failed for good and tells staff, in one transaction.
+	LetterFailed(ctx context.Context, letterID int64, attempts int, reason string) error
+	// ExpireUnverified closes requests whose e-mail was not confirmed in time.
+	ExpireUnverified(ctx context.Context) (int, error)
+	// SendReminders queues the reminders and escalations due at now, each once per case.
+	SendReminders(ctx context.Context, now time.Time) (int, error)
+}
+
+// Options tune the queue; zero values take the defaults.
+type Options struct {
+	// Sender sends letters. Nil (no SMTP_URL) leaves letters queued for the admin mailbox: their
+	// jobs wait until a process with SMTP works them.
+	Sender mailer.Sender
+	// MaxAttempts after which a temporary failure becomes permanent; default 30 (about 12 hours
+	// with the default backoff).
+	MaxAttempts int
+	// Backoff is the wait after the given failed attempt (1 for the first); default 15s doubling up
+	// to 30m, ±20% jitter.
+	Backoff func(attempt int) time.Duration
+	// SweepEvery is how often unverified requests expire and stale sessions go; default 10m.
+	SweepEvery time.Duration
+	// ReminderEvery is how often the reminder job is offered; it runs once per day. Default 1h.
+	ReminderEvery time.Duration
+	// PollInterval is how often workers look for new jobs; default 1s.
+	PollInterval time.Duration
+	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
+	// retried; default 1h. Tests shorten it.
+	RescueAfter time.Duration
+	Logger      *slog.Logger
+	Now         func() time.Time
+}
+
+// Queue is the River client with Rightsdesk's workers.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	store  *models.Store
+	log    *slog.Logger
+}
+
+// New builds the queue over store's database and installs it as the store's enqueuer, so every
+// letter written from now on gets its job. It does not start working: call Run.
+func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 30
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = DefaultBackoff
+	}
+	if opts.SweepEvery <= 0 {
+		opts.SweepEvery = 10 * time.Minute
+	}
+	if opts.ReminderEvery <= 0 {
+		opts.ReminderEvery = time.Hour
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	db, err := store.SQLDB()
+	if err != nil {
+		return nil, err
+	}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &sendWorker{store: store, cases: cs, sender: opts.Sender, opts: opts})
+	river.AddWorker(workers, &sweepWorker{store: store, cases: cs, log: opts.Logger, now: opts.Now})
+	river.AddWorker(workers, &remindWorker{cases: cs, log: opts.Logger, now: opts.Now})
+
+	queues := map[string]river.QueueConfig{QueueDefault: {MaxWorkers: 2}}
+	if opts.Sender != nil {
+		queues[QueueMail] = river.QueueConfig{MaxWorkers: 4}
+	}
+	cfg := &river.Config{
+		Queues:            queues,
+		Workers:           workers,
+		FetchPollInterval: opts.PollInterval,
+		FetchCooldown:     min(100*time.Millisecond, opts.PollInterval),
+		MaxAttempts:       opts.MaxAttempts,
+		JobTimeout:        5 * time.Minute,
+		Logger:            quiet(opts.Logger),
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(opts.SweepEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return SweepArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "sweep"}),
+			river.NewPeriodicJob(river.PeriodicInterval(opts.ReminderEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return RemindArgs{Day: opts.Now().UTC().Format(time.DateOnly)}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "reminders"}),
+		},
+	}
+	if opts.RescueAfter > 0 {
+		cfg.RescueStuckJobsAfter = opts.RescueAfter
+		cfg.JobTimeout = min(cfg.JobTimeout, opts.RescueAfter)
+	}
+	var client *river.Client[*sql.Tx]
+	if store.Dialect() == models.Postgres {
+		client, err = river.NewClient(riverdatabasesql.New(db), cfg)
+	} else {
+		client, err = river.NewClient(riversqlite.New(db), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	q := &Queue{client: client, store: store, log: opts.Logger}
+	store.SetEnqueuer(q.enqueue)
+	return q, nil
+}
+
+// enqueue inserts the send job of a letter inside the transaction that wrote the letter.
+func (q *Queue) enqueue(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error {
+	_, err := q.client.InsertTx(ctx, tx, SendArgs{LetterID: letterID, Resend: resend}, nil)
+	return err
+}
+
+// Run works jobs until ctx is done, then stops, letting running jobs finish for up to 30 seconds.
+func (q *Queue) Run(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("job queue: start: %w", err)
+	}
+	<-ctx.Done()
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := q.client.Stop(stopCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("job queue: stop: %w", err)
+	}
+	return nil
+}
+
+// Client is the River client, for tests and tools.
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// DefaultBackoff waits 15s after the first attempt, doubling up to 30m, with ±20% jitter so that
+// letters held by one outage do not all retry in lockstep.
+func DefaultBackoff(attempt int) time.Duration {
+	d := 15 * time.Second
+	for i := 1; i < attempt && d < 30*time.Minute; i++ {
+		d *= 2
+	}
+	d = min(d, 30*time.Minute)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// quiet passes River's warnings and errors on, not its chatter.
+func quiet(log *slog.Logger) *slog.Logger {
+	return slog.New(levelHandler{Handler: log.Handler(), min: slog.LevelWarn})
+}
+
+type levelHandler struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}

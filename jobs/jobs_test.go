@@ -1,0 +1,311 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"rightsdesk/cases"
+	"rightsdesk/internal/testdb"
+	"rightsdesk/jobs"
+	"rightsdesk/mailer"
+	"rightsdesk/mailer/smtptest"
+	"rightsdesk/models"
+)
+
+// The child process of TestAWorkerKilledAfterSendingResendsTheSameMessage: it works the queue
+// with a sender that dies the moment the server has accepted a letter, before it can be marked.
+func TestMain(m *testing.M) {
+	if os.Getenv("RIGHTSDESK_JOBS_CHILD") == "1" {
+		os.Exit(child())
+	}
+	os.Exit(m.Run())
+}
+
+type dieAfterSend struct{ mailer.Sender }
+
+func (d dieAfterSend) Send(ctx context.Context, m mailer.Message) error {
+	if err := d.Sender.Send(ctx, m); err != nil {
+		return err
+	}
+	os.Exit(3) // killed between the server's acceptance and MarkLetterSent
+	return nil
+}
+
+func child() int {
+	ctx := context.Background()
+	st, err := models.Open(ctx, models.Options{DatabaseURL: os.Getenv("CHILD_DATABASE_URL"), DataDir: os.Getenv("CHILD_DATA_DIR")})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	smtp, err := mailer.NewSMTP(mailer.Config{URL: os.Getenv("CHILD_SMTP_URL")})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	q, err := jobs.New(st, service(st), jobs.Options{Sender: dieAfterSend{smtp}, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	q.Run(ctx)
+	return 2 // never sent anything
+}
+
+func service(st *models.Store) *cases.Service {
+	svc, err := cases.New(st, cases.Config{BaseURL: "http://portal.test", MailFrom: "Rightsdesk <dpo@portal.test>", Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		panic(err)
+	}
+	return svc
+}
+
+func letter(i int) *models.Letter {
+	return &models.Letter{
+		Kind: "test", Language: "en", Sender: "Rightsdesk <dpo@portal.test>",
+		Recipient: fmt.Sprintf("person%d@example.org", i), Subject: fmt.Sprintf("Letter %d", i),
+		TextBody: "Hello", MessageID: fmt.Sprintf("test.%d.%d@portal.test", i, time.Now().UnixNano()),
+	}
+}
+
+func waitFor(t *testing.T, what string, timeout time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func run(t *testing.T, q *jobs.Queue) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { q.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// open connects a store (as a process of its own would) to the database of opts, migrated.
+func open(t *testing.T, opts models.Options) *models.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := models.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func fastBackoff(int) time.Duration { return 100 * time.Millisecond }
+
+// Two workers (two processes' worth: two stores, two River clients) on one database: every letter
+// is sent exactly once.
+func TestTwoWorkersNeverSendALetterTwice(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			opts := testdb.Options(t, d)
+			smtp := smtptest.Start(t, smtptest.Options{})
+			stores := []*models.Store{open(t, opts), open(t, opts)}
+			var queues []*jobs.Queue
+			for _, st := range stores {
+				sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				q, err := jobs.New(st, service(st), jobs.Options{Sender: sender, PollInterval: 20 * time.Millisecond, Backoff: fastBackoff})
+				if err != nil {
+					t.Fatal(err)
+				}
+				queues = append(queues, q)
+			}
+			const n = 40
+			for i := range n {
+				if err := stores[i%2].QueueLetter(ctx, letter(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, q := range queues {
+				run(t, q)
+			}
+			smtp.WaitFor(t, n, 30*time.Second)
+			waitFor(t, "every letter marked sent", 10*time.Second, func() bool {
+				c, _ := stores[0].LetterCounts(ctx)
+				return c[models.LetterSent] == n
+			})
+			time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+			seen := map[string]int{}
+			for _, m := range smtp.Messages() {
+				seen[m.MessageID]++
+			}
+			if len(smtp.Messages()) != n || len(seen) != n {
+				t.Fatalf("%d messages with %d distinct Message-IDs, want %d of each", len(smtp.Messages()), len(seen), n)
+			}
+		})
+	}
+}
+
+// A worker killed after the server accepted a letter but before it was marked sent: the job is
+// rescued and the letter sent again with the same Message-ID, so the receiver can tell it is the
+// same letter; then it is marked sent and never sent a third time.
+func TestAWorkerKilledAfterSendingResendsTheSameMessage(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			opts := testdb.Options(t, d)
+			st := open(t, opts)
+			smtp := smtptest.Start(t, smtptest.Options{})
+			sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := jobs.New(st, service(st), jobs.Options{Sender: sender, PollInterval: 50 * time.Millisecond,
+				Backoff: fastBackoff, RescueAfter: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := letter(1)
+			if err := st.QueueLetter(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "RIGHTSDESK_JOBS_CHILD=1", "CHILD_DATABASE_URL="+opts.DatabaseURL,
+				"CHILD_DATA_DIR="+opts.DataDir, "CHILD_SMTP_URL="+smtp.URL())
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+				t.Fatalf("the worker was to die after sending: %v\n%s", err, out)
+			}
+			if got := smtp.Messages(); len(got) != 1 || got[0].MessageID != l.MessageID {
+				t.Fatalf("before the rescue: %d messages", len(got))
+			}
+			if got, _ := st.LetterByID(ctx, l.ID); got.Status != models.LetterQueued {
+				t.Fatalf("the letter is %s though its worker died before marking it", got.Status)
+			}
+
+			run(t, q) // the surviving replica: its rescuer finds the job stuck in "running"
+			waitFor(t, "the rescued letter to be sent", 90*time.Second, func() bool {
+				got, _ := st.LetterByID(ctx, l.ID)
+				return got.Status == models.LetterSent
+			})
+			time.Sleep(300 * time.Millisecond)
+			got := smtp.Messages()
+			if len(got) != 2 || got[0].MessageID != got[1].MessageID || got[1].MessageID != l.MessageID {
+				ids := []string{}
+				for _, m := range got {
+					ids = append(ids, m.MessageID)
+				}
+				t.Fatalf("messages: %v; want the same Message-ID twice", ids)
+			}
+		})
+	}
+}
+
+// A temporary failure is retried with the server's answer recorded; a permanent one (550) fails
+// the letter at once.
+func TestRetriesAndPermanentFailures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		smtp := smtptest.Start(t, smtptest.Options{RejectRecipients: func(r string) bool { return strings.HasPrefix(r, "person2@") }})
+		smtp.Stop()
+		sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := jobs.New(st, service(st), jobs.Options{Sender: sender, PollInterval: 20 * time.Millisecond, Backoff: fastBackoff})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, bad := letter(1), letter(2)
+		for _, l := range []*models.Letter{ok, bad} {
+			if err := st.QueueLetter(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run(t, q)
+		waitFor(t, "attempts while the server is down", 20*time.Second, func() bool {
+			l, _ := st.LetterByID(ctx, ok.ID)
+			return l.Attempts >= 2 && l.LastError != ""
+		})
+		smtp.Restart(t)
+		waitFor(t, "both outcomes", 30*time.Second, func() bool {
+			a, _ := st.LetterByID(ctx, ok.ID)
+			b, _ := st.LetterByID(ctx, bad.ID)
+			return a.Status == models.LetterSent && b.Status == models.LetterFailed
+		})
+		b, _ := st.LetterByID(ctx, bad.ID)
+		if !strings.Contains(b.LastError, "550") {
+			t.Errorf("failed letter's reason: %q", b.LastError)
+		}
+		if n := len(smtp.Messages()); n != 1 {
+			t.Errorf("%d messages arrived, want 1", n)
+		}
+	})
+}
+
+// countingCases records how often the periodic jobs ran; the letter side is not exercised here.
+type countingCases struct {
+	mu                sync.Mutex
+	reminders, sweeps int
+}
+
+func (c *countingCases) LetterFailed(context.Context, int64, int, string) error { return nil }
+
+func (c *countingCases) ExpireUnverified(context.Context) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sweeps++
+	return 0, nil
+}
+
+func (c *countingCases) SendReminders(context.Context, time.Time) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reminders++
+	return 0, nil
+}
+
+func (c *countingCases) counts() (int, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reminders, c.sweeps
+}
+
+// The daily reminder job runs once a day however many replicas offer it, and however often.
+func TestRemindersRunOncePerDayAcrossReplicas(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			opts := testdb.Options(t, d)
+			cs := &countingCases{}
+			for range 2 {
+				q, err := jobs.New(open(t, opts), cs, jobs.Options{PollInterval: 50 * time.Millisecond,
+					ReminderEvery: 200 * time.Millisecond, SweepEvery: time.Hour})
+				if err != nil {
+					t.Fatal(err)
+				}
+				run(t, q)
+			}
+			waitFor(t, "the first reminder run", 30*time.Second, func() bool { r, _ := cs.counts(); return r >= 1 })
+			time.Sleep(2 * time.Second) // ten more offers from the leader
+			if r, _ := cs.counts(); r != 1 {
+				t.Errorf("the reminder job ran %d times in one day, want once", r)
+			}
+		})
+	}
+}
