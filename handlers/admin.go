@@ -1,39 +1,95 @@
 package handlers
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"rightsdesk/dsr"
+	"rightsdesk/letters"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
 
 const mailboxPageSize = 50
 
+// mailbox is the delivery log. A filter that cannot match (a malformed reference or address)
+// is said next to its field, with what was typed kept, and lists nothing.
 func (h *Handler) mailbox(c echo.Context) error {
 	ctx := c.Request().Context()
-	status := c.QueryParam("status")
-	switch status {
+	f := views.LetterFilter{
+		Status: c.QueryParam("status"), Kind: c.QueryParam("kind"),
+		Reference: strings.TrimSpace(c.QueryParam("reference")), Recipient: strings.TrimSpace(c.QueryParam("recipient")),
+	}
+	switch f.Status {
 	case "", models.LetterQueued, models.LetterSent, models.LetterFailed:
 	default:
-		status = ""
+		f.Status = ""
 	}
-	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
-	ls, err := h.store.Letters(ctx, models.LetterFilter{Status: status, Before: before, Limit: mailboxPageSize})
+	kinds := make([]string, 0, len(letters.Kinds))
+	for _, k := range letters.Kinds {
+		kinds = append(kinds, string(k))
+	}
+	if !slices.Contains(kinds, f.Kind) {
+		f.Kind = ""
+	}
+	errs := map[string]string{}
+	if f.Reference != "" && !validReference(f.Reference) {
+		errs["reference"] = "A reference looks like DSR-2026-000123."
+	}
+	if f.Recipient != "" && dsr.CheckEmail(f.Recipient) != "" {
+		errs["recipient"] = "Type a whole e-mail address, like name@example.org."
+	}
+	v := views.MailboxView{Filter: f, Kinds: kinds, Errors: errs, SMTPEnabled: h.cfg.SMTPEnabled}
+	var err error
+	if v.Counts, err = h.store.LetterCounts(ctx); err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	} else {
+		before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+		v.Letters, err = h.store.Letters(ctx, models.LetterFilter{Status: f.Status, Kind: f.Kind, Reference: f.Reference,
+			Recipient: f.Recipient, Before: before, Limit: mailboxPageSize})
+		if err != nil {
+			return err
+		}
+		if len(v.Letters) == mailboxPageSize {
+			v.NextBefore = v.Letters[len(v.Letters)-1].ID
+		}
+	}
+	noStore(c)
+	return render(c, status, views.Mailbox(h.page(c, "Delivery log"), v))
+}
+
+// resendLetter puts a failed letter back in the queue.
+func (h *Handler) resendLetter(c echo.Context) error {
+	a, _, err := h.actor(c)
 	if err != nil {
 		return err
 	}
-	counts, err := h.store.LetterCounts(ctx)
+	l, err := h.letter(c)
 	if err != nil {
 		return err
 	}
-	v := views.MailboxView{Letters: ls, Counts: counts, Status: status, SMTPEnabled: h.cfg.SMTPEnabled}
-	if len(ls) == mailboxPageSize {
-		v.NextBefore = ls[len(ls)-1].ID
+	back := fmt.Sprintf("/admin/mailbox/%d", l.ID)
+	err = h.cases.ResendLetter(c.Request().Context(), a, l.ID)
+	var rule *dsr.RuleError
+	switch {
+	case errors.As(err, &rule):
+		h.flash(c, rule.Msg)
+	case err != nil:
+		return err
+	default:
+		h.flash(c, "The letter is queued again; it goes out within a few seconds.")
 	}
-	return render(c, http.StatusOK, views.Mailbox(h.page(c, "Mailbox"), v))
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 func (h *Handler) letter(c echo.Context) (models.Letter, error) {
@@ -61,4 +117,9 @@ func (h *Handler) mailboxLetterHTML(c echo.Context) error {
 	}
 	c.Response().Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
 	return c.HTML(http.StatusOK, l.HTMLBody)
+}
+
+func validReference(s string) bool {
+	_, _, ok := dsr.ParseReference(s)
+	return ok
 }

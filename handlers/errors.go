@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -12,12 +13,14 @@ import (
 )
 
 // errorHandler maps every error to a plain page: a title, a sentence, the request id. Internal
-// errors are logged with the request id and never shown.
+// errors are logged with the request id and never shown. The page is in the request's language
+// (English on staff pages).
 func (h *Handler) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	code, title, msg := classify(err)
+	ctx := c.Request().Context()
+	code, title, msg := classify(ctx, err, staffArea(c.Request().URL.Path))
 	if code >= 500 {
 		h.log.Error("request failed", "route", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err)
 	}
@@ -31,39 +34,46 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 	}
 }
 
-func classify(err error) (code int, title, msg string) {
+// classify returns the status of err and its page's title and sentence in ctx's language. Staff
+// (in English) are told which action the state refused.
+func classify(ctx context.Context, err error, staff bool) (code int, title, msg string) {
+	page := func(code int, key string) (int, string, string) {
+		return code, views.T(ctx, "error."+key+".title"), views.T(ctx, "error."+key+".text")
+	}
 	var he *echo.HTTPError
+	var te *dsr.TransitionError
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		return http.StatusNotFound, "Not found",
-			"There is nothing at this address. A link from one of our e-mails may have expired or been used already."
+		return http.StatusNotFound, views.T(ctx, "error.not_found.title"), views.T(ctx, "error.not_found.link")
 	case errors.Is(err, errCSRF):
-		return http.StatusForbidden, "Form expired",
-			"This form expired or did not come from this site, so nothing was done. Go back, reload the page and send it again."
+		return page(http.StatusForbidden, "csrf")
+	case staff && errors.Is(err, dsr.ErrTransitionNotAllowed):
+		return http.StatusConflict, views.T(ctx, "error.transition.title"),
+			"This is not possible in the request's current state: " + err.Error() + "."
+	case errors.As(err, &te):
+		return http.StatusConflict, views.T(ctx, "error.transition.title"), views.TransitionErrorText(ctx, te.From)
 	case errors.Is(err, dsr.ErrTransitionNotAllowed):
-		return http.StatusConflict, "Not possible now", "This is not possible in the request's current state: " + err.Error() + "."
+		return http.StatusConflict, views.T(ctx, "error.transition.title"), views.T(ctx, "error.transition.generic")
 	case errors.Is(err, models.ErrConflict):
-		return http.StatusConflict, "Changed meanwhile",
-			"This request changed while you were looking at it, so nothing was done. Reload the page and try again."
+		return page(http.StatusConflict, "conflict")
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound:
-			return he.Code, "Not found", "There is nothing at this address."
+			return page(he.Code, "not_found")
 		case http.StatusMethodNotAllowed:
-			return he.Code, "Not allowed", "This page cannot be used that way."
+			return page(he.Code, "method")
 		case http.StatusRequestEntityTooLarge:
-			return he.Code, "Too large", "What you sent is larger than this site accepts, so nothing was saved. Shorten it and try again."
+			return page(he.Code, "too_large")
 		case http.StatusTooManyRequests:
-			return he.Code, "Too many attempts", "Too many attempts from your network in a short time. Wait a minute, then try again."
+			return page(he.Code, "too_many")
 		case http.StatusUnauthorized:
-			return he.Code, "Log in first", "This page is for staff: log in first."
+			return page(he.Code, "unauthorized")
 		case http.StatusForbidden:
-			return he.Code, "Not allowed", "Your account may not open this page."
+			return page(he.Code, "forbidden")
 		}
 		if he.Code >= 400 && he.Code < 500 {
-			return he.Code, "Bad request", "The request could not be understood, so nothing was done."
+			return page(he.Code, "bad_request")
 		}
 	}
-	return http.StatusInternalServerError, "Something went wrong",
-		"Something went wrong on our side and nothing was saved. Try again in a moment."
+	return page(http.StatusInternalServerError, "internal")
 }

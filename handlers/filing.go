@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/language"
 
 	"rightsdesk/cases"
 	"rightsdesk/dsr"
@@ -28,13 +27,22 @@ func (h *Handler) newRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
 	f := views.RequestForm{Site: site, Identifying: identifyingCookies(cookies)}
 	for _, b := range browserCookies(c.Request(), cookies) {
 		b.Checked = true // offered pre-filled; the visitor may untick
 		f.Browser = append(f.Browser, b)
 	}
-	f.Values.Language = preferredLanguage(c.Request(), site.Controller.DefaultLanguage)
-	return render(c, http.StatusOK, views.RequestFormPage(h.page(c, "Make a request"), f))
+	f.Values.Language = lang // the letters' language: the page's, unless the visitor picks another
+	return render(c, http.StatusOK, views.RequestFormPage(h.formPage(c, site), f))
+}
+
+// formPage is the base data of the filing form; its language switch comes back to the form,
+// also when the form is shown again after a refused post.
+func (h *Handler) formPage(c echo.Context, site models.Site) views.Page {
+	p := h.page(c, views.T(c.Request().Context(), "form.title"))
+	p.SwitchPath = "/requests/new?site=" + url.QueryEscape(site.Slug)
+	return p
 }
 
 func (h *Handler) fileRequest(c echo.Context) error {
@@ -47,7 +55,12 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	ctx = c.Request().Context()
 	filing, browser, missing := parseFiling(form, c.Request(), cookies)
+	if _, sent := form["language"]; !sent {
+		filing.Language = lang // a form without the field (a script, an old page): the page's language
+	}
 	view := views.RequestForm{Site: site, Values: filing, Browser: browser, Identifying: identifyingCookies(cookies)}
 
 	r, errs := filing.Validate(identifyingNames(cookies))
@@ -59,12 +72,12 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	}
 	if len(errs) > 0 {
 		view.Errors = errs
-		return render(c, http.StatusUnprocessableEntity, views.RequestFormPage(h.page(c, "Make a request"), view))
+		return render(c, http.StatusUnprocessableEntity, views.RequestFormPage(h.formPage(c, site), view))
 	}
 	// The limit counts requests that would be recorded and mailed; correcting a form does not use it up.
 	if !allow(h.limits.filing, c.RealIP()) {
-		view.Notice = "Too many requests were sent from your network in a short time. Wait a minute, then send again: what you typed is kept."
-		return render(c, http.StatusTooManyRequests, views.RequestFormPage(h.page(c, "Make a request"), view))
+		view.Notice = views.T(ctx, "form.notice_rate")
+		return render(c, http.StatusTooManyRequests, views.RequestFormPage(h.formPage(c, site), view))
 	}
 
 	filed, err := h.cases.File(ctx, site, cookies, r)
@@ -76,6 +89,7 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	h.sessions.Put(ctx, "filed_email", filed.Email)
 	h.sessions.Put(ctx, "filed_site", site.Slug)
 	h.sessions.Put(ctx, "filed_verify_by", filed.VerifyBy.Unix())
+	h.sessions.Put(ctx, "filed_language", lang)
 	return c.Redirect(http.StatusSeeOther, "/requests/filed")
 }
 
@@ -90,12 +104,17 @@ func (h *Handler) filed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if lang := h.sessions.GetString(ctx, "filed_language"); lang != "" {
+		h.controllerLanguage(c, lang)
+	} else {
+		h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	}
 	f := cases.Filed{
 		Reference: ref,
 		Email:     h.sessions.GetString(ctx, "filed_email"),
 		VerifyBy:  time.Unix(h.sessions.GetInt64(ctx, "filed_verify_by"), 0),
 	}
-	return render(c, http.StatusOK, views.Filed(h.page(c, "Request recorded"), site, f))
+	return render(c, http.StatusOK, views.Filed(h.page(c, views.T(c.Request().Context(), "filed.title")), site, f))
 }
 
 // parseFiling reads the form into a Filing. Ticked browser cookies take their values from the
@@ -170,23 +189,4 @@ func identifyingNames(cookies []models.Cookie) map[string]bool {
 		}
 	}
 	return m
-}
-
-var languageMatcher = language.NewMatcher([]language.Tag{language.French, language.Dutch, language.English, language.German})
-
-// preferredLanguage picks the first of our languages the browser asks for, else the controller's.
-func preferredLanguage(r *http.Request, fallback string) string {
-	accept := r.Header.Get("Accept-Language")
-	if accept == "" {
-		return fallback
-	}
-	tags, _, err := language.ParseAcceptLanguage(accept)
-	if err != nil || len(tags) == 0 {
-		return fallback
-	}
-	_, idx, conf := languageMatcher.Match(tags...)
-	if conf == language.No {
-		return fallback
-	}
-	return dsr.Languages[idx]
 }

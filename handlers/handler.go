@@ -40,6 +40,12 @@ type Store interface {
 	// The audit chain.
 	VerifyAudit(ctx context.Context) (models.AuditReport, error)
 
+	// Letter wording: each controller's overrides of the shipped messages.
+	LetterOverrides(ctx context.Context, controllerID int64, lang string) (map[string]string, error)
+	AllLetterOverrides(ctx context.Context, controllerID int64) ([]models.LetterOverride, error)
+	SaveLetterOverride(ctx context.Context, o models.LetterOverride) error
+	DeleteLetterOverride(ctx context.Context, controllerID int64, lang, messageID string) error
+
 	// The staff workspace (queue and case page).
 	ControllerIDs(ctx context.Context) ([]int64, error)
 	UserControllerIDs(ctx context.Context, userID int64) ([]int64, error)
@@ -77,6 +83,7 @@ type Cases interface {
 	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
+	ResendLetter(ctx context.Context, a cases.Actor, letterID int64) error
 	Bulk(ctx context.Context, refs []string, do func(ref string) error) cases.BulkResult
 }
 
@@ -178,7 +185,7 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 // basePage is page without the session's message: error pages may be rendered before the session
 // is loaded (a refused CSRF token, an oversize body).
 func (h *Handler) basePage(c echo.Context, title string) views.Page {
-	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), SwitchPath: switchPath(c)}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		p.CSRF = tok
 	}

@@ -40,6 +40,7 @@ func staticFS() fs.FS { return views.Static }
 func (h *Handler) useMiddleware(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
+	e.Use(h.withLanguage) // first, so that every page, error pages included, knows its language
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		// The route pattern, never the URI: URIs carry capability tokens. No IPs, no addresses.
 		LogMethod: true, LogRoutePath: true, LogStatus: true, LogLatency: true, LogRequestID: true,

@@ -14,7 +14,7 @@ func (h *Handler) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Home(h.page(c, "Your rights"), cs))
+	return render(c, http.StatusOK, views.Home(h.page(c, views.T(c.Request().Context(), "home.title")), cs))
 }
 
 func (h *Handler) cookies(c echo.Context) error {
@@ -22,7 +22,9 @@ func (h *Handler) cookies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Cookies(h.page(c, "Cookies of "+site.Name), site, views.GroupCookies(cookies)))
+	h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	title := views.Tf(c.Request().Context(), "cookies.heading", map[string]any{"Site": site.Name})
+	return render(c, http.StatusOK, views.Cookies(h.page(c, title), site, views.GroupCookies(cookies)))
 }
 
 // siteWithCookies loads a site by slug with its controller and current catalogue.

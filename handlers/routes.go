@@ -40,6 +40,7 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/r/:token", Holder, h.status, "the requester's status page"},
 		{http.MethodGet, "/r/:token/withdraw", Holder, h.withdrawPage, "confirm the withdrawal"},
 		{http.MethodPost, "/r/:token/withdraw", Holder, h.withdraw, "withdraw the request"},
+		{http.MethodGet, "/language", Public, h.language, "the language switch: sets the visitor's choice, back to a local path"},
 		{http.MethodGet, "/staff/login", Public, h.loginPage, ""},
 		{http.MethodPost, "/staff/login", Public, h.login, "throttled per IP and per account"},
 		{http.MethodPost, "/staff/logout", Staff, h.logout, ""},
@@ -76,11 +77,17 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
 		{http.MethodGet, "/r/:token/files/:id", Holder, h.download, "a file of the answer, until it expires"},
 
-		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "outbox and development mailbox"},
+		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "delivery log: filters by state, letter, case, recipient"},
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},
 		{http.MethodGet, "/admin/mailbox/:id/html", Admin, h.mailboxLetterHTML, "HTML part, sandboxed"},
+		{http.MethodPost, "/admin/mailbox/:id/resend", Admin, h.resendLetter, "send a failed letter again (same Message-ID)"},
 		// The audit chain.
 		{http.MethodGet, "/admin/audit", Admin, h.audit, "verify the tamper-evident event chain"},
+		// Letter wording per controller: read, preview in each language, override, reset.
+		{http.MethodGet, "/admin/letters", Admin, h.adminLetters, "every letter, overrides counted per language (?controller=)"},
+		{http.MethodGet, "/admin/letters/:kind", Admin, h.adminLetter, "a letter's messages and its preview (?controller=&lang=)"},
+		{http.MethodGet, "/admin/letters/:kind/preview.html", Admin, h.adminLetterPreviewHTML, "the preview's HTML part, sandboxed"},
+		{http.MethodPost, "/admin/letters/:kind", Admin, h.saveLetterOverride, "save (checked: refused with the reason) or reset one message's wording"},
 
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},

@@ -22,7 +22,8 @@ func (h *Handler) verifyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.VerifyConfirm(h.page(c, "Confirm your request"), cs, tok))
+	h.controllerLanguage(c, cs.Language)
+	return render(c, http.StatusOK, views.VerifyConfirm(h.page(c, views.T(c.Request().Context(), "verify.heading")), cs, tok))
 }
 
 func (h *Handler) verify(c echo.Context) error {
@@ -47,6 +48,7 @@ func (h *Handler) statusPage(c echo.Context, code int, reply, replyErr string) e
 	if err != nil {
 		return err
 	}
+	h.controllerLanguage(c, sp.Case.Language)
 	now := time.Now()
 	v := views.StatusPageView{Token: tok, Data: sp, Withdrawn: c.QueryParam("withdrawn") == "1",
 		Replied: c.QueryParam("replied") == "1", Today: deadline.Today(now, sp.Case.Controller.Location()),
@@ -56,7 +58,9 @@ func (h *Handler) statusPage(c echo.Context, code int, reply, replyErr string) e
 			v.Question = strings.TrimPrefix(e.Message, "Information requested from the requester: ")
 		}
 	}
-	return render(c, code, views.Status(h.page(c, "Request "+sp.Case.Reference), v))
+	p := h.page(c, views.Tf(c.Request().Context(), "status.heading", map[string]any{"Reference": sp.Case.Reference}))
+	p.SwitchPath = "/r/" + tok // also after a refused answer (a POST)
+	return render(c, code, views.Status(p, v))
 }
 
 func (h *Handler) reply(c echo.Context) error {
@@ -70,6 +74,7 @@ func (h *Handler) reply(c echo.Context) error {
 		return h.statusPage(c, http.StatusUnprocessableEntity, answer, fe.Fields["answer"])
 	}
 	if err != nil {
+		h.caseLanguage(c, tok)
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/r/"+tok+"?replied=1")
@@ -101,8 +106,10 @@ func (h *Handler) withdrawPage(c echo.Context) error {
 	if sp.Case.Status.Closed() {
 		return c.Redirect(http.StatusSeeOther, "/r/"+tok)
 	}
+	h.controllerLanguage(c, sp.Case.Language)
 	v := views.StatusPageView{Token: tok, Data: sp}
-	return render(c, http.StatusOK, views.WithdrawConfirm(h.page(c, "Withdraw request "+sp.Case.Reference), v))
+	title := views.Tf(c.Request().Context(), "withdraw.heading", map[string]any{"Reference": sp.Case.Reference})
+	return render(c, http.StatusOK, views.WithdrawConfirm(h.page(c, title), v))
 }
 
 func (h *Handler) withdraw(c echo.Context) error {
@@ -111,7 +118,16 @@ func (h *Handler) withdraw(c echo.Context) error {
 	}
 	tok := c.Param("token")
 	if err := h.cases.Withdraw(c.Request().Context(), tok); err != nil {
+		h.caseLanguage(c, tok)
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/r/"+tok+"?withdrawn=1")
+}
+
+// caseLanguage refines the page language with the case's, for the error page of an action the
+// case refused; an unknown token leaves it as it is.
+func (h *Handler) caseLanguage(c echo.Context, tok string) {
+	if sp, err := h.cases.Status(c.Request().Context(), tok); err == nil {
+		h.controllerLanguage(c, sp.Case.Language)
+	}
 }

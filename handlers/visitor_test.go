@@ -12,8 +12,16 @@ import (
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/internal/testdb"
+	"rightsdesk/locale"
 	"rightsdesk/models"
 )
+
+// english makes c a visitor who chose English: these tests check the English wording (the demo
+// controllers' pages are in French otherwise).
+func english(c *testapp.Client) *testapp.Client {
+	c.SetCookie(locale.CookieName, "en")
+	return c
+}
 
 func each(t *testing.T, fn func(t *testing.T, p *testapp.Portal)) {
 	for _, d := range testdb.Dialects {
@@ -73,7 +81,7 @@ func expect(t *testing.T, r testapp.Response, status int, contains ...string) {
 
 func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
-		c := p.Client(t)
+		c := english(p.Client(t))
 		expect(t, c.Get("/"), 200, "ESOMUS", "Belgian Mobile ID SA/NV", "/sites/itsme/cookies", "/requests/new?site=esomus",
 			"Rectification", "Art. 17", "Consent withdrawal")
 		cookies := c.Get("/sites/itsme/cookies")
@@ -155,7 +163,7 @@ func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 			t.Fatalf("withdraw: %d\n%s", res.StatusCode, res.Body)
 		}
 		after := c.Get(res.Header.Get("Location"))
-		expect(t, after, 200, "Withdrawn", "Your request is withdrawn", "The requester withdrew the request")
+		expect(t, after, 200, "Withdrawn", "Your request is withdrawn", "You withdrew the request")
 		if strings.Contains(after.Body, "Withdraw this request") {
 			t.Error("a withdrawn request still offers withdrawal")
 		}
@@ -173,7 +181,7 @@ func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 
 func TestBadInputIsRefusedOnTheSamePageWithInputKept(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
-		c := p.Client(t)
+		c := english(p.Client(t))
 		csrf := testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body)
 		tests := []struct {
 			name    string
@@ -229,7 +237,7 @@ func htmlEscape(s string) string {
 func TestScriptsAreShownEscapedEverywhere(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
 		const payload = `<script>alert("x")</script>`
-		c := p.Client(t)
+		c := english(p.Client(t))
 		csrf := testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body)
 		v := filing(csrf)
 		v.Set("name", "Eve "+payload)
@@ -275,7 +283,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestCSRF(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
-	c := p.Client(t)
+	c := english(p.Client(t))
 	csrf := testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body)
 
 	v := filing(csrf)
@@ -313,7 +321,7 @@ func TestCSRF(t *testing.T) {
 
 func TestForgedExpiredAndUsedTokensArePlain404s(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
-	c := p.Client(t)
+	c := english(p.Client(t))
 	for _, path := range []string{
 		"/requests/verify/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 		"/requests/verify/short",
@@ -334,7 +342,7 @@ func TestForgedExpiredAndUsedTokensArePlain404s(t *testing.T) {
 
 func TestOversizeBodiesAreRefused(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
-	c := p.Client(t)
+	c := english(p.Client(t))
 	v := filing(testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body))
 	v.Set("details", strings.Repeat("x", 70<<10))
 	expect(t, c.Post("/requests", v), http.StatusRequestEntityTooLarge, "larger than this site accepts")
@@ -345,7 +353,7 @@ func TestOversizeBodiesAreRefused(t *testing.T) {
 
 func TestFilingIsRateLimitedPerIPWithInputKept(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
-	c := p.Client(t)
+	c := english(p.Client(t))
 	csrf := testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body)
 	for i := 0; i < 6; i++ { // the default burst
 		if res := c.Post("/requests", filing(csrf)); res.StatusCode != http.StatusSeeOther {
@@ -362,7 +370,7 @@ func TestFilingIsRateLimitedPerIPWithInputKept(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
-	c := p.Client(t)
+	c := english(p.Client(t))
 	for _, path := range []string{"/", "/requests/new?site=esomus", "/staff/login", "/nope"} {
 		res := c.Get(path)
 		h := res.Header
@@ -392,7 +400,7 @@ func TestSecurityHeaders(t *testing.T) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
-		c := p.Client(t)
+		c := english(p.Client(t))
 		expect(t, c.Get("/healthz"), 200, "ok")
 		expect(t, c.Get("/readyz"), 200, "ready")
 	})
@@ -400,7 +408,7 @@ func TestHealthAndReadiness(t *testing.T) {
 
 func TestAdminMailboxNeedsAnAdmin(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
-		visitor := p.Client(t)
+		visitor := english(p.Client(t))
 		csrf := testapp.CSRF(t, visitor.Get("/requests/new?site=esomus").Body)
 		visitor.Post("/requests", filing(csrf))
 		id := itoa(lettersOf(t, p)[0].ID)
@@ -427,7 +435,8 @@ func TestAdminMailboxNeedsAnAdmin(t *testing.T) {
 			t.Fatalf("admin login: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 		box := admin.Get("/admin/mailbox")
-		expect(t, box, 200, "No SMTP server is configured", "alice@example.org", "Confirm your request DSR-")
+		// The filing asked for letters in French: the verification letter is French.
+		expect(t, box, 200, "No SMTP server is configured", "alice@example.org", "Confirmez votre demande DSR-")
 		letter := admin.Get("/admin/mailbox/" + id)
 		expect(t, letter, 200, "/requests/verify/", "Message-ID")
 		html := admin.Get("/admin/mailbox/" + id + "/html")

@@ -23,6 +23,9 @@ type Page struct {
 	User      *User // nil on public pages and for visitors
 	Flash     string
 	RequestID string
+	// SwitchPath is the local address the language switch brings the visitor back to; empty on
+	// staff pages, which are in English only and offer no switch.
+	SwitchPath string
 }
 
 // User is the logged-in member of staff.

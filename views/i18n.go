@@ -1,0 +1,361 @@
+package views
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"rightsdesk/authority"
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+	"rightsdesk/locale"
+	"rightsdesk/models"
+)
+
+// The public pages' wording, in every language of locale.Languages: messages/pages.<lang>.toml.
+// Ids are "<page or topic>.<key>": layout.*, home.*, cookies.*, form.*, filed.*, verify.*,
+// status.*, timeline.*, withdraw.*, error.*; shared vocabulary under kind.<kind>.*,
+// state.<status>, category.<category>, ground.<ground>, langname.<lang>, month.mNN, date.*,
+// due.*, size.*, letter.*; the filing form's field errors under fielderr.*. A key ending in _html
+// is trusted markup whose data is escaped before it is filled in (see Th).
+//
+//go:embed messages/*.toml
+var messageFiles embed.FS
+
+// Messages is the catalogue of the public pages; a test checks that every language has every
+// message and that every id the sources use exists.
+var Messages = locale.MustLoad(messageFiles, "messages", nil)
+
+// Lang is the language of the page being rendered.
+func Lang(ctx context.Context) string { return locale.FromContext(ctx) }
+
+// T is message id in the page's language.
+func T(ctx context.Context, id string) string { return Messages.T(Lang(ctx), id, nil) }
+
+// Tf is message id in the page's language, filled with data.
+func Tf(ctx context.Context, id string, data map[string]any) string {
+	return Messages.T(Lang(ctx), id, data)
+}
+
+// Th renders a message that holds markup (its id ends in _html): the wording is ours and
+// trusted, every value of data is escaped first.
+func Th(ctx context.Context, id string, data map[string]any) templ.Component {
+	esc := make(map[string]any, len(data))
+	for k, v := range data {
+		esc[k] = html.EscapeString(fmt.Sprint(v))
+	}
+	return templ.Raw(Messages.T(Lang(ctx), id, esc))
+}
+
+// LanguageName is lang's name in the page's language ("French" on an English page).
+func LanguageName(ctx context.Context, lang string) string { return T(ctx, "langname."+lang) }
+
+// KindLabel is a right's short name in the page's language.
+func KindLabel(ctx context.Context, k dsr.Kind) string { return T(ctx, "kind."+string(k)+".label") }
+
+// KindLabels joins the labels of ks for a sentence: "Accès, Effacement".
+func KindLabels(ctx context.Context, ks []dsr.Kind) string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = KindLabel(ctx, k)
+	}
+	return strings.Join(out, ", ")
+}
+
+func kindArticle(ctx context.Context, k dsr.Kind) string { return T(ctx, "kind."+string(k)+".article") }
+
+func kindExplain(ctx context.Context, k dsr.Kind) string { return T(ctx, "kind."+string(k)+".explain") }
+
+// StatusLabel is how a case's status reads to its requester, in the page's language.
+func StatusLabel(ctx context.Context, s dsr.Status) string { return T(ctx, "state."+string(s)) }
+
+func categoryIn(ctx context.Context, c string) string {
+	if !slices.Contains(models.Categories, c) {
+		return c
+	}
+	return T(ctx, "category."+c)
+}
+
+func partyIn(ctx context.Context, c models.Cookie) string {
+	if c.FirstParty() {
+		return T(ctx, "cookies.first_party")
+	}
+	return T(ctx, "cookies.third_party")
+}
+
+// dateIn writes a date in the page's language: "7 avril 2026", "7. April 2026".
+func dateIn(ctx context.Context, d deadline.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	t := d.Time(time.UTC)
+	return dayText(ctx, t)
+}
+
+func dayText(ctx context.Context, t time.Time) string {
+	return Tf(ctx, "date.day", map[string]any{
+		"Day": t.Day(), "Month": T(ctx, fmt.Sprintf("month.m%02d", int(t.Month()))), "Year": t.Year(),
+	})
+}
+
+// instantIn writes a moment in Brussels time in the page's language.
+func instantIn(ctx context.Context, t time.Time) string {
+	t = t.In(deadline.DefaultLocation)
+	return Tf(ctx, "date.instant", map[string]any{"Date": dayText(ctx, t), "Time": t.Format("15:04 MST")})
+}
+
+func instantPtrIn(ctx context.Context, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return instantIn(ctx, *t)
+}
+
+// dueIn says how a due date stands today, in the page's language.
+func dueIn(ctx context.Context, due, today deadline.Date) string {
+	switch left := deadline.DaysLeft(due, today); {
+	case left > 0:
+		return Tf(ctx, "due.left", map[string]any{"N": left})
+	case left == 0:
+		return T(ctx, "due.today")
+	default:
+		return Tf(ctx, "due.overdue", map[string]any{"N": -left})
+	}
+}
+
+// sizeIn writes a file size with the page language's units and decimal separator.
+func sizeIn(ctx context.Context, n int64) string {
+	switch {
+	case n >= 1<<20:
+		s := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+		if Lang(ctx) != "en" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return Tf(ctx, "size.mb", map[string]any{"N": s})
+	case n >= 1<<10:
+		return Tf(ctx, "size.kb", map[string]any{"N": fmt.Sprintf("%.0f", float64(n)/(1<<10))})
+	}
+	return Tf(ctx, "size.bytes", map[string]any{"N": n})
+}
+
+func letterStateIn(ctx context.Context, l models.Letter) string {
+	switch l.Status {
+	case models.LetterSent:
+		return T(ctx, "letter.sent")
+	case models.LetterFailed:
+		return T(ctx, "letter.failed")
+	}
+	return T(ctx, "letter.queued")
+}
+
+// Country is a country of residence as the filing form offers it.
+type Country struct {
+	Code string
+	Name string
+}
+
+// Countries returns the EU/EEA countries named and sorted in lang.
+func Countries(lang string) []Country {
+	tag := language.Make(lang)
+	names := display.Regions(tag)
+	out := make([]Country, 0, len(authority.All()))
+	for _, a := range authority.All() {
+		name := a.Country
+		if r, err := language.ParseRegion(a.CountryCode); err == nil {
+			if n := names.Name(r); n != "" {
+				name = n
+			}
+		}
+		out = append(out, Country{Code: a.CountryCode, Name: name})
+	}
+	col := collate.New(tag)
+	slices.SortFunc(out, func(a, b Country) int { return col.CompareString(a.Name, b.Name) })
+	return out
+}
+
+// Purpose is a cookie's purpose as a page shows it: in the visitor's language when the
+// controller translated it, else as published, in the language it is written in.
+type Purpose struct {
+	Text      string
+	Lang      string
+	Published bool // not in the page's language: the published wording
+}
+
+// PurposeFor picks the wording of c's purpose for the page's language.
+func PurposeFor(ctx context.Context, c models.Cookie) Purpose {
+	lang := Lang(ctx)
+	text, in := c.PurposeIn(lang)
+	return Purpose{Text: text, Lang: in, Published: in != lang}
+}
+
+// Field errors. dsr validates in English; the form shows each message in the page's language by
+// matching it to a message id. A message no pattern knows is shown as it is, in English.
+
+type fieldError struct {
+	re   *regexp.Regexp
+	id   string
+	keys []string // names of the submatches, for the message's data
+}
+
+func exact(msg, id string) fieldError {
+	return fieldError{re: regexp.MustCompile("^" + regexp.QuoteMeta(msg) + "$"), id: id}
+}
+
+var fieldErrors = []fieldError{
+	exact("Choose among the rights listed.", "fielderr.kind_unknown"),
+	exact("Choose at least one right to exercise.", "fielderr.kind_none"),
+	exact("Give the e-mail address where we should write to you.", "fielderr.email_missing"),
+	exact("Give the e-mail address.", "fielderr.email_missing"),
+	exact("The address contains bytes that are not valid text (invalid UTF-8).", "fielderr.email_utf8"),
+	exact("The address must be on a single line.", "fielderr.email_line"),
+	{re: regexp.MustCompile(`^The address is too long: at most (\d+) characters\.$`), id: "fielderr.email_long", keys: []string{"Max"}},
+	exact("Type the address only, like name@example.com.", "fielderr.email_form"),
+	exact("The address needs a full domain, like name@example.com.", "fielderr.email_domain"),
+	exact("This must be on a single line.", "fielderr.single_line"),
+	exact("This contains control characters; remove them.", "fielderr.control"),
+	exact("This contains bytes that are not valid text (invalid UTF-8).", "fielderr.utf8"),
+	{re: regexp.MustCompile(`^This is too long: at most (\d+) characters \(you typed (\d+)\)\.$`), id: "fielderr.too_long", keys: []string{"Max", "N"}},
+	exact("Choose the language we should write to you in.", "fielderr.language"),
+	exact("Choose your country of residence, or “Other country”.", "fielderr.country"),
+	exact("For rectification, say which data is wrong.", "fielderr.rectification_wrong"),
+	exact("For rectification, say what the correct data is.", "fielderr.rectification_right"),
+	exact("For an objection, give the grounds relating to your situation (not needed against direct marketing: say so).", "fielderr.objection_grounds"),
+	{re: regexp.MustCompile(`^The cookie "(.*)" is not an identifying cookie of this site\.$`), id: "fielderr.browser_not_identifying", keys: []string{"Cookie"}},
+	{re: regexp.MustCompile(`^The value of your cookie (\S+) cannot be used: (.*)$`), id: "fielderr.browser_value", keys: []string{"Cookie", "Why"}},
+	exact("Choose which cookie this value comes from.", "fielderr.typed_no_name"),
+	exact("Choose one of this site's identifying cookies.", "fielderr.typed_not_identifying"),
+	exact("Paste the cookie's value, or leave the row empty.", "fielderr.typed_no_value"),
+	exact("The value is empty.", "fielderr.value_empty"),
+	{re: regexp.MustCompile(`^The value is too long: at most (\d+) characters\.$`), id: "fielderr.value_long", keys: []string{"Max"}},
+	exact("A cookie value holds only visible ASCII characters, without spaces, quotes, commas, semicolons or backslashes.", "fielderr.value_chars"),
+	{re: regexp.MustCompile(`^At most (\d+) cookie identifiers per request\.$`), id: "fielderr.too_many", keys: []string{"Max"}},
+	{re: regexp.MustCompile(`^Your browser no longer sends the cookie (\S+); untick it or paste its value\.$`), id: "fielderr.browser_missing", keys: []string{"Cookie"}},
+	exact("Write your answer.", "fielderr.answer_missing"),
+}
+
+// FieldErrorID returns the message id and data that say msg, an English field error, in any
+// language; ok is false for a message no pattern knows.
+func FieldErrorID(msg string) (id string, data map[string]any, ok bool) {
+	for _, fe := range fieldErrors {
+		m := fe.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		data = map[string]any{}
+		for i, k := range fe.keys {
+			data[k] = m[i+1]
+		}
+		if why, ok := data["Why"].(string); ok { // a nested message: translate it too
+			if nid, nd, ok := FieldErrorID(why); ok {
+				data["WhyID"], data["WhyData"] = nid, nd
+			}
+		}
+		return fe.id, data, true
+	}
+	return "", nil, false
+}
+
+// FieldErrorText says msg, an English field error, in the page's language.
+func FieldErrorText(ctx context.Context, msg string) string {
+	if msg == "" {
+		return ""
+	}
+	id, data, ok := FieldErrorID(msg)
+	if !ok {
+		return msg
+	}
+	if nid, ok := data["WhyID"].(string); ok {
+		nd, _ := data["WhyData"].(map[string]any)
+		data["Why"] = Tf(ctx, nid, nd)
+		delete(data, "WhyID")
+		delete(data, "WhyData")
+	}
+	return Tf(ctx, id, data)
+}
+
+// Timeline entries. Events store an English sentence for staff; the requester reads each public
+// event in the page's language, rebuilt from its type and the case. Text someone typed (a
+// question, an answer, reasons) is quoted as typed. An event of a type not known here is shown
+// in English.
+
+// TimelineEntry is one line of the requester's timeline.
+type TimelineEntry struct {
+	Text string
+	Lang string // "" when the text is in the page's language
+}
+
+var filesAnswered = regexp.MustCompile(`(\d+) file\(s\) to download until (\d{1,2} [A-Z][a-z]+ \d{4})\.$`)
+
+// TimelineText says event e of case c in the page's language.
+func TimelineText(ctx context.Context, c models.Case, e models.Event) TimelineEntry {
+	d := map[string]any{"Kinds": KindLabels(ctx, c.KindList())}
+	if c.Controller != nil {
+		d["Controller"] = c.Controller.Name
+	} else {
+		d["Controller"] = ""
+	}
+	id := ""
+	switch e.Type {
+	case "filed":
+		id = "timeline.filed"
+	case "verified":
+		id = "timeline.verified"
+	case "extended":
+		id = "timeline.extended"
+		d["From"], d["To"], d["Reasons"] = dateIn(ctx, c.DueOn), dateIn(ctx, c.ExtendedDueOn), c.ExtensionReason
+	case "withdrawn":
+		if how, ok := strings.CutPrefix(e.Message, "Closed as withdrawn at the requester's request: "); ok {
+			id, d["How"] = "timeline.withdrawn_staff", how
+		} else {
+			id = "timeline.withdrawn"
+		}
+	case "expired":
+		id = "timeline.expired"
+	case "info_requested":
+		id, d["Question"] = "timeline.info_requested", strings.TrimPrefix(e.Message, "Information requested from the requester: ")
+	case "replied":
+		id, d["Answer"] = "timeline.replied", strings.TrimPrefix(e.Message, "The requester answered: ")
+	case "completed":
+		id = "timeline.completed"
+		if m := filesAnswered.FindStringSubmatch(e.Message); m != nil {
+			until := m[2]
+			if t, err := time.Parse("2 January 2006", m[2]); err == nil {
+				until = dayText(ctx, t)
+			}
+			n, _ := strconv.Atoi(m[1])
+			id, d["N"], d["Until"] = "timeline.completed_files", n, until
+		}
+	case "refused":
+		id = "timeline.refused"
+		d["Ground"] = groundIn(ctx, c.RefusalGround)
+		_, reasons, _ := strings.Cut(e.Message, ". Reasons: ")
+		d["Reasons"] = reasons
+	}
+	if id == "" {
+		return TimelineEntry{Text: e.Message, Lang: "en"}
+	}
+	return TimelineEntry{Text: Tf(ctx, id, d)}
+}
+
+func groundIn(ctx context.Context, g string) string {
+	if gr, ok := dsr.ParseRefusalGround(g); !ok || gr == dsr.GroundOther {
+		return T(ctx, "ground.other_reason") // "other" is a word go-i18n keeps for plural forms
+	}
+	return T(ctx, "ground."+g)
+}
+
+// TransitionErrorText says why an action is not possible now, in the page's language.
+func TransitionErrorText(ctx context.Context, from dsr.Status) string {
+	return Tf(ctx, "error.transition.text", map[string]any{"Status": StatusLabel(ctx, from)})
+}
