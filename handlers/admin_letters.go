@@ -61,19 +61,23 @@ func (h *Handler) adminLetters(c echo.Context) error {
 // adminLetter shows one letter in one language for one controller: its messages, shipped and
 // overridden, and a preview with the sample data.
 func (h *Handler) adminLetter(c echo.Context) error {
-	k, err := letterKindParam(c)
-	if err != nil {
-		return err
-	}
-	ctl, all, err := h.lettersController(c, c.QueryParam("controller"))
-	if err != nil {
-		return err
-	}
-	lang, err := letterLanguage(c.QueryParam("lang"), ctl)
+	k, ctl, all, lang, err := h.letterQuery(c)
 	if err != nil {
 		return err
 	}
 	return h.renderLetter(c, http.StatusOK, k, ctl, all, lang, letterEdit{})
+}
+
+// letterQuery reads the letter (path), controller and language (query) a letter page is about.
+func (h *Handler) letterQuery(c echo.Context) (k letters.Kind, ctl models.Controller, all []models.Controller, lang string, err error) {
+	if k, err = letterKindParam(c); err != nil {
+		return
+	}
+	if ctl, all, err = h.lettersController(c, c.QueryParam("controller")); err != nil {
+		return
+	}
+	lang, err = letterLanguage(c.QueryParam("lang"), ctl)
+	return
 }
 
 // letterEdit is a refused form: the message it was about, what was typed and why it was refused.
@@ -125,15 +129,7 @@ func (h *Handler) renderLetter(c echo.Context, status int, k letters.Kind, ctl m
 // adminLetterPreviewHTML serves the preview's HTML part as its own document, under the same strict
 // sandbox as a letter of the delivery log.
 func (h *Handler) adminLetterPreviewHTML(c echo.Context) error {
-	k, err := letterKindParam(c)
-	if err != nil {
-		return err
-	}
-	ctl, _, err := h.lettersController(c, c.QueryParam("controller"))
-	if err != nil {
-		return err
-	}
-	lang, err := letterLanguage(c.QueryParam("lang"), ctl)
+	k, ctl, _, lang, err := h.letterQuery(c)
 	if err != nil {
 		return err
 	}
