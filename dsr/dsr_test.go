@@ -249,3 +249,28 @@ func TestValidateLimitsAreInclusive(t *testing.T) {
 		t.Fatalf("values at the limit refused: %v", errs)
 	}
 }
+
+func TestKindMask(t *testing.T) {
+	// The bits are stored: they must never move.
+	want := map[Kind]int{KindAccess: 1, KindRectification: 2, KindErasure: 4, KindRestriction: 8,
+		KindPortability: 16, KindObjection: 32, KindConsentWithdrawal: 64}
+	for k, bit := range want {
+		if k.Bit() != bit {
+			t.Errorf("%s.Bit() = %d, want %d", k, k.Bit(), bit)
+		}
+	}
+	if Kind("nonsense").Bit() != 0 {
+		t.Error("an unknown kind has a bit")
+	}
+	ks := []Kind{KindObjection, KindAccess}
+	m := KindMask(ks)
+	if m != 33 {
+		t.Fatalf("KindMask = %d, want 33", m)
+	}
+	if got := KindsOf(m); len(got) != 2 || got[0] != KindAccess || got[1] != KindObjection {
+		t.Fatalf("KindsOf(33) = %v", got)
+	}
+	if KindsOf(0) != nil {
+		t.Fatal("KindsOf(0) is not empty")
+	}
+}

@@ -92,3 +92,34 @@ func SortKinds(ks []Kind) []Kind {
 	}
 	return out
 }
+
+// Bit is the kind's bit in a KindMask: 1 << its position in Kinds. The positions are stored in
+// cases.kind_mask, so a new kind is appended to Kinds, never inserted.
+func (k Kind) Bit() int {
+	for i, x := range Kinds {
+		if x == k {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// KindMask is the set ks as bits: what cases.kind_mask holds, so figures per kind need no join.
+func KindMask(ks []Kind) int {
+	m := 0
+	for _, k := range ks {
+		m |= k.Bit()
+	}
+	return m
+}
+
+// KindsOf is the set of kinds in mask, in the canonical order.
+func KindsOf(mask int) []Kind {
+	var ks []Kind
+	for i, k := range Kinds {
+		if mask&(1<<i) != 0 {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}

@@ -56,6 +56,8 @@ type Options struct {
 	SweepEvery time.Duration
 	// ReminderEvery is how often the reminder job is offered; it runs once per day. Default 1h.
 	ReminderEvery time.Duration
+	// RollupEvery is how often closed cases are added to the dashboard's rollups; default 1m.
+	RollupEvery time.Duration
 	// PollInterval is how often workers look for new jobs; default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
@@ -87,6 +89,9 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.ReminderEvery <= 0 {
 		opts.ReminderEvery = time.Hour
 	}
+	if opts.RollupEvery <= 0 {
+		opts.RollupEvery = time.Minute
+	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = time.Second
 	}
@@ -104,6 +109,7 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{store: store, cases: cs, sender: opts.Sender, opts: opts})
 	river.AddWorker(workers, &sweepWorker{store: store, cases: cs, log: opts.Logger, now: opts.Now})
+	river.AddWorker(workers, &rollupWorker{store: store, log: opts.Logger})
 	river.AddWorker(workers, &remindWorker{cases: cs, log: opts.Logger, now: opts.Now})
 
 	queues := map[string]river.QueueConfig{QueueDefault: {MaxWorkers: 2}}
@@ -125,6 +131,9 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(opts.ReminderEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return RemindArgs{Day: opts.Now().UTC().Format(time.DateOnly)}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "reminders"}),
+			river.NewPeriodicJob(river.PeriodicInterval(opts.RollupEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return RollupArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "rollup"}),
 		},
 	}
 	if opts.RescueAfter > 0 {

@@ -143,6 +143,36 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	return errors.Join(errs...)
 }
 
+// RollupArgs adds the cases closed since the last run to the dashboard's rollups. The dashboard
+// is exact without it (it reads the cases not rolled up live); it keeps that live part small.
+type RollupArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RollupArgs) Kind() string { return "rollup" }
+
+// InsertOpts: at most one waiting run. Two at once would still count each case once
+// (models.RollUp marks what it counts in the same transaction).
+func (RollupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueDefault, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{
+		ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
+	}}
+}
+
+type rollupWorker struct {
+	river.WorkerDefaults[RollupArgs]
+	store *models.Store
+	log   *slog.Logger
+}
+
+func (w *rollupWorker) Work(ctx context.Context, _ *river.Job[RollupArgs]) error {
+	n, err := w.store.RollUp(ctx)
+	if n > 0 {
+		w.log.Info("closed cases added to the dashboard's rollups", "count", n)
+	}
+	return err
+}
+
 // RemindArgs is the daily run of reminders and escalations; unique per day, so however many
 // replicas offer it, it runs once a day.
 type RemindArgs struct {

@@ -36,6 +36,11 @@ func (s *Store) CreateCase(ctx context.Context, c *Case) error {
 	// Kinds and identifiers are inserted one table at a time so that a failure names its step.
 	kinds, ids := c.Kinds, c.Identifiers
 	c.Kinds, c.Identifiers = nil, nil
+	ks := make([]dsr.Kind, len(kinds))
+	for i, k := range kinds {
+		ks[i] = k.Kind
+	}
+	c.KindMask = dsr.KindMask(ks)
 	defer func() { c.Kinds, c.Identifiers = kinds, ids }()
 	db := s.conn(ctx)
 	if err := db.Omit("Site", "Controller").Create(c).Error; err != nil {
@@ -165,7 +170,10 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		set["assignee_id"] = ch.Assignee
 	}
 	if ch.Answered {
+		on, days := AnswerDay(*c, ch.At)
 		set["answered_at"] = ch.At
+		set["answered_on"] = on
+		set["days_taken"] = days
 		set["refusal_ground"] = ch.RefusalGround
 	}
 	if !ch.ExtendedDueOn.IsZero() {
@@ -201,7 +209,8 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	}
 	if ch.Answered {
 		at := ch.At
-		c.AnsweredAt, c.RefusalGround = &at, ch.RefusalGround
+		on, days := AnswerDay(*c, at)
+		c.AnsweredAt, c.AnsweredOn, c.DaysTaken, c.RefusalGround = &at, on, &days, ch.RefusalGround
 	}
 	if !ch.ExtendedDueOn.IsZero() {
 		at := ch.At
@@ -209,6 +218,18 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		c.AnswerDueOn = ch.ExtendedDueOn
 	}
 	return nil
+}
+
+// AnswerDay is the day a case answered at "at" was answered, in its controller's time zone, and
+// the calendar days from receipt to it. The receipt day is counted in the same zone, so a case
+// answered the day it came in took 0 days.
+func AnswerDay(c Case, at time.Time) (deadline.Date, int) {
+	loc := deadline.DefaultLocation
+	if c.Controller != nil {
+		loc = c.Controller.Location()
+	}
+	on := deadline.ReceiptDate(at, loc)
+	return on, deadline.DaysBetween(c.ReceivedOn, on)
 }
 
 // PublicTimeline returns the events of a case that the requester may see, oldest first.

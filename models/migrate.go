@@ -61,6 +61,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 			err = errors.Join(err, fmt.Errorf("seal the earlier events into the audit chain: %w", serr))
 		}
 	}
+	if err == nil {
+		err = s.backfillAnswered(ctx)
+	}
 	if err != nil {
 		return applied, fmt.Errorf("migrate: %w", err)
 	}

@@ -30,6 +30,10 @@ type QueueFilter struct {
 	Today        deadline.Date // in the controllers' time zone; bands are computed from it
 	ReceivedFrom deadline.Date
 	ReceivedTo   deadline.Date
+	AnsweredFrom deadline.Date
+	AnsweredTo   deadline.Date
+	Timely       string // "on_time" or "late": answered cases that met their date, or did not
+	Extended     bool   // extended under Art. 12(3)
 	Search       string // a reference, an e-mail address, or a cookie identifier value
 	ByReceived   bool   // newest first; default: most urgent (earliest answer due) first
 	After        Cursor // the last row of the previous page
@@ -169,6 +173,21 @@ func (s *Store) queueWhere(ctx context.Context, f QueueFilter) (*gorm.DB, error)
 	}
 	if !f.ReceivedTo.IsZero() {
 		q = q.Where("cases.received_on <= ?", f.ReceivedTo)
+	}
+	if !f.AnsweredFrom.IsZero() {
+		q = q.Where("cases.answered_on >= ?", f.AnsweredFrom)
+	}
+	if !f.AnsweredTo.IsZero() {
+		q = q.Where("cases.answered_on <= ?", f.AnsweredTo)
+	}
+	switch f.Timely {
+	case "on_time":
+		q = q.Where("cases.answered_on <= cases.answer_due_on")
+	case "late":
+		q = q.Where("cases.answered_on > cases.answer_due_on")
+	}
+	if f.Extended {
+		q = q.Where("cases.extended_due_on IS NOT NULL")
 	}
 	if search := strings.TrimSpace(f.Search); search != "" {
 		switch {

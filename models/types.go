@@ -30,8 +30,10 @@ type Controller struct {
 	// InternalTargetDays is the controller's own answer target in calendar days, shorter than the
 	// legal month; it has its own date beside the legal one.
 	InternalTargetDays int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// TransparencyOff withholds the public disclosure page, /transparency/{slug}.
+	TransparencyOff bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 
 	Sites []Site `gorm:"foreignKey:ControllerID"`
 }
@@ -143,15 +145,23 @@ type Case struct {
 	AssigneeID         *int64
 	RefusalGround      string
 	AnsweredAt         *time.Time // when the case was completed or refused
-	StatusNonce        string     // with the deployment's secret, derives the status-page token
-	VerifyTokenHash    *string
-	VerifyExpiresAt    time.Time
-	VerifiedAt         *time.Time
-	StatusTokenHash    *string
-	ClosedAt           *time.Time
-	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// The day of the answer in the controller's time zone, and the calendar days from receipt to
+	// it: "on time" is AnsweredOn <= AnswerDueOn.
+	AnsweredOn deadline.Date
+	DaysTaken  *int
+	// KindMask is the set of Kinds as bits (dsr.KindMask), written at filing.
+	KindMask int
+	// StatsRolled: the closed case is counted in the dashboard's rollups (models.RollUp).
+	StatsRolled     bool
+	StatusNonce     string // with the deployment's secret, derives the status-page token
+	VerifyTokenHash *string
+	VerifyExpiresAt time.Time
+	VerifiedAt      *time.Time
+	StatusTokenHash *string
+	ClosedAt        *time.Time
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 
 	Kinds       []CaseKind       `gorm:"foreignKey:CaseID"`
 	Identifiers []CaseIdentifier `gorm:"foreignKey:CaseID"`

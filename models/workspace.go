@@ -116,3 +116,15 @@ func (s *Store) UsersByID(ctx context.Context, ids []int64) (map[int64]User, err
 	}
 	return out, nil
 }
+
+// SetTransparency publishes (off false) or withdraws a controller's disclosure page.
+func (s *Store) SetTransparency(ctx context.Context, controllerID int64, off bool) error {
+	res := s.conn(ctx).Model(&Controller{}).Where("id = ?", controllerID).Update("transparency_off", off)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -576,7 +576,7 @@ var caseColumns = []string{
 	"id", "reference", "controller_id", "site_id", "status", "email", "name", "language", "country", "details",
 	"rectification_wrong", "rectification_right", "objection_grounds",
 	"received_at", "received_on", "due_on", "target_on", "extended_due_on", "extension_reason", "extended_at", "extended_by",
-	"answer_due_on", "assignee_id", "refusal_ground", "answered_at", "status_nonce",
+	"answer_due_on", "assignee_id", "refusal_ground", "answered_at", "answered_on", "days_taken", "kind_mask", "status_nonce",
 	"verify_token_hash", "verify_expires_at", "verified_at", "status_token_hash", "closed_at",
 	"version", "created_at", "updated_at",
 }
@@ -643,6 +643,12 @@ func (g *gen) caseValues(i int, vals []any) []any {
 	case dsr.StatusWithdrawn:
 		closedAt = clamp(verifiedAt.Add(micro(s.float() * float64(15*day))))
 	}
+	var answeredOn deadline.Date
+	var daysTaken any
+	if !answeredAt.IsZero() {
+		answeredOn = deadline.ReceiptDate(answeredAt, c.loc)
+		daysTaken = deadline.DaysBetween(received, answeredOn)
+	}
 	updated := at
 	for _, t := range []time.Time{verifiedAt, extendedAt, closedAt} {
 		if t.After(updated) {
@@ -678,7 +684,7 @@ func (g *gen) caseValues(i int, vals []any) []any {
 		wrong, right, grounds,
 		at, pgDate(received), pgDate(due), pgDate(deadline.InternalTarget(received, c.target)), pgDate(extendedDue), reason,
 		orNil(extendedAt), extendedBy,
-		pgDate(answerDue), assignee, refusal, orNil(answeredAt), "",
+		pgDate(answerDue), assignee, refusal, orNil(answeredAt), pgDate(answeredOn), daysTaken, int(rw.kinds), "",
 		orNil(verifyHash), verifyExpires, orNil(verifiedAt), nil, orNil(closedAt),
 		1, at, updated,
 	)
