@@ -17,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"rightsdesk/cases"
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/models"
 	"rightsdesk/views"
@@ -60,6 +61,13 @@ type Store interface {
 	Outcomes(ctx context.Context, caseID int64) ([]models.CaseOutcome, error)
 	CaseFiles(ctx context.Context, caseID int64) ([]models.CaseFile, error)
 	UsersByID(ctx context.Context, ids []int64) (map[int64]models.User, error)
+
+	// The managers' dashboard and the public disclosure page.
+	Dashboard(ctx context.Context, f models.StatsFilter) (models.Dashboard, error)
+	EachCaseLine(ctx context.Context, f models.StatsFilter, from, to deadline.Date, fn func(models.CaseLine) error) error
+	ControllerBySlug(ctx context.Context, slug string) (models.Controller, error)
+	Transparency(ctx context.Context, controllerID int64) ([]models.YearFigures, error)
+	SetTransparency(ctx context.Context, controllerID int64, off bool) error
 }
 
 // Cases is what the handlers ask of the case service.

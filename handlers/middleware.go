@@ -161,6 +161,8 @@ func (h *Handler) guard(a Access) []echo.MiddlewareFunc {
 	switch a {
 	case Staff:
 		return []echo.MiddlewareFunc{requireRole(models.RoleStaff, models.RoleManager, models.RoleAdmin)}
+	case Manager:
+		return []echo.MiddlewareFunc{requireRole(models.RoleManager, models.RoleAdmin)}
 	case Admin:
 		return []echo.MiddlewareFunc{requireRole(models.RoleAdmin)}
 	case Holder:

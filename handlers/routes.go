@@ -11,11 +11,12 @@ import (
 type Access string
 
 const (
-	Public Access = "public"        // anyone
-	Holder Access = "token holder"  // anyone holding the capability token in the URL (verify, status)
-	Staff  Access = "staff+"        // logged-in staff, managers and admins
-	Admin  Access = "admin"         // logged-in admins
-	Ops    Access = "ops (no auth)" // probes; reveal nothing
+	Public  Access = "public"        // anyone
+	Holder  Access = "token holder"  // anyone holding the capability token in the URL (verify, status)
+	Staff   Access = "staff+"        // logged-in staff, managers and admins
+	Manager Access = "manager+"      // logged-in managers and admins
+	Admin   Access = "admin"         // logged-in admins
+	Ops     Access = "ops (no auth)" // probes; reveal nothing
 )
 
 // Route is one row of the route table.
@@ -76,6 +77,13 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
 		{http.MethodGet, "/r/:token/files/:id", Holder, h.download, "a file of the answer, until it expires"},
+
+		// The managers' dashboard, scoped like the queue to the user's controllers.
+		{http.MethodGet, "/manager/dashboard", Manager, h.dashboard, "SLA figures: filters in the URL, every number a link to the queue"},
+		{http.MethodGet, "/manager/dashboard.csv", Manager, h.dashboardCSV, "the same figures as CSV"},
+		{http.MethodGet, "/manager/cases.csv", Manager, h.casesCSV, "one line per case, no personal data beyond the reference; streamed"},
+		{http.MethodPost, "/manager/transparency/:id", Manager, h.setTransparency, "publish or withdraw a controller's disclosure page"},
+		{http.MethodGet, "/transparency/:controller", Public, h.transparency, "per year and kind: received, complied, refused, median days"},
 
 		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "delivery log: filters by state, letter, case, recipient"},
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},

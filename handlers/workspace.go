@@ -62,6 +62,8 @@ func (h *Handler) queue(c echo.Context) error {
 		Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Site: c.QueryParam("site"),
 		Assignee: c.QueryParam("assignee"), Band: c.QueryParam("band"), From: c.QueryParam("from"),
 		To: c.QueryParam("to"), Q: strings.TrimSpace(c.QueryParam("q")), Sort: c.QueryParam("sort"),
+		AnsweredFrom: c.QueryParam("answered_from"), AnsweredTo: c.QueryParam("answered_to"),
+		Timely: c.QueryParam("timely"), Extended: c.QueryParam("extended"),
 	}
 	f, q := queueFilter(q, a, me)
 	f.After = models.ParseCursor(c.QueryParam("after"), f.ByReceived)
@@ -105,6 +107,10 @@ func queueFilter(q views.QueueQuery, a cases.Actor, me models.User) (models.Queu
 		f.Statuses = dsr.Statuses
 	case "closed":
 		f.Statuses = []dsr.Status{dsr.StatusCompleted, dsr.StatusRefused, dsr.StatusWithdrawn}
+	case "answered":
+		f.Statuses = []dsr.Status{dsr.StatusCompleted, dsr.StatusRefused}
+	case "requests": // what the dashboard counts: every confirmed request
+		f.Statuses = models.Counted
 	default:
 		if slices.Contains(dsr.Statuses, dsr.Status(q.Status)) {
 			f.Statuses = []dsr.Status{dsr.Status(q.Status)}
@@ -155,6 +161,27 @@ func queueFilter(q views.QueueQuery, a cases.Actor, me models.User) (models.Queu
 		f.ReceivedTo = d
 	} else {
 		q.To = ""
+	}
+	if d, err := deadline.ParseDate(q.AnsweredFrom); err == nil {
+		f.AnsweredFrom = d
+	} else {
+		q.AnsweredFrom = ""
+	}
+	if d, err := deadline.ParseDate(q.AnsweredTo); err == nil {
+		f.AnsweredTo = d
+	} else {
+		q.AnsweredTo = ""
+	}
+	switch q.Timely {
+	case "on_time", "late":
+		f.Timely = q.Timely
+	default:
+		q.Timely = ""
+	}
+	if q.Extended == "yes" {
+		f.Extended = true
+	} else {
+		q.Extended = ""
 	}
 	if len(q.Q) > 256 {
 		q.Q = q.Q[:256]

@@ -37,6 +37,10 @@ type User struct {
 // IsAdmin reports whether the user may open the admin pages.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == "admin" }
 
+// IsManager reports whether the user may open the managers' pages (the dashboard): managers and
+// admins.
+func (u *User) IsManager() bool { return u != nil && (u.Role == "manager" || u.Role == "admin") }
+
 // clean makes a value safe to re-display: invalid UTF-8 (refused by validation) becomes U+FFFD so
 // the page stays valid HTML while keeping what was typed recognisable.
 func clean(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }

@@ -16,7 +16,7 @@ import (
 
 // QueueQuery is the queue's filter as it travels in the URL.
 type QueueQuery struct {
-	Status   string // "" (active), "all", "closed" or a status
+	Status   string // "" (active), "all", "closed", "answered", "requests" or a status
 	Kind     string
 	Site     string // a site id
 	Assignee string // "", "me", "unassigned" or a user id
@@ -24,6 +24,11 @@ type QueueQuery struct {
 	From, To string // received range, YYYY-MM-DD
 	Q        string // reference, e-mail or identifier value
 	Sort     string // "due" (default) or "received"
+	// Answers: the day range they went out in, whether on time ("on_time", "late"), and
+	// extended cases only ("yes"). The dashboard's links use them.
+	AnsweredFrom, AnsweredTo string
+	Timely                   string
+	Extended                 string
 }
 
 // Values encodes the query, leaving out empty parameters.
@@ -43,6 +48,10 @@ func (q QueueQuery) Values() url.Values {
 	set("to", q.To)
 	set("q", q.Q)
 	set("sort", q.Sort)
+	set("answered_from", q.AnsweredFrom)
+	set("answered_to", q.AnsweredTo)
+	set("timely", q.Timely)
+	set("extended", q.Extended)
 	return v
 }
 
