@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"rightsdesk/cases"
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/jobs"
 	"rightsdesk/mailer"
@@ -305,6 +307,63 @@ func TestRemindersRunOncePerDayAcrossReplicas(t *testing.T) {
 			time.Sleep(2 * time.Second) // ten more offers from the leader
 			if r, _ := cs.counts(); r != 1 {
 				t.Errorf("the reminder job ran %d times in one day, want once", r)
+			}
+		})
+	}
+}
+
+// TestClosedCasesAreRolledUpOnceAcrossReplicas: two replicas run the rollup every 200 ms while
+// closed cases keep arriving; each case is counted exactly once.
+func TestClosedCasesAreRolledUpOnceAcrossReplicas(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			opts := testdb.Options(t, d)
+			st := open(t, opts)
+			ctrl := models.Controller{Slug: "c", Name: "C", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
+			if err := st.SaveController(ctx, &ctrl); err != nil {
+				t.Fatal(err)
+			}
+			site := models.Site{ControllerID: ctrl.ID, Slug: "s", Name: "S", Domain: "s.example"}
+			if err := st.SaveSite(ctx, &site); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			closed := func(count int) {
+				for range count {
+					n++
+					day := deadline.NewDate(2026, 3, 1+n%28)
+					days := 5
+					c := models.Case{Reference: fmt.Sprintf("DSR-2026-%06d", n), ControllerID: ctrl.ID, SiteID: site.ID,
+						Status: dsr.StatusCompleted, Email: "x@example.org", ReceivedAt: time.Now(), ReceivedOn: day,
+						DueOn: day.AddMonths(1), AnswerDueOn: day.AddMonths(1), TargetOn: day.AddDays(20), AnsweredOn: day.AddDays(days),
+						DaysTaken: &days, VerifyExpiresAt: time.Now(), Version: 1, Kinds: []models.CaseKind{{Kind: dsr.KindAccess}}}
+					if err := st.CreateCase(ctx, &c); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			closed(30)
+			for range 2 {
+				q, err := jobs.New(open(t, opts), service(st), jobs.Options{PollInterval: 50 * time.Millisecond,
+					RollupEvery: 200 * time.Millisecond, SweepEvery: time.Hour})
+				if err != nil {
+					t.Fatal(err)
+				}
+				run(t, q)
+			}
+			counted := func() int64 {
+				var sum int64
+				models.GormForTest(st).Model(&models.CaseStat{}).Where("kind = ?", models.AllKinds).
+					Select("COALESCE(SUM(received), 0)").Scan(&sum)
+				return sum
+			}
+			waitFor(t, "the first rollup", 30*time.Second, func() bool { return counted() == 30 })
+			closed(20)
+			waitFor(t, "the later cases", 30*time.Second, func() bool { return counted() >= 50 })
+			time.Sleep(time.Second) // more runs from both replicas
+			if got := counted(); got != 50 {
+				t.Errorf("%d cases counted, want 50", got)
 			}
 		})
 	}

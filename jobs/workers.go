@@ -101,10 +101,7 @@ func (SweepArgs) Kind() string { return "sweep" }
 
 // InsertOpts: at most one waiting sweep.
 func (SweepArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueDefault, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{
-		ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
-	}}
+	return oneAtATime()
 }
 
 type sweepWorker struct {
@@ -143,6 +140,15 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	return errors.Join(errs...)
 }
 
+// oneAtATime are the insert options of a periodic job that needs at most one run waiting or
+// running: another offer while one is is dropped.
+func oneAtATime() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueDefault, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{
+		ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
+	}}
+}
+
 // RollupArgs adds the cases closed since the last run to the dashboard's rollups. The dashboard
 // is exact without it (it reads the cases not rolled up live); it keeps that live part small.
 type RollupArgs struct{}
@@ -153,10 +159,7 @@ func (RollupArgs) Kind() string { return "rollup" }
 // InsertOpts: at most one waiting run. Two at once would still count each case once
 // (models.RollUp marks what it counts in the same transaction).
 func (RollupArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueDefault, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{
-		ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
-	}}
+	return oneAtATime()
 }
 
 type rollupWorker struct {

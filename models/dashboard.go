@@ -66,12 +66,18 @@ type Tally struct {
 }
 
 func (t *Tally) addStat(s CaseStat) {
-	t.Received += s.Received
-	t.OnTime += s.OnTime
-	t.Late += s.Late
-	t.Extended += s.Extended
-	t.Refused += s.Refused
-	t.Withdrawn += s.Withdrawn
+	t.Add(Tally{Received: s.Received, OnTime: s.OnTime, Late: s.Late, Extended: s.Extended, Refused: s.Refused, Withdrawn: s.Withdrawn})
+}
+
+// Add adds o's counts to t's.
+func (t *Tally) Add(o Tally) {
+	t.Received += o.Received
+	t.OnTime += o.OnTime
+	t.Late += o.Late
+	t.Open += o.Open
+	t.Withdrawn += o.Withdrawn
+	t.Extended += o.Extended
+	t.Refused += o.Refused
 }
 
 // OnTimeShare is the share of the answered ones answered on time, in percent.

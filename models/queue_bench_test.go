@@ -305,22 +305,16 @@ func newSQLCapture(b *testing.B, st *models.Store) *sqlCapture {
 
 // main runs fn and returns the query on cases it sent (not the preloads).
 func (c *sqlCapture) main(fn func() error) (string, []any, error) {
-	c.mu.Lock()
-	c.on, c.sqls, c.vars = true, nil, nil
-	c.mu.Unlock()
-	err := fn()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.on = false
+	sqls, vars, err := c.all(fn)
 	if err != nil {
 		return "", nil, err
 	}
-	for i, s := range c.sqls {
+	for i, s := range sqls {
 		if strings.HasPrefix(s, `SELECT * FROM "cases"`) {
-			return s, c.vars[i], nil
+			return s, vars[i], nil
 		}
 	}
-	return "", nil, fmt.Errorf("no query on cases among %q", c.sqls)
+	return "", nil, fmt.Errorf("no query on cases among %q", sqls)
 }
 
 // all runs fn and returns every query it sent.

@@ -37,13 +37,7 @@ func (v DashboardView) MonthsChart() BarChart {
 func SumTallies(ts []models.Tally) models.Tally {
 	var s models.Tally
 	for _, t := range ts {
-		s.Received += t.Received
-		s.OnTime += t.OnTime
-		s.Late += t.Late
-		s.Open += t.Open
-		s.Withdrawn += t.Withdrawn
-		s.Extended += t.Extended
-		s.Refused += t.Refused
+		s.Add(t)
 	}
 	return s
 }
