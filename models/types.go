@@ -56,8 +56,11 @@ type Site struct {
 	PolicyURL      string
 	PolicyVersion  string
 	PolicyLanguage string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// WebhookURL is told of each consent withdrawal, signed with WebhookSecret; empty: no webhook.
+	WebhookURL    string
+	WebhookSecret string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	Controller *Controller `gorm:"foreignKey:ControllerID"`
 }
@@ -89,9 +92,11 @@ type Cookie struct {
 	Purposes    Translations `gorm:"serializer:json"`
 	Lifetime    string       // as published: "Session", "1 An", "365"…
 	Identifying bool         // its value identifies a device or a person
-	RetiredAt   *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// OptOutURL is the third-party provider's own page where a visitor opts out of its cookies.
+	OptOutURL string
+	RetiredAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Translations maps a language to a text.
@@ -288,6 +293,7 @@ type Letter struct {
 	CreatedAt     time.Time
 	Resends       int        // times an admin put the letter back in the queue after it failed
 	NotifiedAt    *time.Time // when staff were told that it failed
+	WithdrawalID  *int64     // the consent withdrawal a confirmation letter is about (no case)
 }
 
 // Roles of staff users.
