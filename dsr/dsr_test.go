@@ -132,7 +132,8 @@ func TestValidateAcceptsGoodFilings(t *testing.T) {
 	f.RectificationRight = "alice@example.be"
 	f.ObjectionGrounds = "Direct marketing."
 	f.Browser = []Identifier{{CookieName: "UID", Value: "a1b2-c3"}}
-	f.Typed = []Identifier{{}, {CookieName: "STCK_ID", Value: " 9f8e7d "}, {CookieName: "UID", Value: "a1b2-c3"}}
+	f.Signed = []Identifier{{CookieName: "UID", Value: "a1b2-c3"}, {CookieName: "UID", Value: "s-77"}}
+	f.Typed = []Identifier{{}, {CookieName: "STCK_ID", Value: " 9f8e7d "}, {CookieName: "UID", Value: "a1b2-c3"}, {CookieName: "UID", Value: "s-77"}}
 	f.Country = "OTHER"
 	r, errs := f.Validate(identifying)
 	if len(errs) != 0 {
@@ -146,6 +147,7 @@ func TestValidateAcceptsGoodFilings(t *testing.T) {
 	}
 	want := []Identifier{
 		{"UID", "a1b2-c3", ProvenanceBrowser}, // the typed copy of a browser cookie adds nothing
+		{"UID", "s-77", ProvenanceSigned},     // nor the typed copy of a signed one
 		{"STCK_ID", "9f8e7d", ProvenanceTyped},
 	}
 	if len(r.Identifiers) != len(want) {
@@ -209,6 +211,14 @@ func TestValidateRefusesBadInput(t *testing.T) {
 		{"typed value too long", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: long(MaxCookieValue + 1)}} }, "typed_0"},
 		{"browser cookie not identifying", func(f *Filing) { f.Browser = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers"},
 		{"browser cookie bad value", func(f *Filing) { f.Browser = []Identifier{{CookieName: "UID", Value: "a\"b"}} }, "identifiers"},
+		{"signed cookie not identifying", func(f *Filing) { f.Signed = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers"},
+		{"signed cookie not in catalogue", func(f *Filing) { f.Signed = []Identifier{{CookieName: "_ga", Value: "GA1"}} }, "identifiers"},
+		{"signed cookie bad value", func(f *Filing) { f.Signed = []Identifier{{CookieName: "UID", Value: "a b"}} }, "identifiers"},
+		{"too many with signed", func(f *Filing) {
+			for i := 0; i <= MaxIdentifiers; i++ {
+				f.Signed = append(f.Signed, Identifier{CookieName: "UID", Value: strings.Repeat("s", i+1)})
+			}
+		}, "identifiers"},
 		{"too many identifiers", func(f *Filing) {
 			for i := 0; i <= MaxIdentifiers; i++ {
 				f.Typed = append(f.Typed, Identifier{CookieName: "UID", Value: strings.Repeat("x", i+1)})

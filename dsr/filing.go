@@ -57,9 +57,11 @@ type Filing struct {
 	RectificationWrong string
 	RectificationRight string
 	ObjectionGrounds   string
-	// Browser lists identifiers read from the request's cookies; Typed lists the form's typed rows,
-	// in order, blank rows included so that errors can point at a row.
+	// Browser lists identifiers read from the request's cookies; Signed, those of a verified site
+	// link; Typed lists the form's typed rows, in order, blank rows included so that errors can
+	// point at a row.
 	Browser []Identifier
+	Signed  []Identifier
 	Typed   []Identifier
 }
 
@@ -180,6 +182,17 @@ func validateIdentifiers(f Filing, identifying map[string]bool, errs Errors) []I
 		}
 		add(Identifier{CookieName: id.CookieName, Value: id.Value, Provenance: ProvenanceBrowser})
 	}
+	for _, id := range f.Signed {
+		if !identifying[id.CookieName] {
+			errs["identifiers"] = fmt.Sprintf("The site's link names the cookie %q, which is not an identifying cookie of this site.", id.CookieName)
+			continue
+		}
+		if msg := checkCookieValue(id.Value); msg != "" {
+			errs["identifiers"] = fmt.Sprintf("The value of the cookie %s in the site's link cannot be used: %s", id.CookieName, msg)
+			continue
+		}
+		add(Identifier{CookieName: id.CookieName, Value: id.Value, Provenance: ProvenanceSigned})
+	}
 	for i, id := range f.Typed {
 		name, value := strings.TrimSpace(id.CookieName), strings.TrimSpace(id.Value)
 		switch {
@@ -260,6 +273,9 @@ func checkText(s string, max int) string {
 	}
 	return ""
 }
+
+// ValidCookieValue reports whether v may be stored as a cookie identifier's value.
+func ValidCookieValue(v string) bool { return checkCookieValue(v) == "" }
 
 // checkCookieValue applies RFC 6265's cookie-octet rule and our length limit.
 func checkCookieValue(v string) string {

@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,6 +14,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/dsr"
 	"rightsdesk/models"
+	"rightsdesk/sitetoken"
 	"rightsdesk/views"
 )
 
@@ -33,16 +36,93 @@ func (h *Handler) newRequest(c echo.Context) error {
 		b.Checked = true // offered pre-filled; the visitor may untick
 		f.Browser = append(f.Browser, b)
 	}
+	if tok := c.QueryParam("t"); tok != "" {
+		noStore(c) // the page shows identifiers and carries the link
+		signed, refusal, err := h.signedIdentifiers(c, site, cookies, tok)
+		if err != nil {
+			return err
+		}
+		f.SignedRefusal = refusal
+		for _, id := range signed {
+			f.Signed = append(f.Signed, views.BrowserCookie{Name: id.CookieName, Value: id.Value, Checked: true})
+		}
+		if len(signed) > 0 {
+			f.Token = tok
+		}
+	}
 	f.Values.Language = lang // the letters' language: the page's, unless the visitor picks another
-	return render(c, http.StatusOK, views.RequestFormPage(h.formPage(c, site), f))
+	if k, ok := dsr.ParseKind(c.QueryParam("kind")); ok {
+		f.Values.Kinds = []string{string(k)} // a link for one right, e.g. from the consent page
+	}
+	return render(c, http.StatusOK, views.RequestFormPage(h.formPage(c, site, f.Token), f))
 }
 
-// formPage is the base data of the filing form; its language switch comes back to the form,
-// also when the form is shown again after a refused post.
-func (h *Handler) formPage(c echo.Context, site models.Site) views.Page {
+// formPage is the base data of the filing form; its language switch comes back to the form, with
+// the site's link when it was accepted, also when the form is shown again after a refused post.
+func (h *Handler) formPage(c echo.Context, site models.Site, tok string) views.Page {
 	p := h.page(c, views.T(c.Request().Context(), "form.title"))
 	p.SwitchPath = "/requests/new?site=" + url.QueryEscape(site.Slug)
+	if tok != "" {
+		p.SwitchPath += "&t=" + url.QueryEscape(tok)
+	}
 	return p
+}
+
+// signedIdentifiers verifies tok, a site's signed link (sitetoken), against the site's live
+// secrets and returns the identifiers it vouches for: only the site's identifying cookies, with
+// values fit to store, as provenance signed. refusal is the visitor's explanation, in the page's
+// language, when the link is refused — then no identifier is taken from it; err is only a database
+// failure. An empty tok gives nothing.
+func (h *Handler) signedIdentifiers(c echo.Context, site models.Site, cookies []models.Cookie, tok string) (ids []dsr.Identifier, refusal string, err error) {
+	if tok == "" {
+		return nil, "", nil
+	}
+	ctx := c.Request().Context()
+	var dbErr error
+	claims, verr := sitetoken.Verify(tok, site.Slug, func(keyID string) ([]byte, bool) {
+		k, ok, err := h.store.LiveSiteSecret(ctx, site.ID, keyID)
+		if err != nil {
+			dbErr = err
+		}
+		return k, ok
+	}, time.Now())
+	if dbErr != nil {
+		return nil, "", dbErr
+	}
+	data := map[string]any{"Site": site.Name}
+	if verr != nil {
+		return nil, views.Tf(ctx, signedRefusalID(verr), data), nil
+	}
+	identifying := identifyingNames(cookies)
+	seen := map[dsr.Identifier]bool{}
+	for _, id := range claims.IDs {
+		d := dsr.Identifier{CookieName: id.Cookie, Value: id.Value, Provenance: dsr.ProvenanceSigned}
+		if identifying[id.Cookie] && dsr.ValidCookieValue(id.Value) && !seen[d] {
+			seen[d] = true
+			ids = append(ids, d)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, views.Tf(ctx, "signed.none", data), nil
+	}
+	return ids, "", nil
+}
+
+// signedRefusalID is the message that explains a refused link to the visitor.
+func signedRefusalID(err error) string {
+	switch {
+	case errors.Is(err, sitetoken.ErrUnknownKey):
+		return "signed.unknown_key"
+	case errors.Is(err, sitetoken.ErrBadSignature):
+		return "signed.bad_signature"
+	case errors.Is(err, sitetoken.ErrExpired):
+		return "signed.expired"
+	case errors.Is(err, sitetoken.ErrNotYetValid):
+		return "signed.not_yet_valid"
+	case errors.Is(err, sitetoken.ErrWrongSite):
+		return "signed.wrong_site"
+	}
+	return "signed.malformed"
 }
 
 func (h *Handler) fileRequest(c echo.Context) error {
@@ -62,22 +142,46 @@ func (h *Handler) fileRequest(c echo.Context) error {
 		filing.Language = lang // a form without the field (a script, an old page): the page's language
 	}
 	view := views.RequestForm{Site: site, Values: filing, Browser: browser, Identifying: identifyingCookies(cookies)}
+	// Signed identifiers come from the link, verified again now, never from the form's fields: the
+	// form only says which of them the visitor kept ticked.
+	tok := form.Get("t")
+	signed, refusal, err := h.signedIdentifiers(c, site, cookies, tok)
+	if err != nil {
+		return err
+	}
+	if len(signed) > 0 {
+		view.Token = tok
+	}
+	ticked := form["signed_id"]
+	for i, id := range signed {
+		on := slices.Contains(ticked, strconv.Itoa(i))
+		view.Signed = append(view.Signed, views.BrowserCookie{Name: id.CookieName, Value: id.Value, Checked: on})
+		if on {
+			filing.Signed = append(filing.Signed, id)
+		}
+	}
+	view.Values = filing
 
 	r, errs := filing.Validate(identifyingNames(cookies))
-	if len(missing) > 0 {
+	if len(missing) > 0 || refusal != "" {
 		if errs == nil {
 			errs = dsr.Errors{}
 		}
+	}
+	if len(missing) > 0 {
 		errs["identifiers"] = fmt.Sprintf("Your browser no longer sends the cookie %s; untick it or paste its value.", missing[0])
+	}
+	if refusal != "" {
+		errs["identifiers"] = refusal // already in the page's language
 	}
 	if len(errs) > 0 {
 		view.Errors = errs
-		return render(c, http.StatusUnprocessableEntity, views.RequestFormPage(h.formPage(c, site), view))
+		return render(c, http.StatusUnprocessableEntity, views.RequestFormPage(h.formPage(c, site, view.Token), view))
 	}
 	// The limit counts requests that would be recorded and mailed; correcting a form does not use it up.
 	if !allow(h.limits.filing, c.RealIP()) {
 		view.Notice = views.T(ctx, "form.notice_rate")
-		return render(c, http.StatusTooManyRequests, views.RequestFormPage(h.formPage(c, site), view))
+		return render(c, http.StatusTooManyRequests, views.RequestFormPage(h.formPage(c, site, view.Token), view))
 	}
 
 	filed, err := h.cases.File(ctx, site, cookies, r)
