@@ -1,0 +1,380 @@
+// Package catalogue reads and writes a site's cookie catalogue as files in the shape of the
+// published policy tables (CSV or JSON), validates every row, and says what importing a file
+// would change. Pure functions: the store (models) saves what the admin confirms.
+package catalogue
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"rightsdesk/locale"
+	"rightsdesk/models"
+)
+
+// Limits of an import. A real policy lists tens of cookies; these keep a hostile file cheap.
+const (
+	MaxFileSize   = 1 << 20
+	MaxRows       = 1000
+	MaxName       = 200
+	MaxProvider   = 200
+	MaxLifetime   = 100
+	MaxPurpose    = 2000
+	MaxURL        = 2000
+	maxErrorsKept = 50
+)
+
+// Field keys: the CSV headers and JSON keys that export writes and import reads.
+const (
+	FieldName            = "name"
+	FieldProvider        = "provider"
+	FieldParty           = "party"
+	FieldCategory        = "category"
+	FieldPurpose         = "purpose"
+	FieldPurposeLanguage = "purpose_language"
+	FieldLifetime        = "lifetime"
+	FieldIdentifying     = "identifying"
+	FieldOptOutURL       = "opt_out_url"
+)
+
+// PurposeField is the key of the purpose translated into lang: purpose_fr, purpose_nl…
+func PurposeField(lang string) string { return "purpose_" + lang }
+
+// Fields are every key, in the order of an export.
+var Fields = func() []string {
+	f := []string{FieldName, FieldProvider, FieldParty, FieldCategory, FieldPurpose, FieldPurposeLanguage}
+	for _, l := range locale.Languages {
+		f = append(f, PurposeField(l))
+	}
+	return append(f, FieldLifetime, FieldIdentifying, FieldOptOutURL)
+}()
+
+// Required are the fields every row must have.
+var Required = []string{FieldName, FieldParty, FieldCategory}
+
+// Row is one cookie of a catalogue file.
+type Row struct {
+	Line            int // where the row starts in its file; 0 when it came from elsewhere
+	Name            string
+	Provider        string
+	Party           string // "first" or "third"
+	Category        string // one of models.Categories
+	Purpose         string // as published
+	PurposeLanguage string // the language Purpose is written in; empty: the site's policy language
+	Purposes        map[string]string
+	Lifetime        string
+	Identifying     bool
+	OptOutURL       string
+}
+
+// Same reports whether r and o describe the same cookie, wherever they were read from.
+func (r Row) Same(o Row) bool {
+	r.Line, o.Line = 0, 0
+	return len(diffFields(r, o)) == 0
+}
+
+// Value returns the row's field key as text, as an export writes it.
+func (r Row) Value(key string) string {
+	switch key {
+	case FieldName:
+		return r.Name
+	case FieldProvider:
+		return r.Provider
+	case FieldParty:
+		return r.Party
+	case FieldCategory:
+		return r.Category
+	case FieldPurpose:
+		return r.Purpose
+	case FieldPurposeLanguage:
+		return r.PurposeLanguage
+	case FieldLifetime:
+		return r.Lifetime
+	case FieldIdentifying:
+		if r.Identifying {
+			return "yes"
+		}
+		return "no"
+	case FieldOptOutURL:
+		return r.OptOutURL
+	}
+	if lang, ok := strings.CutPrefix(key, "purpose_"); ok {
+		return r.Purposes[lang]
+	}
+	return ""
+}
+
+// FromCookie is a stored cookie as a row.
+func FromCookie(c models.Cookie) Row {
+	r := Row{
+		Name: c.Name, Provider: c.Provider, Party: c.Party, Category: c.Category, Purpose: c.Purpose,
+		PurposeLanguage: c.PurposeLanguage, Lifetime: c.Lifetime, Identifying: c.Identifying, OptOutURL: c.OptOutURL,
+	}
+	for lang, t := range c.Purposes {
+		if t != "" {
+			if r.Purposes == nil {
+				r.Purposes = map[string]string{}
+			}
+			r.Purposes[lang] = t
+		}
+	}
+	return r
+}
+
+// Cookie is the row as a cookie of a catalogue, without site, id or position.
+func (r Row) Cookie() models.Cookie {
+	c := models.Cookie{
+		Name: r.Name, Provider: r.Provider, Party: r.Party, Category: r.Category, Purpose: r.Purpose,
+		PurposeLanguage: r.PurposeLanguage, Lifetime: r.Lifetime, Identifying: r.Identifying, OptOutURL: r.OptOutURL,
+		Purposes: models.Translations{},
+	}
+	for lang, t := range r.Purposes {
+		c.Purposes[lang] = t
+	}
+	return c
+}
+
+// Cookies are rows as cookies, positioned in their order.
+func Cookies(rows []Row) []models.Cookie {
+	out := make([]models.Cookie, len(rows))
+	for i, r := range rows {
+		out[i] = r.Cookie()
+		out[i].Position = i + 1
+	}
+	return out
+}
+
+// WithLanguage gives the rows whose purpose names no language the site's policy language, as the
+// seeds do: a policy table does not say which language it is written in.
+func WithLanguage(rows []Row, lang string) []Row {
+	for i := range rows {
+		if rows[i].PurposeLanguage == "" {
+			rows[i].PurposeLanguage = lang
+		}
+	}
+	return rows
+}
+
+// Build makes a row of raw values by field key (missing keys are empty), as a file or a form
+// gives them. Each value is trimmed and checked; problems come back by field key, in English.
+func Build(raw map[string]string) (Row, map[string]string) {
+	errs := map[string]string{}
+	var r Row
+	txt := func(key string, max int, multiline bool) string {
+		v, msg := text(raw[key], max, multiline)
+		if msg != "" {
+			errs[key] = msg
+		}
+		return v
+	}
+	r.Name = txt(FieldName, MaxName, false)
+	if r.Name == "" && errs[FieldName] == "" {
+		errs[FieldName] = "the name is missing"
+	}
+	r.Provider = txt(FieldProvider, MaxProvider, false)
+	r.Lifetime = txt(FieldLifetime, MaxLifetime, false)
+	r.Purpose = txt(FieldPurpose, MaxPurpose, true)
+	for _, l := range locale.Languages {
+		if t := txt(PurposeField(l), MaxPurpose, true); t != "" {
+			if r.Purposes == nil {
+				r.Purposes = map[string]string{}
+			}
+			r.Purposes[l] = t
+		}
+	}
+
+	if v, msg := text(raw[FieldParty], 60, false); msg != "" {
+		errs[FieldParty] = msg
+	} else if v == "" {
+		errs[FieldParty] = "the party is missing; use first or third"
+	} else if p, ok := parties[norm(v)]; ok {
+		r.Party = p
+	} else {
+		errs[FieldParty] = shown(v) + " is not a party; use first or third"
+	}
+
+	if v, msg := text(raw[FieldCategory], 60, false); msg != "" {
+		errs[FieldCategory] = msg
+	} else if v == "" {
+		errs[FieldCategory] = "the category is missing; use " + categoryList
+	} else if c, ok := categories[norm(v)]; ok {
+		r.Category = c
+	} else {
+		errs[FieldCategory] = shown(v) + " is not a category; use " + categoryList
+	}
+
+	if v, msg := text(raw[FieldIdentifying], 20, false); msg != "" {
+		errs[FieldIdentifying] = msg
+	} else if b, ok := booleans[norm(v)]; ok {
+		r.Identifying = b
+	} else {
+		errs[FieldIdentifying] = shown(v) + " is neither yes nor no; use yes or no (true/false, oui/non, ja/nee, ja/nein)"
+	}
+
+	if v, msg := text(raw[FieldPurposeLanguage], 10, false); msg != "" {
+		errs[FieldPurposeLanguage] = msg
+	} else if v = strings.ToLower(v); v != "" && !locale.Supported(v) {
+		errs[FieldPurposeLanguage] = shown(v) + " is not a language of the portal; use " + languageList
+	} else {
+		r.PurposeLanguage = v
+	}
+
+	if v, msg := text(raw[FieldOptOutURL], MaxURL, false); msg != "" {
+		errs[FieldOptOutURL] = msg
+	} else if v != "" {
+		if msg := checkURL(v); msg != "" {
+			errs[FieldOptOutURL] = msg
+		} else if r.Party == "first" {
+			errs[FieldOptOutURL] = "only third-party cookies have an opt-out page: the portal clears first-party cookies itself; leave it empty or make the party third"
+		} else {
+			r.OptOutURL = v
+		}
+	}
+	if len(errs) == 0 {
+		errs = nil
+	}
+	return r, errs
+}
+
+// text trims v and checks it: valid UTF-8, no control or bidirectional-override characters, one
+// line unless multiline (CRLF and CR become LF), at most max characters.
+func text(v string, max int, multiline bool) (string, string) {
+	if !utf8.ValidString(v) {
+		return "", "contains bytes that are not valid text (invalid UTF-8); save the file as UTF-8"
+	}
+	v = strings.TrimSpace(v)
+	if multiline {
+		v = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")
+	}
+	for _, r := range v {
+		switch {
+		case r == '\n' && multiline:
+		case r == '\n' || r == '\r':
+			return "", "must be on one line"
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+			return "", fmt.Sprintf("contains a control character (U+%04X); remove it", r)
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029:
+			return "", fmt.Sprintf("contains an invisible direction or separator character (U+%04X); remove it", r)
+		}
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return "", fmt.Sprintf("is too long: at most %d characters (it has %d)", max, n)
+	}
+	return v, ""
+}
+
+func checkURL(v string) string {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "":
+		return "the opt-out page must be an absolute http or https address, like https://example.com/opt-out"
+	case u.User != nil:
+		return "the opt-out address must not carry a user name or password"
+	case strings.ContainsAny(v, " \"<>\\`"):
+		return "the opt-out address contains spaces or characters an address cannot hold"
+	}
+	return ""
+}
+
+// shown quotes a value for a message: escaped, and cut when long.
+func shown(v string) string {
+	if utf8.RuneCountInString(v) > 40 {
+		v = string([]rune(v)[:40]) + "…"
+	}
+	return strconv.Quote(v)
+}
+
+// norm makes a value or heading comparable to the aliases: lower case, typographic apostrophes
+// straightened, runs of spaces, hyphens and underscores as one space.
+func norm(v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	v = strings.NewReplacer("’", "'", "‘", "'").Replace(v)
+	v = strings.TrimRight(v, ": *")
+	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '-' || r == '_' || r == '\u00a0' }), " ")
+}
+
+var categoryList = strings.Join(models.Categories[:len(models.Categories)-1], ", ") + " or " + models.Categories[len(models.Categories)-1]
+
+var languageList = strings.Join(locale.Languages[:len(locale.Languages)-1], ", ") + " or " + locale.Languages[len(locale.Languages)-1]
+
+// aliases turns "canonical: alias, alias" lists into a lookup by normalised alias.
+func aliases(lists map[string][]string) map[string]string {
+	out := map[string]string{}
+	for canonical, as := range lists {
+		out[norm(canonical)] = canonical
+		for _, a := range as {
+			out[norm(a)] = canonical
+		}
+	}
+	return out
+}
+
+// The values policies use in French, Dutch, English and German, where they are unambiguous.
+var (
+	categories = aliases(map[string][]string{
+		models.CategoryNecessary: {"strictly necessary", "essential", "required", "nécessaire", "nécessaires", "strictement nécessaire",
+			"strictement nécessaires", "essentiel", "essentiels", "noodzakelijk", "noodzakelijke", "strikt noodzakelijk",
+			"notwendig", "notwendige", "erforderlich", "unbedingt erforderlich", "technisch notwendig"},
+		models.CategoryPreference: {"preferences", "préférence", "préférences", "voorkeur", "voorkeuren", "präferenz", "präferenzen"},
+		models.CategoryFunctional: {"functionality", "fonctionnel", "fonctionnels", "fonctionnelle", "fonctionnelles", "functioneel",
+			"functionele", "funktional", "funktionell", "funktionale"},
+		models.CategoryAnalytics: {"analytic", "analytical", "statistics", "statistic", "performance", "analytique", "analytiques",
+			"statistique", "statistiques", "analytisch", "analytische", "statistiek", "statistieken", "statistik", "analyse"},
+		models.CategoryMarketing: {"advertising", "targeting", "publicité", "publicitaire", "publicitaires", "ciblage",
+			"reclame", "advertentie", "werbung"},
+	})
+	parties = aliases(map[string][]string{
+		"first": {"first party", "1st party", "1st", "1", "première partie", "premiere partie", "propriétaire", "eerste partij",
+			"eigen", "erstanbieter", "erste partei", "eigene"},
+		"third": {"third party", "3rd party", "3rd", "3", "tiers", "tierce partie", "tierce", "derde", "derde partij",
+			"drittanbieter", "dritte partei", "dritte"},
+	})
+	booleans = func() map[string]bool {
+		out := map[string]bool{"": false}
+		for _, v := range []string{"yes", "true", "y", "1", "oui", "ja", "wahr"} {
+			out[v] = true
+		}
+		for _, v := range []string{"no", "false", "n", "0", "non", "nee", "nein", "falsch"} {
+			out[v] = false
+		}
+		return out
+	}()
+	// headers maps the column headings of policy tables to field keys.
+	headers = func() map[string]string {
+		h := aliases(map[string][]string{
+			FieldName:     {"cookie name", "nom", "nom du cookie", "naam", "naam van de cookie", "cookienaam", "name des cookies"},
+			FieldProvider: {"fournisseur", "aanbieder", "leverancier", "anbieter", "domain", "domaine", "domein"},
+			FieldParty:    {"partie", "partij", "partei"},
+			FieldCategory: {"catégorie", "categorie", "kategorie"},
+			FieldPurpose: {"objectif", "objectif d'utilisation", "finalité", "description", "description de l'objectif",
+				"doel", "beschrijving", "zweck", "beschreibung"},
+			FieldPurposeLanguage: {"langue", "taal", "sprache", "language"},
+			FieldLifetime: {"durée", "duur", "laufzeit", "expiration", "expiry", "duration", "durée de conservation",
+				"bewaartermijn", "speicherdauer"},
+			FieldIdentifying: {"identifiant", "identificerend", "identifizierend"},
+			FieldOptOutURL:   {"opt out", "opt out page", "opt out url"},
+		})
+		for _, l := range locale.Languages {
+			h[norm(PurposeField(l))] = PurposeField(l)
+		}
+		return h
+	}()
+)
+
+// headerNames lists the headings a field is found by, for a message about a missing column.
+func headerNames(field string) string {
+	var names []string
+	for alias, f := range headers {
+		if f == field && alias != norm(field) {
+			names = append(names, alias)
+		}
+	}
+	slices.Sort(names)
+	if len(names) > 4 {
+		names = names[:4]
+	}
+	return field + " (or " + strings.Join(names, ", ") + ")"
+}

@@ -1,0 +1,124 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/a-h/templ"
+
+	"rightsdesk/catalogue"
+	"rightsdesk/locale"
+	"rightsdesk/models"
+)
+
+// CookieForm is the add or edit form of one cookie: what was typed by field key (catalogue's
+// keys), and the refusal beside each field.
+type CookieForm struct {
+	ID     int64 // 0: a new cookie
+	Values map[string]string
+	Errors map[string]string
+	Notice string // a refusal that belongs to no field
+}
+
+// CookieFormOf fills a form with a stored cookie.
+func CookieFormOf(c models.Cookie) CookieForm {
+	r := catalogue.FromCookie(c)
+	v := map[string]string{}
+	for _, f := range catalogue.Fields {
+		v[f] = r.Value(f)
+	}
+	return CookieForm{ID: c.ID, Values: v}
+}
+
+// CatalogueView is a site's catalogue for its admins.
+type CatalogueView struct {
+	Site    models.Site
+	Live    []models.Cookie
+	Retired []models.Cookie
+	Add     CookieForm
+}
+
+// ImportView is the import page: the form, and after a POST either the file's errors or what
+// applying it would change.
+type ImportView struct {
+	Site    models.Site
+	Format  string // "", "csv" or "json"
+	Content string // what was pasted or uploaded, kept for the next step
+	Errors  []string
+	Notice  string
+	Preview *catalogue.Preview
+}
+
+func catSitePath(slug string, rest string) templ.SafeURL {
+	return templ.SafeURL("/admin/sites/" + url.PathEscape(slug) + rest)
+}
+
+func catCookiePath(slug string, id int64, rest string) templ.SafeURL {
+	return catSitePath(slug, fmt.Sprintf("/cookies/%d%s", id, rest))
+}
+
+func catTablePath(slug, lang string) templ.SafeURL {
+	return catSitePath(slug, "/cookies/table.html?"+url.Values{"lang": {lang}}.Encode())
+}
+
+func catYesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+// cookieFieldLabels name the fields on the admin pages.
+var cookieFieldLabels = map[string]string{
+	catalogue.FieldName: "Name", catalogue.FieldProvider: "Provider", catalogue.FieldParty: "Party",
+	catalogue.FieldCategory: "Category", catalogue.FieldPurpose: "Purpose as published",
+	catalogue.FieldPurposeLanguage: "Language of the published purpose", catalogue.FieldLifetime: "Lifetime",
+	catalogue.FieldIdentifying: "Identifies a device or person", catalogue.FieldOptOutURL: "Opt-out page (third-party providers)",
+	"purpose_fr": "Purpose in French", "purpose_nl": "Purpose in Dutch", "purpose_en": "Purpose in English", "purpose_de": "Purpose in German",
+}
+
+// FieldLabel names a catalogue field in English.
+func FieldLabel(f string) string {
+	if l, ok := cookieFieldLabels[f]; ok {
+		return l
+	}
+	return f
+}
+
+func catFieldID(f string) string { return "cookie-" + f }
+
+func catFormErrors(f CookieForm) map[string]string {
+	out := map[string]string{}
+	for k, v := range f.Errors {
+		out[catFieldID(k)] = FieldLabel(k) + ": " + v
+	}
+	return out
+}
+
+func catErrorOrder() []string {
+	out := make([]string, len(catalogue.Fields))
+	for i, f := range catalogue.Fields {
+		out[i] = catFieldID(f)
+	}
+	return out
+}
+
+func catFieldAria(f CookieForm, key string) templ.Attributes {
+	if f.Errors[key] == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": catFieldID(key) + "-error"}
+}
+
+func catPurposeFields() []string {
+	out := []string{}
+	for _, l := range locale.Languages {
+		out = append(out, catalogue.PurposeField(l))
+	}
+	return out
+}
+
+func catChangeCount(p *catalogue.Preview) string {
+	return fmt.Sprintf("%d added, %d changed, %d retired, %d restored, %d unchanged",
+		len(p.Added), len(p.Changed), len(p.Retired), len(p.Restored), len(p.Unchanged))
+}
