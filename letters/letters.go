@@ -42,6 +42,9 @@ const (
 	Completed       Kind = "completed"       // the answer: what was done per kind, files to download
 	Refused         Kind = "refused"         // the refusal, with reasons, complaint guidance and judicial remedy
 	Expired         Kind = "expired"         // the e-mail was never confirmed within 14 days: nothing was processed
+	// ConsentWithdrawn confirms a withdrawal of consent on the public page (no case: Reference is
+	// the withdrawal's receipt).
+	ConsentWithdrawn Kind = "consent_withdrawn"
 
 	// Letters to staff.
 	ReplyReceived  Kind = "reply_received"  // to the assignee: the requester answered
@@ -55,7 +58,7 @@ const (
 
 // Kinds lists every letter: the requesters' first, in the order a case meets them, then the staff's.
 var Kinds = []Kind{Verification, Acknowledgement, InfoRequest, Extension, Completed, Refused, Withdrawn, Expired,
-	ReplyReceived, Assigned, Reminder, Escalation, DeliveryFailed, Invite, PasswordReset}
+	ConsentWithdrawn, ReplyReceived, Assigned, Reminder, Escalation, DeliveryFailed, Invite, PasswordReset}
 
 // ToStaff reports whether the letter goes to a member of staff rather than to a requester.
 func (k Kind) ToStaff() bool {
@@ -105,6 +108,12 @@ type Data struct {
 	FilesUntil    time.Time             // when the download links expire
 	NewRequestURL string                // where to file a new request (expired letter), if known
 
+	// A consent withdrawal (ConsentWithdrawn).
+	Categories  []string // the cookie categories withdrawn (models.Category* codes), in policy order
+	Cleared     []string // the site's cookies removed from the visitor's browser at once
+	Identifiers []string // the identifiers it was recorded against, as "NAME: value"
+	OptOuts     []OptOut // third-party providers whose cookies the visitor stops on their own pages
+
 	// Letters to staff.
 	StaffName       string    // the member of staff written to
 	Role            string    // the role an invitation gives
@@ -122,6 +131,14 @@ type Data struct {
 type Outcome struct {
 	Kind    dsr.Kind
 	Outcome string
+}
+
+// OptOut is a third-party provider and the page where the visitor opts out of its cookies (URL
+// empty when the site's catalogue names none).
+type OptOut struct {
+	Provider string
+	URL      string
+	Cookies  []string
 }
 
 // File is a file offered to the requester.

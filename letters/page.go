@@ -141,6 +141,34 @@ func (p *page) Rights() string {
 	return strings.Join(names, ", ")
 }
 
+// Category is the name of a cookie category in the letter's language, as the portal's pages name
+// it; a code we do not know is shown as given.
+func (p *page) Category(code string) string {
+	id := "category." + code
+	if _, ok := catalog.Source(locale.Fallback, id); !ok {
+		return code
+	}
+	return p.vocab(id, nil)
+}
+
+// CategoryNames is the withdrawn categories, joined for a sentence or a table.
+func (p *page) CategoryNames() string {
+	names := make([]string, len(p.D.Categories))
+	for i, c := range p.D.Categories {
+		names[i] = p.Category(c)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Join joins names (a provider's cookies) for one line.
+func (p *page) Join(names []string) string { return strings.Join(names, ", ") }
+
+// OptOutLinkText is the text of the link to a provider's opt-out page, which must make sense on
+// its own, as ComplaintLinkText.
+func (p *page) OptOutLinkText(o OptOut) string {
+	return p.vocab("format.opt_out_link", map[string]any{"Name": o.Provider})
+}
+
 // OutcomeIntro is the id of the sentence that introduces the outcome of kind k in an answer.
 func (p *page) OutcomeIntro(k dsr.Kind) string {
 	if k == dsr.KindConsentWithdrawal && p.D.At.IsZero() {
@@ -277,6 +305,18 @@ func (p *page) variables() map[string]any {
 			v["FailedSubject"] = d.FailedSubject
 			v["FailedRecipient"] = d.FailedRecipient
 		}
+		return v
+	}
+	if p.Kind == ConsentWithdrawn {
+		// No case behind it: no rights, dates received or due, nor status page to name. The
+		// receipt is the reference; RequesterName stays (usually empty) for the shared greeting.
+		v["Reference"] = d.Reference
+		v["ControllerName"] = d.Controller.Name
+		v["SiteName"] = d.SiteName
+		v["SiteDomain"] = d.SiteDomain
+		v["RequesterName"] = d.RequesterName
+		v["At"] = p.Instant(d.At)
+		v["Categories"] = p.CategoryNames()
 		return v
 	}
 	caseFacts()

@@ -12,8 +12,12 @@ import (
 // tests: a Belgian controller with its address and company number, a requester living in France
 // (so the guidance names both the APD/GBA and the CNIL), every date set, files, and an outcome for
 // every kind. Staff's free text (outcomes, reasons, the question) is in lang, as staff would write it.
+// A consent withdrawal has no case, so it has its own data (see consentSample).
 func Sample(k Kind, lang string) Data {
 	lang = Language(lang)
+	if k == ConsentWithdrawn {
+		return consentSample(lang)
+	}
 	t := sampleTexts[lang]
 	brussels := deadline.DefaultLocation
 	d := Data{
@@ -72,6 +76,31 @@ func Sample(k Kind, lang string) Data {
 		d.FailedReason = "550 5.1.1 <chloe.martin@example.fr>: Recipient address rejected: User unknown in virtual mailbox table"
 	}
 	return d
+}
+
+// consentSample is a visitor withdrawing consent to analytics cookies on the public page: no case,
+// no name, no status page, the receipt as reference; the caller knows only the controller's lead
+// authority, not where the visitor lives. One third-party provider publishes an opt-out page, the
+// other none. Nothing in it is staff's free text, so it is the same in every language.
+func consentSample(lang string) Data {
+	return Data{
+		Reference: "CW-7KD2-M4QX",
+		Language:  lang,
+		Controller: Party{
+			Name: "ESOMUS", Address: "Rue de l'Arbre à la Croix 293\n4460 Horion-Hozémont\nBelgique",
+			CompanyNumber: "BE0723595056", Email: "privacy@esomus.com", Phone: "+32 4 265 61 92",
+		},
+		SiteName: "ESOMUS", SiteDomain: "esomus.com",
+		Authorities: authority.Guidance("BE", ""),
+		At:          time.Date(2026, 2, 20, 14, 5, 0, 0, deadline.DefaultLocation),
+		Categories:  []string{"analytics"},
+		Cleared:     []string{"STCK_ID", "UID", "U2"},
+		Identifiers: []string{"STCK_ID: 9f2c41d0…"},
+		OptOuts: []OptOut{
+			{Provider: "Google", URL: "https://tools.google.com/dlpage/gaoptout", Cookies: []string{"_ga", "_ga_*"}},
+			{Provider: "Zendesk", Cookies: []string{"_zlc"}},
+		},
+	}
 }
 
 // sampleText is what staff would write in a language.
