@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +27,11 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(code)
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		// API clients read JSON, errors included (404 for an unknown route, 500 for ours).
+		_ = c.JSON(code, apiError{Error: strings.ToLower(strings.ReplaceAll(http.StatusText(code), " ", "_")), Message: title})
 		return
 	}
 	if rerr := render(c, code, views.ErrorPage(h.basePage(c, title), code, msg)); rerr != nil {

@@ -68,6 +68,32 @@ type Store interface {
 	ControllerBySlug(ctx context.Context, slug string) (models.Controller, error)
 	Transparency(ctx context.Context, controllerID int64) ([]models.YearFigures, error)
 	SetTransparency(ctx context.Context, controllerID int64, off bool) error
+
+	// Cookie catalogues as admins manage them: every cookie of a site, retired ones included.
+	AllCookies(ctx context.Context, siteID int64) ([]models.Cookie, error)
+	CookieByID(ctx context.Context, siteID, id int64) (models.Cookie, error)
+	AddCookie(ctx context.Context, c *models.Cookie) error
+	UpdateCookie(ctx context.Context, c models.Cookie) error
+	RetireCookie(ctx context.Context, siteID, id int64, now time.Time) error
+	RestoreCookie(ctx context.Context, siteID, id int64) error
+	ApplyCatalogue(ctx context.Context, siteID int64, fingerprint string, want []models.Cookie, now time.Time) error
+
+	// Consent withdrawals, read by the visitor's receipt page and by the site through the API.
+	WithdrawalByReceipt(ctx context.Context, siteID int64, receipt string) (models.ConsentWithdrawal, error)
+	WithdrawalsFor(ctx context.Context, siteID int64, cookieName, value string) ([]models.ConsentWithdrawal, error)
+	SiteAPIKeyFor(ctx context.Context, plain string) (models.SiteAPIKey, error)
+	MarkSiteAPIKeyUsed(ctx context.Context, id int64, now time.Time) error
+	WebhookDeliveries(ctx context.Context, siteID int64, limit int) ([]models.WebhookDelivery, error)
+
+	// A site's integration: the secrets that sign its links to the portal, its API keys, its webhook.
+	LiveSiteSecret(ctx context.Context, siteID int64, keyID string) ([]byte, bool, error)
+	SiteSecrets(ctx context.Context, siteID int64) ([]models.SiteSecret, error)
+	CreateSiteSecret(ctx context.Context, siteID int64, now time.Time) (models.SiteSecret, error)
+	RetireSiteSecret(ctx context.Context, siteID, id int64, now time.Time) error
+	CreateSiteAPIKey(ctx context.Context, siteID int64, label string, now time.Time) (string, models.SiteAPIKey, error)
+	SiteAPIKeys(ctx context.Context, siteID int64) ([]models.SiteAPIKey, error)
+	RevokeSiteAPIKey(ctx context.Context, siteID, id int64, now time.Time) error
+	SetWebhook(ctx context.Context, siteID int64, url string) (string, error)
 }
 
 // Cases is what the handlers ask of the case service.
@@ -79,6 +105,7 @@ type Cases interface {
 	Withdraw(ctx context.Context, token string) error
 	Reply(ctx context.Context, token, answer string) error
 	FileForRequester(ctx context.Context, token string, fileID int64) (models.CaseFile, error)
+	WithdrawConsent(ctx context.Context, w cases.Withdrawal) (models.ConsentWithdrawal, error)
 
 	// Staff actions, each scoped to the actor's controllers.
 	Assign(ctx context.Context, a cases.Actor, ref string, version int, assignee int64) error
@@ -104,6 +131,9 @@ type Config struct {
 	FilingRate, VerifyRate, LoginRate rate.Limit
 	FilingBurst, VerifyBurst          int
 	LoginBurst                        int
+	// APIRate and APIBurst limit each site's API key (requests per second); default 20, burst 40.
+	APIRate  rate.Limit
+	APIBurst int
 }
 
 // Handler holds the dependencies of every handler.
@@ -120,6 +150,7 @@ type Handler struct {
 type limits struct {
 	filing, verify, loginIP, loginAccount *middleware.RateLimiterMemoryStore
 	resetIP, resetAccount, currentPw      *middleware.RateLimiterMemoryStore
+	consent, api, apiAuth                 *middleware.RateLimiterMemoryStore
 }
 
 // New returns the handlers. sessionStore keeps staff sessions (models.SessionStore in production).
@@ -160,8 +191,11 @@ func New(store Store, cs Cases, acc Accounts, sessionStore scs.Store, cfg Config
 			loginIP:      limiter(def(cfg.LoginRate, rate.Every(time.Minute/10)), defInt(cfg.LoginBurst, 10)),
 			loginAccount: limiter(rate.Every(time.Minute/5), 5),
 			resetIP:      limiter(rate.Every(time.Minute/5), 5),
-			resetAccount: limiter(rate.Every(10*time.Minute), 3), // a mailbox is not flooded with links
-			currentPw:    limiter(rate.Every(time.Minute), 10),   // bounds guessing the current password with a stolen session
+			resetAccount: limiter(rate.Every(10*time.Minute), 3),                  // a mailbox is not flooded with links
+			currentPw:    limiter(rate.Every(time.Minute), 10),                    // bounds guessing the current password with a stolen session
+			consent:      limiter(rate.Every(time.Minute/10), 10),                 // withdrawals per IP: generous, it must be easy
+			api:          limiter(def(cfg.APIRate, 20), defInt(cfg.APIBurst, 40)), // per API key
+			apiAuth:      limiter(rate.Every(time.Minute/10), 10),                 // refused API keys per IP
 		},
 	}
 }

@@ -33,6 +33,11 @@ const (
 	answerBodyLimit = "26M" // cases.MaxFilesSize and the form around it
 )
 
+// importRoutes take a cookie catalogue file (at most catalogue.MaxFileSize) and the form around it.
+var importRoutes = map[string]bool{"/admin/sites/:site/cookies/import": true, "/admin/sites/:site/cookies/import/apply": true}
+
+const importBodyLimit = "2M"
+
 var errCSRF = errors.New("csrf token missing or invalid")
 
 func staticFS() fs.FS { return views.Static }
@@ -58,7 +63,7 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   MaxBody,
-		Skipper: func(c echo.Context) bool { return c.Path() == answerRoute },
+		Skipper: func(c echo.Context) bool { return c.Path() == answerRoute || importRoutes[c.Path()] },
 	}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0", // the legacy auditor causes more harm than good; the CSP protects
@@ -89,7 +94,9 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 		CookieMaxAge:   7 * 24 * 3600, // a visitor may leave a form open for a while
 		ErrorHandler:   func(error, echo.Context) error { return errCSRF },
 		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Path(), "/static") || c.Path() == "/healthz" || c.Path() == "/readyz"
+			// The API authenticates with a key in a header, never a cookie, so no forged form can use it.
+			return strings.HasPrefix(c.Path(), "/static") || strings.HasPrefix(c.Path(), "/api/") ||
+				c.Path() == "/healthz" || c.Path() == "/readyz"
 		},
 	}))
 	e.Use(echo.WrapMiddleware(h.sessions.LoadAndSave))

@@ -17,6 +17,7 @@ const (
 	Manager Access = "manager+"      // logged-in managers and admins
 	Admin   Access = "admin"         // logged-in admins
 	Ops     Access = "ops (no auth)" // probes; reveal nothing
+	SiteKey Access = "site API key"  // a live API key of the site in the path (checked in the handler)
 )
 
 // Route is one row of the route table.
@@ -41,6 +42,11 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/r/:token", Holder, h.status, "the requester's status page"},
 		{http.MethodGet, "/r/:token/withdraw", Holder, h.withdrawPage, "confirm the withdrawal"},
 		{http.MethodPost, "/r/:token/withdraw", Holder, h.withdraw, "withdraw the request"},
+		// Consent withdrawal: no verification for the browser holding the cookies (Art. 7(3)).
+		{http.MethodGet, "/sites/:site/consent", Public, h.consentPage, "withdraw consent per category (?t= a signed link)"},
+		{http.MethodPost, "/sites/:site/consent", Public, h.withdrawConsent, "record it, expire the site's first-party cookies; rate-limited per IP"},
+		{http.MethodGet, "/sites/:site/consent/done", Public, h.consentDone, "the receipt (from the session)"},
+		{http.MethodGet, "/api/v1/sites/:site/consent", SiteKey, h.apiConsent, "withdrawals for ?identifier= (&cookie=); rate-limited per key"},
 		{http.MethodGet, "/language", Public, h.language, "the language switch: sets the visitor's choice, back to a local path"},
 		{http.MethodGet, "/staff/login", Public, h.loginPage, ""},
 		{http.MethodPost, "/staff/login", Public, h.login, "throttled per IP and per account"},
@@ -85,6 +91,31 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/manager/transparency/:id", Manager, h.setTransparency, "publish or withdraw a controller's disclosure page"},
 		{http.MethodGet, "/transparency/:controller", Public, h.transparency, "per year and kind: received, complied, refused, median days"},
 
+		// Cookie catalogues: admins add, edit, retire, import and export each site's cookies.
+		{http.MethodGet, "/admin/sites", Admin, h.adminSites, "every controller's sites, with their admin pages"},
+		{http.MethodGet, "/admin/sites/:site/cookies", Admin, h.adminCatalogue, "the catalogue, live then retired, and the add form"},
+		{http.MethodPost, "/admin/sites/:site/cookies", Admin, h.addCookie, "add a cookie; a name the site has (even retired) is refused"},
+		{http.MethodGet, "/admin/sites/:site/cookies.csv", Admin, h.exportCatalogueCSV, "the live catalogue as CSV (the import's columns)"},
+		{http.MethodGet, "/admin/sites/:site/cookies.json", Admin, h.exportCatalogueJSON, "the live catalogue as JSON (the import's keys)"},
+		{http.MethodGet, "/admin/sites/:site/cookies/table.html", Admin, h.exportCookieTable, "the public cookie table as a standalone document (?lang=)"},
+		{http.MethodGet, "/admin/sites/:site/cookies/import", Admin, h.importPage, "upload or paste a CSV or JSON file"},
+		{http.MethodPost, "/admin/sites/:site/cookies/import", Admin, h.importPreview, "what applying the file changes; saves nothing; body up to " + importBodyLimit},
+		{http.MethodPost, "/admin/sites/:site/cookies/import/apply", Admin, h.importApply, "apply in one transaction unless the catalogue changed since the preview"},
+		{http.MethodGet, "/admin/sites/:site/cookies/:id", Admin, h.editCookiePage, "edit one cookie"},
+		{http.MethodPost, "/admin/sites/:site/cookies/:id", Admin, h.updateCookie, ""},
+		{http.MethodPost, "/admin/sites/:site/cookies/:id/retire", Admin, h.retireCookie, "out of the live catalogue; kept for the cases naming it"},
+		{http.MethodPost, "/admin/sites/:site/cookies/:id/restore", Admin, h.restoreCookie, "back at the end of the catalogue"},
+
+		// A site's integration: signing secrets for its links, API keys, webhook. New secrets and
+		// keys are shown once, in the POST's answer, never cached.
+		{http.MethodGet, "/admin/sites/:site/integration", Admin, h.integration, "secrets, API keys and webhook of a site"},
+		{http.MethodPost, "/admin/sites/:site/integration/secrets", Admin, h.addSiteSecret, "add a signing secret; shown once"},
+		{http.MethodPost, "/admin/sites/:site/integration/secrets/:id/retire", Admin, h.retireSiteSecret, "links signed with it are refused from now on"},
+		{http.MethodPost, "/admin/sites/:site/integration/keys", Admin, h.createSiteAPIKey, "create an API key; shown once, kept hashed"},
+		{http.MethodPost, "/admin/sites/:site/integration/keys/:id/revoke", Admin, h.revokeSiteAPIKey, ""},
+		{http.MethodPost, "/admin/sites/:site/integration/webhook", Admin, h.setWebhook, "set the URL (https) with a new secret, shown once"},
+		{http.MethodPost, "/admin/sites/:site/integration/webhook/remove", Admin, h.removeWebhook, "no more calls; the secret is dropped"},
+
 		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "delivery log: filters by state, letter, case, recipient"},
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},
 		{http.MethodGet, "/admin/mailbox/:id/html", Admin, h.mailboxLetterHTML, "HTML part, sandboxed"},
@@ -115,6 +146,9 @@ func (h *Handler) Register(e *echo.Echo) {
 		mw := h.guard(r.Access)
 		if r.Path == answerRoute {
 			mw = append(mw, middleware.BodyLimit(answerBodyLimit))
+		}
+		if importRoutes[r.Path] {
+			mw = append(mw, middleware.BodyLimit(importBodyLimit))
 		}
 		e.Add(r.Method, r.Path, r.Handler, mw...)
 	}

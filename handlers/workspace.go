@@ -63,7 +63,7 @@ func (h *Handler) queue(c echo.Context) error {
 		Assignee: c.QueryParam("assignee"), Band: c.QueryParam("band"), From: c.QueryParam("from"),
 		To: c.QueryParam("to"), Q: strings.TrimSpace(c.QueryParam("q")), Sort: c.QueryParam("sort"),
 		AnsweredFrom: c.QueryParam("answered_from"), AnsweredTo: c.QueryParam("answered_to"),
-		Timely: c.QueryParam("timely"), Extended: c.QueryParam("extended"),
+		Timely: c.QueryParam("timely"), Extended: c.QueryParam("extended"), Provenance: c.QueryParam("provenance"),
 	}
 	f, q := queueFilter(q, a, me)
 	f.After = models.ParseCursor(c.QueryParam("after"), f.ByReceived)
@@ -182,6 +182,12 @@ func queueFilter(q views.QueueQuery, a cases.Actor, me models.User) (models.Queu
 		f.Extended = true
 	} else {
 		q.Extended = ""
+	}
+	switch q.Provenance {
+	case "browser", "signed", "typed", "unverified":
+		f.Provenance = q.Provenance
+	default:
+		q.Provenance = ""
 	}
 	if len(q.Q) > 256 {
 		q.Q = q.Q[:256]

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -58,6 +59,11 @@ type Options struct {
 	ReminderEvery time.Duration
 	// RollupEvery is how often closed cases are added to the dashboard's rollups; default 1m.
 	RollupEvery time.Duration
+	// WebhookAttempts bounds the calls that tell a site of a withdrawal; default 170 (about 3 days
+	// with the default backoff, which tops out at 30 minutes).
+	WebhookAttempts int
+	// WebhookClient calls the sites' webhooks; default: 10s timeout, no redirects.
+	WebhookClient *http.Client
 	// PollInterval is how often workers look for new jobs; default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
@@ -69,9 +75,10 @@ type Options struct {
 
 // Queue is the River client with Rightsdesk's workers.
 type Queue struct {
-	client *river.Client[*sql.Tx]
-	store  *models.Store
-	log    *slog.Logger
+	client          *river.Client[*sql.Tx]
+	store           *models.Store
+	log             *slog.Logger
+	webhookAttempts int
 }
 
 // New builds the queue over store's database and installs it as the store's enqueuer, so every
@@ -92,6 +99,9 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.RollupEvery <= 0 {
 		opts.RollupEvery = time.Minute
 	}
+	if opts.WebhookAttempts <= 0 {
+		opts.WebhookAttempts = 170
+	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = time.Second
 	}
@@ -111,6 +121,10 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	river.AddWorker(workers, &sweepWorker{store: store, cases: cs, log: opts.Logger, now: opts.Now})
 	river.AddWorker(workers, &rollupWorker{store: store, log: opts.Logger})
 	river.AddWorker(workers, &remindWorker{cases: cs, log: opts.Logger, now: opts.Now})
+	if opts.WebhookClient == nil {
+		opts.WebhookClient = webhookClient()
+	}
+	river.AddWorker(workers, &webhookWorker{store: store, client: opts.WebhookClient, opts: opts})
 
 	queues := map[string]river.QueueConfig{QueueDefault: {MaxWorkers: 2}}
 	if opts.Sender != nil {
@@ -149,9 +163,18 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	q := &Queue{client: client, store: store, log: opts.Logger}
+	q := &Queue{client: client, store: store, log: opts.Logger, webhookAttempts: opts.WebhookAttempts}
 	store.SetEnqueuer(q.enqueue)
+	store.SetWebhookEnqueuer(q.enqueueWebhook)
 	return q, nil
+}
+
+// enqueueWebhook inserts the job of a webhook delivery inside the transaction that recorded the
+// withdrawal, with more attempts than a letter: a site's endpoint may be down for a day or two
+// (about 3 days with the default backoff).
+func (q *Queue) enqueueWebhook(ctx context.Context, tx *sql.Tx, deliveryID int64) error {
+	_, err := q.client.InsertTx(ctx, tx, WebhookArgs{DeliveryID: deliveryID}, &river.InsertOpts{MaxAttempts: q.webhookAttempts})
+	return err
 }
 
 // enqueue inserts the send job of a letter inside the transaction that wrote the letter.

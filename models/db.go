@@ -48,6 +48,8 @@ type Store struct {
 	db      *gorm.DB
 	dialect string
 	enqueue Enqueuer
+	// hook schedules a webhook delivery in the transaction that wrote it (SetWebhookEnqueuer).
+	hook WebhookEnqueuer
 }
 
 // Open connects to the database named by opts. It does not migrate: call Migrate.
@@ -144,7 +146,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // nothing is when fn returns an error.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue})
+		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook})
 	})
 }
 

@@ -34,10 +34,13 @@ type QueueFilter struct {
 	AnsweredTo   deadline.Date
 	Timely       string // "on_time" or "late": answered cases that met their date, or did not
 	Extended     bool   // extended under Art. 12(3)
-	Search       string // a reference, an e-mail address, or a cookie identifier value
-	ByReceived   bool   // newest first; default: most urgent (earliest answer due) first
-	After        Cursor // the last row of the previous page
-	Limit        int
+	// Provenance keeps cases with an identifier of that provenance ("browser", "signed", "typed"),
+	// or "unverified": a typed identifier staff have not decided on yet.
+	Provenance string
+	Search     string // a reference, an e-mail address, or a cookie identifier value
+	ByReceived bool   // newest first; default: most urgent (earliest answer due) first
+	After      Cursor // the last row of the previous page
+	Limit      int
 }
 
 // Cursor is a position in the queue's order (keyset pagination: each page is an index range
@@ -110,7 +113,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 		q = q.Order("cases.answer_due_on, cases.id")
 	}
 	var cs []Case
-	err = q.Preload("Kinds").Preload("Site").Preload("Assignee").Limit(f.Limit + 1).Find(&cs).Error
+	err = q.Preload("Kinds").Preload("Site").Preload("Assignee").Preload("Identifiers").Limit(f.Limit + 1).Find(&cs).Error
 	if err != nil {
 		return QueuePage{}, fmt.Errorf("queue: %w", err)
 	}
@@ -188,6 +191,12 @@ func (s *Store) queueWhere(ctx context.Context, f QueueFilter) (*gorm.DB, error)
 	}
 	if f.Extended {
 		q = q.Where("cases.extended_due_on IS NOT NULL")
+	}
+	switch f.Provenance {
+	case "browser", "signed", "typed":
+		q = q.Where("EXISTS (SELECT 1 FROM case_identifiers i WHERE i.case_id = cases.id AND i.provenance = ?)", f.Provenance)
+	case "unverified":
+		q = q.Where("EXISTS (SELECT 1 FROM case_identifiers i WHERE i.case_id = cases.id AND i.provenance = 'typed' AND i.verified IS NULL)")
 	}
 	if search := strings.TrimSpace(f.Search); search != "" {
 		switch {

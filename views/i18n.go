@@ -241,6 +241,8 @@ var fieldErrors = []fieldError{
 	exact("A cookie value holds only visible ASCII characters, without spaces, quotes, commas, semicolons or backslashes.", "fielderr.value_chars"),
 	{re: regexp.MustCompile(`^At most (\d+) cookie identifiers per request\.$`), id: "fielderr.too_many", keys: []string{"Max"}},
 	{re: regexp.MustCompile(`^Your browser no longer sends the cookie (\S+); untick it or paste its value\.$`), id: "fielderr.browser_missing", keys: []string{"Cookie"}},
+	{re: regexp.MustCompile(`^The site's link names the cookie "(.*)", which is not an identifying cookie of this site\.$`), id: "signed.not_identifying", keys: []string{"Cookie"}},
+	{re: regexp.MustCompile(`^The value of the cookie (\S+) in the site's link cannot be used: (.*)$`), id: "signed.value", keys: []string{"Cookie", "Why"}},
 	exact("Write your answer.", "fielderr.answer_missing"),
 }
 

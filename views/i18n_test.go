@@ -119,6 +119,7 @@ func TestMessagesRender(t *testing.T) {
 		"Article": "Art. 1", "Due": "d", "Size": "1 KB", "At": "a", "From": "f", "To": "t", "Reasons": "r",
 		"How": "h", "Question": "q", "Answer": "a", "Ground": "g", "Status": "s", "Cookie": "UID", "Why": "w",
 		"URL": "/x", "Day": 1, "Month": "m", "Year": 2026, "Date": "d", "Time": "12:00 CET",
+		"Receipt": "CW-0000-0000", "Provider": "p",
 	}
 	for _, lang := range locale.Languages {
 		for _, id := range Messages.IDs(lang) {
@@ -154,6 +155,8 @@ func TestFieldErrorsAreTranslated(t *testing.T) {
 		func(f *dsr.Filing) { f.Kinds = []string{"rectification", "objection"} },
 		func(f *dsr.Filing) { f.Browser = []dsr.Identifier{{CookieName: "_ga", Value: "1"}} },
 		func(f *dsr.Filing) { f.Browser = []dsr.Identifier{{CookieName: "UID", Value: "a b"}} },
+		func(f *dsr.Filing) { f.Signed = []dsr.Identifier{{CookieName: "_ga", Value: "1"}} },
+		func(f *dsr.Filing) { f.Signed = []dsr.Identifier{{CookieName: "UID", Value: "a b"}} },
 		func(f *dsr.Filing) { f.Typed = []dsr.Identifier{{Value: "x"}} },
 		func(f *dsr.Filing) { f.Typed = []dsr.Identifier{{CookieName: "_ga", Value: "x"}} },
 		func(f *dsr.Filing) { f.Typed = []dsr.Identifier{{CookieName: "UID"}} },

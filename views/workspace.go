@@ -29,6 +29,7 @@ type QueueQuery struct {
 	AnsweredFrom, AnsweredTo string
 	Timely                   string
 	Extended                 string
+	Provenance               string // cases with an identifier of this provenance, or "unverified"
 }
 
 // Values encodes the query, leaving out empty parameters.
@@ -52,6 +53,7 @@ func (q QueueQuery) Values() url.Values {
 	set("answered_to", q.AnsweredTo)
 	set("timely", q.Timely)
 	set("extended", q.Extended)
+	set("provenance", q.Provenance)
 	return v
 }
 
@@ -269,3 +271,18 @@ func countryName(code string) string {
 func refusalLabel(g string) string { return dsr.RefusalGround(g).Label() }
 
 func idText(id int64) string { return fmt.Sprint(id) }
+
+// identifierBadge is an identifier's provenance in the queue: a typed one says whether staff
+// decided on it, since only then may it be acted on.
+func identifierBadge(id models.CaseIdentifier) string {
+	if id.Provenance != dsr.ProvenanceTyped {
+		return string(id.Provenance)
+	}
+	switch {
+	case id.Verified == nil:
+		return "typed, unverified"
+	case *id.Verified:
+		return "typed, verified"
+	}
+	return "typed, rejected"
+}

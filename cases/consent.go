@@ -1,0 +1,103 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+
+	"rightsdesk/authority"
+	"rightsdesk/consent"
+	"rightsdesk/dsr"
+	"rightsdesk/letters"
+	"rightsdesk/models"
+)
+
+// Withdrawal is a visitor's withdrawal of consent on the public page, as the handler checked it.
+type Withdrawal struct {
+	Site       models.Site // with its controller
+	Catalogue  []models.Cookie
+	Scope      string
+	Categories []string
+	// Identifiers are those the visitor proved: read from the browser's own cookies or vouched for
+	// by the site's signed link. A typed value proves nothing about whose device it is, so it
+	// cannot withdraw on its own (it goes through a request that staff verify).
+	Identifiers []dsr.Identifier
+	Cleared     []string // the site's cookies the response expires in this browser
+	Email       string   // where to confirm; empty: no letter
+	Language    string
+}
+
+// errTypedWithdrawal guards the rule above against a handler that forgets it.
+var errTypedWithdrawal = errors.New("cases: a typed identifier cannot withdraw consent on its own")
+
+// WithdrawConsent records the withdrawal against the identifiers and the site, tells the site
+// through its webhook (a job, retried until acknowledged) and queues the confirmation letter when
+// the visitor gave an address — all in one transaction, before the visitor is told.
+func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.ConsentWithdrawal, error) {
+	now := s.clock()
+	rec := models.ConsentWithdrawal{
+		Scope: w.Scope, Categories: strings.Join(w.Categories, ","), Language: letters.Language(w.Language),
+		Email: w.Email, WithdrawnAt: now,
+	}
+	for _, id := range w.Identifiers {
+		if id.Provenance != dsr.ProvenanceBrowser && id.Provenance != dsr.ProvenanceSigned {
+			return models.ConsentWithdrawal{}, errTypedWithdrawal
+		}
+		rec.Identifiers = append(rec.Identifiers, models.ConsentIdentifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
+	}
+	err := s.store.InTx(ctx, func(tx *models.Store) error {
+		if _, err := tx.RecordWithdrawal(ctx, &rec, w.Site, now); err != nil {
+			return err
+		}
+		if w.Email == "" {
+			return nil
+		}
+		return s.queueWithdrawalLetter(ctx, tx, rec, w)
+	})
+	return rec, err
+}
+
+func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, rec models.ConsentWithdrawal, w Withdrawal) error {
+	ctrl := w.Site.Controller
+	d := letters.Data{
+		Reference: rec.Receipt,
+		Language:  rec.Language,
+		Controller: letters.Party{
+			Name: ctrl.Name, Address: ctrl.Address, CompanyNumber: ctrl.CompanyNumber,
+			Email: ctrl.ContactEmail, Phone: ctrl.Phone,
+		},
+		SiteName:    w.Site.Name,
+		SiteDomain:  w.Site.Domain,
+		At:          rec.WithdrawnAt.In(ctrl.Location()),
+		Categories:  w.Categories,
+		Cleared:     w.Cleared,
+		Authorities: authority.Guidance(ctrl.LeadAuthority, ""),
+	}
+	for _, id := range rec.Identifiers {
+		d.Identifiers = append(d.Identifiers, id.CookieName+": "+id.Value)
+	}
+	for _, o := range consent.OptOuts(w.Catalogue, w.Categories) {
+		d.OptOuts = append(d.OptOuts, letters.OptOut{Provider: o.Provider, URL: o.URL, Cookies: o.Cookies})
+	}
+	r, err := s.render(ctx, tx, ctrl.ID, letters.ConsentWithdrawn, d)
+	if err != nil {
+		return err
+	}
+	sender := mail.Address{Name: ctrl.Name + " (Rightsdesk)", Address: s.fromAddress()}
+	id := rec.ID
+	now := s.clock()
+	return tx.QueueLetter(ctx, &models.Letter{
+		WithdrawalID:  &id,
+		Kind:          string(letters.ConsentWithdrawn),
+		Language:      r.Language,
+		Sender:        sender.String(),
+		Recipient:     w.Email,
+		Subject:       r.Subject,
+		TextBody:      r.Text,
+		HTMLBody:      r.HTML,
+		MessageID:     messageID(letters.ConsentWithdrawn, s.fromAddress()),
+		CreatedAt:     now,
+		NextAttemptAt: now,
+	})
+}

@@ -1,0 +1,199 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"rightsdesk/dsr"
+	"rightsdesk/models"
+	"rightsdesk/views"
+)
+
+// A site's integration with the portal: the secrets that sign the links it hands its visitors
+// (sitetoken), the API keys it reads withdrawals with, and the webhook it is told of them by.
+// A new secret or key is shown once, in the answer to the POST that made it: it is never put in
+// a URL, the session or a log, and the page is not cached. Reloading that answer would make
+// another one, which the browser asks about first; the list then shows both and the admin retires
+// the one not copied.
+
+// maxWebhookURL bounds a webhook URL, like a browser's practical URL limit.
+const maxWebhookURL = 2000
+
+func (h *Handler) integration(c echo.Context) error {
+	site, err := h.store.SiteBySlug(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	v := views.IntegrationView{Site: site, WebhookURL: site.WebhookURL}
+	return h.renderIntegration(c, http.StatusOK, v)
+}
+
+// renderIntegration fills in the lists and renders the page, never cached: it may show a secret.
+func (h *Handler) renderIntegration(c echo.Context, status int, v views.IntegrationView) error {
+	ctx := c.Request().Context()
+	var err error
+	if v.Secrets, err = h.store.SiteSecrets(ctx, v.Site.ID); err != nil {
+		return err
+	}
+	if v.Keys, err = h.store.SiteAPIKeys(ctx, v.Site.ID); err != nil {
+		return err
+	}
+	if v.Deliveries, err = h.store.WebhookDeliveries(ctx, v.Site.ID, 20); err != nil {
+		return err
+	}
+	noStore(c)
+	return render(c, status, views.IntegrationPage(h.page(c, "Integration: "+v.Site.Name), v))
+}
+
+func (h *Handler) addSiteSecret(c echo.Context) error {
+	site, err := h.store.SiteBySlug(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	sec, err := h.store.CreateSiteSecret(c.Request().Context(), site.ID, time.Now())
+	if err != nil {
+		return err
+	}
+	v := views.IntegrationView{Site: site, WebhookURL: site.WebhookURL,
+		Reveal: &views.Reveal{What: views.RevealSecret, Name: sec.KeyID, Value: sec.Secret}}
+	return h.renderIntegration(c, http.StatusOK, v)
+}
+
+func (h *Handler) retireSiteSecret(c echo.Context) error {
+	return h.integrationAction(c, func(site models.Site, id int64) (string, error) {
+		return "The secret is retired: links signed with it are refused from now on.",
+			h.store.RetireSiteSecret(c.Request().Context(), site.ID, id, time.Now())
+	})
+}
+
+func (h *Handler) createSiteAPIKey(c echo.Context) error {
+	ctx := c.Request().Context()
+	site, err := h.store.SiteBySlug(ctx, c.Param("site"))
+	if err != nil {
+		return err
+	}
+	label := c.FormValue("label")
+	v := views.IntegrationView{Site: site, WebhookURL: site.WebhookURL}
+	if msg := dsr.CheckLine(label, 200); msg != "" {
+		v.LabelValue, v.LabelError = label, msg
+		return h.renderIntegration(c, http.StatusUnprocessableEntity, v)
+	}
+	plain, k, err := h.store.CreateSiteAPIKey(ctx, site.ID, label, time.Now())
+	if err != nil {
+		return err
+	}
+	v.Reveal = &views.Reveal{What: views.RevealAPIKey, Name: k.Prefix, Value: plain}
+	return h.renderIntegration(c, http.StatusOK, v)
+}
+
+func (h *Handler) revokeSiteAPIKey(c echo.Context) error {
+	return h.integrationAction(c, func(site models.Site, id int64) (string, error) {
+		return "The API key is revoked: it opens nothing from now on.",
+			h.store.RevokeSiteAPIKey(c.Request().Context(), site.ID, id, time.Now())
+	})
+}
+
+// setWebhook sets the URL with a new secret; saving the same URL again rotates the secret.
+func (h *Handler) setWebhook(c echo.Context) error {
+	ctx := c.Request().Context()
+	site, err := h.store.SiteBySlug(ctx, c.Param("site"))
+	if err != nil {
+		return err
+	}
+	raw := c.FormValue("url")
+	v := views.IntegrationView{Site: site, WebhookURL: raw}
+	if msg := checkWebhookURL(raw); msg != "" {
+		v.WebhookError = msg
+		return h.renderIntegration(c, http.StatusUnprocessableEntity, v)
+	}
+	secret, err := h.store.SetWebhook(ctx, site.ID, raw)
+	if err != nil {
+		return err
+	}
+	site.WebhookURL, site.WebhookSecret = raw, secret
+	v.Site = site
+	v.Reveal = &views.Reveal{What: views.RevealWebhook, Name: raw, Value: secret}
+	return h.renderIntegration(c, http.StatusOK, v)
+}
+
+func (h *Handler) removeWebhook(c echo.Context) error {
+	ctx := c.Request().Context()
+	site, err := h.store.SiteBySlug(ctx, c.Param("site"))
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.SetWebhook(ctx, site.ID, ""); err != nil {
+		return err
+	}
+	h.flash(c, "The webhook is removed: the site is no longer called when a visitor withdraws consent.")
+	return c.Redirect(http.StatusSeeOther, integrationPath(site))
+}
+
+// integrationAction runs do on the site and the row id of the path, then goes back to the page.
+func (h *Handler) integrationAction(c echo.Context, do func(site models.Site, id int64) (string, error)) error {
+	site, err := h.store.SiteBySlug(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return models.ErrNotFound
+	}
+	msg, err := do(site, id)
+	if err != nil {
+		return err
+	}
+	h.flash(c, msg)
+	return c.Redirect(http.StatusSeeOther, integrationPath(site))
+}
+
+func integrationPath(site models.Site) string {
+	return "/admin/sites/" + url.PathEscape(site.Slug) + "/integration"
+}
+
+const notHTTPS = "Use an https:// URL (http:// only for localhost or 127.0.0.1, for testing)."
+
+// checkWebhookURL returns why raw cannot be a webhook URL, or "". The portal calls it from the
+// server, so it must be an absolute https URL (http only on the loopback, for a receiver under
+// test), one line (a line break could smuggle a header into the request), and carry no
+// credentials: the receiver authenticates the portal by the signature.
+func checkWebhookURL(raw string) string {
+	switch {
+	case raw == "":
+		return "Give the URL the portal should call, or remove the webhook."
+	case len(raw) > maxWebhookURL:
+		return fmt.Sprintf("The URL is too long: at most %d characters.", maxWebhookURL)
+	case !utf8.ValidString(raw):
+		return "The URL contains bytes that are not valid text."
+	case strings.IndexFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return "The URL must be one line, without spaces or control characters."
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Opaque != "" || u.Host == "" {
+		return "Give an absolute URL, like https://example.com/rightsdesk/webhook."
+	}
+	if u.User != nil {
+		return "The URL must not contain a user name or password: the site checks the webhook's signature instead."
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return "The URL must not contain a #fragment."
+	}
+	switch host := u.Hostname(); u.Scheme {
+	case "https":
+	case "http":
+		if host != "localhost" && host != "127.0.0.1" && host != "::1" {
+			return notHTTPS
+		}
+	default:
+		return notHTTPS
+	}
+	return ""
+}

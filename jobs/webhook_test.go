@@ -1,0 +1,169 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"rightsdesk/cases"
+	"rightsdesk/consent"
+	"rightsdesk/dsr"
+	"rightsdesk/internal/testdb"
+	"rightsdesk/jobs"
+	"rightsdesk/models"
+)
+
+// receiver is a site's webhook endpoint that is down (503) until told otherwise.
+type receiver struct {
+	up    atomic.Bool
+	mu    sync.Mutex
+	calls []call
+}
+
+type call struct {
+	status              int
+	signature, delivery string
+	body                []byte
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	status := http.StatusServiceUnavailable
+	if r.up.Load() {
+		status = http.StatusNoContent
+	}
+	r.mu.Lock()
+	r.calls = append(r.calls, call{status, req.Header.Get(consent.HeaderSignature), req.Header.Get(consent.HeaderDelivery), body})
+	r.mu.Unlock()
+	w.WriteHeader(status)
+}
+
+func (r *receiver) snapshot() []call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]call(nil), r.calls...)
+}
+
+// A withdrawal is pushed to the site's webhook, signed; while the site is down the call is
+// retried, and once it is up the call is delivered and never made again.
+func TestWebhookIsSignedRetriedAndDeliveredOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		rcv := &receiver{}
+		srv := httptest.NewServer(rcv)
+		defer srv.Close()
+
+		ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
+		if err := st.SaveController(ctx, &ctrl); err != nil {
+			t.Fatal(err)
+		}
+		const secret = "whsec-test-0123456789"
+		site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com",
+			WebhookURL: srv.URL + "/hooks/consent", WebhookSecret: secret}
+		if err := st.SaveSite(ctx, &site); err != nil {
+			t.Fatal(err)
+		}
+		site.Controller = &ctrl
+		q, err := jobs.New(st, service(st), jobs.Options{PollInterval: 20 * time.Millisecond, Backoff: fastBackoff, SweepEvery: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, q)
+
+		w, err := service(st).WithdrawConsent(ctx, cases.Withdrawal{
+			Site: site, Scope: models.ScopeCategories, Categories: []string{"analytics"}, Language: "fr",
+			Identifiers: []dsr.Identifier{{CookieName: "STCK_ID", Value: "9f2c41d0", Provenance: dsr.ProvenanceBrowser}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "three refused calls", 20*time.Second, func() bool { return len(rcv.snapshot()) >= 3 })
+		ds, err := st.WebhookDeliveries(ctx, site.ID, 10)
+		if err != nil || len(ds) != 1 || ds[0].State != models.WebhookPending || ds[0].LastStatus != 503 || ds[0].Attempts < 2 {
+			t.Fatalf("while the site is down: %+v %v", ds, err)
+		}
+		rcv.up.Store(true)
+		waitFor(t, "delivery", 20*time.Second, func() bool {
+			d, _ := st.WebhookDeliveryByID(ctx, ds[0].ID)
+			return d.State == models.WebhookDelivered
+		})
+		time.Sleep(500 * time.Millisecond) // any further call would show now
+		calls := rcv.snapshot()
+		if last := calls[len(calls)-1]; last.status != http.StatusNoContent {
+			t.Fatalf("the last call was answered %d", last.status)
+		}
+		if calls[len(calls)-2].status == http.StatusNoContent {
+			t.Errorf("a call was made after the site acknowledged one")
+		}
+		for i, c := range calls {
+			if err := consent.Verify(secret, c.signature, c.body, time.Now(), 5*time.Minute); err != nil {
+				t.Errorf("call %d: %v", i, err)
+			}
+			if err := consent.Verify("another-site-secret", c.signature, c.body, time.Now(), 5*time.Minute); !errors.Is(err, consent.ErrSignatureMismatch) {
+				t.Errorf("call %d verifies under another secret: %v", i, err)
+			}
+			if string(c.body) != string(calls[0].body) || c.delivery != calls[0].delivery {
+				t.Errorf("call %d differs from the first: the site could not recognise a retry", i)
+			}
+		}
+		var ev consent.Event
+		if err := json.Unmarshal(calls[0].body, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Type != consent.EventWithdrawn || ev.Site != "esomus" || ev.Receipt != w.Receipt || ev.Scope != "categories" ||
+			len(ev.Categories) != 1 || ev.Categories[0] != "analytics" || len(ev.Identifiers) != 1 ||
+			ev.Identifiers[0] != (consent.Identifier{Cookie: "STCK_ID", Value: "9f2c41d0", Provenance: "browser"}) {
+			t.Errorf("event %+v", ev)
+		}
+		tampered := append([]byte(nil), calls[0].body...)
+		tampered[len(tampered)-2] ^= 1
+		if err := consent.Verify(secret, calls[0].signature, tampered, time.Now(), 5*time.Minute); !errors.Is(err, consent.ErrSignatureMismatch) {
+			t.Errorf("a tampered body verifies: %v", err)
+		}
+	})
+}
+
+// A site without a webhook gets no delivery; a typed identifier cannot withdraw on its own; the
+// confirmation letter is queued with the withdrawal when the visitor gives an address.
+func TestWithdrawalWithoutWebhook(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		ctrl := models.Controller{Slug: "c", Name: "C", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "en"}
+		if err := st.SaveController(ctx, &ctrl); err != nil {
+			t.Fatal(err)
+		}
+		site := models.Site{ControllerID: ctrl.ID, Slug: "s", Name: "S", Domain: "s.example"}
+		if err := st.SaveSite(ctx, &site); err != nil {
+			t.Fatal(err)
+		}
+		site.Controller = &ctrl
+		svc := service(st)
+		if _, err := svc.WithdrawConsent(ctx, cases.Withdrawal{Site: site, Scope: models.ScopeAll, Categories: consent.Withdrawable, Language: "en",
+			Identifiers: []dsr.Identifier{{CookieName: "UID", Value: "someone-elses", Provenance: dsr.ProvenanceTyped}}}); err == nil {
+			t.Fatal("a typed identifier withdrew consent")
+		}
+		w, err := svc.WithdrawConsent(ctx, cases.Withdrawal{Site: site, Scope: models.ScopeAll, Categories: consent.Withdrawable,
+			Language: "en", Email: "visitor@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds, _ := st.WebhookDeliveries(ctx, site.ID, 10); len(ds) != 0 {
+			t.Errorf("deliveries without a webhook: %+v", ds)
+		}
+		ls, err := st.Letters(ctx, models.LetterFilter{})
+		if err != nil || len(ls) != 1 || ls[0].WithdrawalID == nil || *ls[0].WithdrawalID != w.ID || ls[0].Recipient != "visitor@example.org" {
+			t.Fatalf("letters %+v %v", ls, err)
+		}
+		got, err := st.WithdrawalByReceipt(ctx, site.ID, w.Receipt)
+		if err != nil || got.Scope != "all" || got.Categories != "preference,functional,analytics,marketing" {
+			t.Errorf("stored %+v %v", got, err)
+		}
+	})
+}

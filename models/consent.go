@@ -1,0 +1,143 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// WebhookEnqueuer schedules the job of a webhook delivery inside the transaction that wrote it, so
+// that the record of a withdrawal and the call that tells the site commit or vanish together.
+type WebhookEnqueuer func(ctx context.Context, tx *sql.Tx, deliveryID int64) error
+
+// SetWebhookEnqueuer installs the job queue's insert for webhook deliveries. Without one, deliveries
+// stay pending rows (tests of the store alone).
+func (s *Store) SetWebhookEnqueuer(e WebhookEnqueuer) { s.hook = e }
+
+// receiptAlphabet is Crockford's base32: no I, L, O or U, so a receipt read aloud is unambiguous.
+const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewReceipt returns a fresh withdrawal receipt, like CW-7KD2-M4QX (40 random bits).
+func NewReceipt() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	for i := range b {
+		b[i] = receiptAlphabet[b[i]&31]
+	}
+	return "CW-" + string(b[:4]) + "-" + string(b[4:])
+}
+
+// RecordWithdrawal writes a withdrawal with its identifiers and, when the site has a webhook, the
+// delivery that tells the site, with its job. It must run inside InTx with the confirmation letter,
+// so that the visitor is told only what is committed.
+func (s *Store) RecordWithdrawal(ctx context.Context, w *ConsentWithdrawal, site Site, now time.Time) (*WebhookDelivery, error) {
+	if _, inTx := s.sqlTx(); !inTx {
+		return nil, errors.New("record withdrawal: not in a transaction")
+	}
+	if w.Receipt == "" {
+		w.Receipt = NewReceipt()
+	}
+	w.SiteID = site.ID
+	w.WithdrawnAt = w.WithdrawnAt.UTC()
+	for i := range w.Identifiers {
+		w.Identifiers[i].SiteID = site.ID
+	}
+	if err := s.conn(ctx).Create(w).Error; err != nil {
+		return nil, fmt.Errorf("insert withdrawal: %w", err)
+	}
+	if site.WebhookURL == "" {
+		return nil, nil
+	}
+	d := &WebhookDelivery{SiteID: site.ID, WithdrawalID: w.ID, URL: site.WebhookURL, State: WebhookPending, CreatedAt: now.UTC()}
+	if err := s.conn(ctx).Create(d).Error; err != nil {
+		return nil, fmt.Errorf("insert webhook delivery: %w", err)
+	}
+	if s.hook != nil {
+		tx, _ := s.sqlTx()
+		if err := s.hook(ctx, tx, d.ID); err != nil {
+			return nil, fmt.Errorf("enqueue webhook %d: %w", d.ID, err)
+		}
+	}
+	return d, nil
+}
+
+// WithdrawalByReceipt returns one withdrawal of a site with its identifiers.
+func (s *Store) WithdrawalByReceipt(ctx context.Context, siteID int64, receipt string) (ConsentWithdrawal, error) {
+	var w ConsentWithdrawal
+	err := s.conn(ctx).Preload("Identifiers", orderByID).Where("site_id = ? AND receipt = ?", siteID, receipt).First(&w).Error
+	return w, notFound(err)
+}
+
+// WithdrawalByID returns one withdrawal with its identifiers.
+func (s *Store) WithdrawalByID(ctx context.Context, id int64) (ConsentWithdrawal, error) {
+	var w ConsentWithdrawal
+	err := s.conn(ctx).Preload("Identifiers", orderByID).First(&w, id).Error
+	return w, notFound(err)
+}
+
+// MaxWithdrawalsAnswered bounds how many withdrawals one API answer lists (the newest).
+const MaxWithdrawalsAnswered = 100
+
+// WithdrawalsFor returns the site's withdrawals that name the identifier value (of the cookie
+// cookieName, when given), newest first, each with all its identifiers.
+func (s *Store) WithdrawalsFor(ctx context.Context, siteID int64, cookieName, value string) ([]ConsentWithdrawal, error) {
+	q := s.conn(ctx).Model(&ConsentIdentifier{}).Select("withdrawal_id").Where("site_id = ? AND value = ?", siteID, value)
+	if cookieName != "" {
+		q = q.Where("cookie_name = ?", cookieName)
+	}
+	var ws []ConsentWithdrawal
+	err := s.conn(ctx).Preload("Identifiers", orderByID).
+		Where("site_id = ? AND id IN (?)", siteID, q).
+		Order("withdrawn_at DESC, id DESC").Limit(MaxWithdrawalsAnswered).Find(&ws).Error
+	return ws, err
+}
+
+// CategoryList splits the stored categories.
+func (w ConsentWithdrawal) CategoryList() []string {
+	if w.Categories == "" {
+		return nil
+	}
+	return strings.Split(w.Categories, ",")
+}
+
+// WebhookDeliveryByID returns one delivery.
+func (s *Store) WebhookDeliveryByID(ctx context.Context, id int64) (WebhookDelivery, error) {
+	var d WebhookDelivery
+	err := s.conn(ctx).First(&d, id).Error
+	return d, notFound(err)
+}
+
+// WebhookDeliveries returns a site's latest deliveries, newest first.
+func (s *Store) WebhookDeliveries(ctx context.Context, siteID int64, limit int) ([]WebhookDelivery, error) {
+	var ds []WebhookDelivery
+	err := s.conn(ctx).Where("site_id = ?", siteID).Order("id DESC").Limit(limit).Find(&ds).Error
+	return ds, err
+}
+
+// NoteWebhookAttempt records the outcome of one call: delivered when the site acknowledged it,
+// failed for good when final, else still pending. A delivered or failed delivery never changes.
+func (s *Store) NoteWebhookAttempt(ctx context.Context, id int64, attempt, status int, errText string, delivered, final bool, at time.Time) error {
+	set := map[string]any{"attempts": attempt, "last_status": status, "last_error": truncate(errText, 1000)}
+	switch {
+	case delivered:
+		set["state"], set["delivered_at"] = WebhookDelivered, at.UTC()
+	case final:
+		set["state"] = WebhookFailed
+	}
+	return s.conn(ctx).Model(&WebhookDelivery{}).Where("id = ? AND state = ?", id, WebhookPending).Updates(set).Error
+}
+
+func orderByID(db *gorm.DB) *gorm.DB { return db.Order("id") }
+
+// SiteByID returns a site with its controller.
+func (s *Store) SiteByID(ctx context.Context, id int64) (Site, error) {
+	var site Site
+	err := s.conn(ctx).Preload("Controller").First(&site, id).Error
+	return site, notFound(err)
+}
