@@ -451,17 +451,19 @@ func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 		Reference:     c.Reference,
 		RequesterName: c.Name,
 		Language:      c.Language,
-		Controller: letters.Party{
-			Name: ctrl.Name, Address: ctrl.Address, CompanyNumber: ctrl.CompanyNumber,
-			Email: ctrl.ContactEmail, Phone: ctrl.Phone,
-		},
-		SiteName:    site.Name,
-		SiteDomain:  site.Domain,
-		Kinds:       c.KindList(),
-		ReceivedOn:  c.ReceivedOn,
-		DueOn:       c.DueOn,
-		Authorities: authority.Guidance(ctrl.LeadAuthority, c.Country),
+		Controller:    partyOf(*ctrl),
+		SiteName:      site.Name,
+		SiteDomain:    site.Domain,
+		Kinds:         c.KindList(),
+		ReceivedOn:    c.ReceivedOn,
+		DueOn:         c.DueOn,
+		Authorities:   authority.Guidance(ctrl.LeadAuthority, c.Country),
 	}
+}
+
+// partyOf is the controller as its letters name it.
+func partyOf(c models.Controller) letters.Party {
+	return letters.Party{Name: c.Name, Address: c.Address, CompanyNumber: c.CompanyNumber, Email: c.ContactEmail, Phone: c.Phone}
 }
 
 // queue renders letter k and writes it to the outbox inside tx.

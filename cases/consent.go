@@ -61,12 +61,9 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, rec models.ConsentWithdrawal, w Withdrawal) error {
 	ctrl := w.Site.Controller
 	d := letters.Data{
-		Reference: rec.Receipt,
-		Language:  rec.Language,
-		Controller: letters.Party{
-			Name: ctrl.Name, Address: ctrl.Address, CompanyNumber: ctrl.CompanyNumber,
-			Email: ctrl.ContactEmail, Phone: ctrl.Phone,
-		},
+		Reference:   rec.Receipt,
+		Language:    rec.Language,
+		Controller:  partyOf(*ctrl),
 		SiteName:    w.Site.Name,
 		SiteDomain:  w.Site.Domain,
 		At:          rec.WithdrawnAt.In(ctrl.Location()),
