@@ -10,7 +10,7 @@ run: ## serve http://127.0.0.1:8080 with demo data on the embedded SQLite file u
 	$(GO) run ./cmd/rightsdesk serve --demo
 
 test: ## unit, integration (SQLite and PostgreSQL), SMTP and browser tests
-	$(GO) test -count=1 -race $(PKGS)
+	$(GO) test -count=1 -race -timeout 45m $(PKGS)
 
 bench: ## speed goals as Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
