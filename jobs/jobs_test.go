@@ -121,7 +121,7 @@ func TestTwoWorkersNeverSendALetterTwice(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			opts := testdb.Options(t, d)
+			opts := testdb.Migrated(t, d)
 			smtp := smtptest.Start(t, smtptest.Options{})
 			stores := []*models.Store{open(t, opts), open(t, opts)}
 			var queues []*jobs.Queue
@@ -169,7 +169,7 @@ func TestAWorkerKilledAfterSendingResendsTheSameMessage(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			opts := testdb.Options(t, d)
+			opts := testdb.Migrated(t, d)
 			st := open(t, opts)
 			smtp := smtptest.Start(t, smtptest.Options{})
 			sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL()})
@@ -293,7 +293,7 @@ func (c *countingCases) counts() (int, int) {
 func TestRemindersRunOncePerDayAcrossReplicas(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
-			opts := testdb.Options(t, d)
+			opts := testdb.Migrated(t, d)
 			cs := &countingCases{}
 			for range 2 {
 				q, err := jobs.New(open(t, opts), cs, jobs.Options{PollInterval: 50 * time.Millisecond,
@@ -318,7 +318,7 @@ func TestClosedCasesAreRolledUpOnceAcrossReplicas(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			opts := testdb.Options(t, d)
+			opts := testdb.Migrated(t, d)
 			st := open(t, opts)
 			ctrl := models.Controller{Slug: "c", Name: "C", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
 			if err := st.SaveController(ctx, &ctrl); err != nil {

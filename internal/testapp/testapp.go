@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +47,7 @@ func Start(t testing.TB, o Options) *Portal {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := o.Config
-	dbo := testdb.Options(t, o.Dialect)
+	dbo := testdb.Migrated(t, o.Dialect)
 	cfg.DatabaseURL, cfg.DataDir = dbo.DatabaseURL, dbo.DataDir
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	if cfg.MailFrom == "" {
@@ -69,13 +70,11 @@ func Start(t testing.TB, o Options) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := password.Hash(AdminPassword)
-	admin := models.User{Email: AdminEmail, Name: "Ada Admin", Role: models.RoleAdmin, PasswordHash: hash, Active: true}
+	admin := models.User{Email: AdminEmail, Name: "Ada Admin", Role: models.RoleAdmin, PasswordHash: adminHash(), Active: true}
 	if err := a.Store.CreateUser(ctx, &admin, ids); err != nil {
 		t.Fatal(err)
 	}
-	staffHash, _ := password.Hash(StaffPassword)
-	staff := models.User{Email: StaffEmail, Name: "Sam Staff", Role: models.RoleStaff, PasswordHash: staffHash, Active: true}
+	staff := models.User{Email: StaffEmail, Name: "Sam Staff", Role: models.RoleStaff, PasswordHash: staffHash(), Active: true}
 	if err := a.Store.CreateUser(ctx, &staff, ids); err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +101,13 @@ const (
 	AdminPassword = "admin-test-password-1"
 	StaffEmail    = "sam@portal.test"
 	StaffPassword = "staff-test-password-1"
+)
+
+// The accounts' password hashes, computed once per test process: argon2id is deliberately slow,
+// and more so under the race detector.
+var (
+	adminHash = sync.OnceValue(func() string { h, _ := password.Hash(AdminPassword); return h })
+	staffHash = sync.OnceValue(func() string { h, _ := password.Hash(StaffPassword); return h })
 )
 
 type testWriter struct{ t testing.TB }

@@ -9,10 +9,8 @@ package testdb
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -39,19 +37,20 @@ func Each(t *testing.T, fn func(t *testing.T, st *models.Store)) {
 func Open(t testing.TB, d string) *models.Store {
 	t.Helper()
 	ctx := context.Background()
-	opts := Options(t, d)
-	st, err := models.Open(ctx, opts)
+	st, err := models.Open(ctx, Migrated(t, d))
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
 	t.Cleanup(func() { st.Close() })
+	// A no-op on the copy of the template, but it runs what Migrate does besides the SQL.
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
 	return st
 }
 
-// Options returns the models.Options of a fresh, empty (unmigrated) database of dialect d.
+// Options returns the models.Options of a fresh, empty (unmigrated) database of dialect d, for the
+// tests of migrating itself.
 func Options(t testing.TB, d string) models.Options {
 	t.Helper()
 	if d == models.SQLite {
@@ -60,29 +59,44 @@ func Options(t testing.TB, d string) models.Options {
 	return models.Options{DatabaseURL: NewPostgresDatabase(t)}
 }
 
+// Migrated returns the models.Options of a fresh database of dialect d at the newest schema: a copy
+// of a template migrated once (see template.go).
+func Migrated(t testing.TB, d string) models.Options {
+	t.Helper()
+	if d == models.SQLite {
+		return models.Options{DataDir: migratedSQLite(t)}
+	}
+	tmpl, err := postgresTemplate()
+	if err != nil {
+		t.Fatalf("PostgreSQL template: %v", err)
+	}
+	return models.Options{DatabaseURL: newPostgresDatabase(t, tmpl)}
+}
+
 // NewPostgresDatabase creates an empty PostgreSQL database for the test, dropped at its end, and
 // returns its URL.
 func NewPostgresDatabase(t testing.TB) string {
 	t.Helper()
-	server := os.Getenv("RIGHTSDESK_TEST_POSTGRES")
-	if server == "" {
-		server = DefaultPostgres
-	}
-	admin, err := sql.Open("pgx", server)
+	return newPostgresDatabase(t, "")
+}
+
+// newPostgresDatabase creates a database for the test, a copy of template unless it is empty.
+func newPostgresDatabase(t testing.TB, template string) string {
+	t.Helper()
+	admin, err := adminDB()
 	if err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", redacted(server), err)
+		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		admin.Close()
-		t.Fatalf("PostgreSQL is required for the integration tests and is not reachable at %s: %v\n"+
-			"start it (pg_ctlcluster ... main start) or set RIGHTSDESK_TEST_POSTGRES", redacted(server), err)
-	}
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "rightsdesk_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
 		admin.Close()
 		t.Fatalf("create test database: %v", err)
 	}
@@ -94,9 +108,7 @@ func NewPostgresDatabase(t testing.TB) string {
 		}
 		admin.Close()
 	})
-	u, _ := url.Parse(server)
-	u.Path = "/" + name
-	return u.String()
+	return databaseURL(name)
 }
 
 func redacted(raw string) string {
