@@ -227,7 +227,8 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 // basePage is page without the session's message: error pages may be rendered before the session
 // is loaded (a refused CSRF token, an oversize body).
 func (h *Handler) basePage(c echo.Context, title string) views.Page {
-	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), SwitchPath: switchPath(c)}
+	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), SwitchPath: switchPath(c),
+		Staff: staffPath(c.Request().URL.Path)}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		p.CSRF = tok
 	}
@@ -235,6 +236,16 @@ func (h *Handler) basePage(c echo.Context, title string) views.Page {
 		p.User = &views.User{Name: u.Name, Role: u.Role}
 	}
 	return p
+}
+
+// staffPath reports whether path is one of the staff's, managers' or admins' pages.
+func staffPath(path string) bool {
+	for _, prefix := range []string{"/staff/", "/manager/", "/admin/"} {
+		if strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // noStore keeps pages with personal data or capability tokens out of caches.

@@ -95,6 +95,23 @@ func (v QueueView) CountText() string {
 	return fmt.Sprintf("%d cases", v.Count)
 }
 
+// SearchesEveryStatus reports whether the page shows a search without a status chosen: the store
+// then looks at cases in every status (models.QueueFilter.Statuses), and the page says so.
+func (v QueueView) SearchesEveryStatus() bool { return v.Query.Q != "" && v.Query.Status == "" }
+
+// OrganisationAndSite names a case's controller and site once each: "Belgian Mobile ID SA/NV, site
+// itsme (itsme.be)", but "ESOMUS (esomus.com)" when the site bears the controller's name.
+func OrganisationAndSite(controller, site, domain string) string {
+	s := controller
+	if !strings.EqualFold(strings.TrimSpace(controller), strings.TrimSpace(site)) {
+		s += ", site " + site
+	}
+	if domain != "" {
+		s += " (" + domain + ")"
+	}
+	return s
+}
+
 // MaskEmail hides most of an address in lists: a***n@example.org.
 func MaskEmail(e string) string {
 	local, domain, ok := strings.Cut(e, "@")
