@@ -38,8 +38,11 @@ type Store interface {
 
 	// Staff accounts (admin users, passwords).
 
-	// The audit chain.
+	// The audit chain and the log of events.
 	VerifyAudit(ctx context.Context) (models.AuditReport, error)
+	AuditLog(ctx context.Context, f models.AuditFilter) (models.AuditPage, error)
+	AuditHead(ctx context.Context) (int64, string, error)
+	UsersByName(ctx context.Context) ([]models.User, error)
 
 	// Letter wording: each controller's overrides of the shipped messages.
 	LetterOverrides(ctx context.Context, controllerID int64, lang string) (map[string]string, error)
