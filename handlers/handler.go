@@ -47,8 +47,7 @@ type Store interface {
 	// Letter wording: each controller's overrides of the shipped messages.
 	LetterOverrides(ctx context.Context, controllerID int64, lang string) (map[string]string, error)
 	AllLetterOverrides(ctx context.Context, controllerID int64) ([]models.LetterOverride, error)
-	SaveLetterOverride(ctx context.Context, o models.LetterOverride) error
-	DeleteLetterOverride(ctx context.Context, controllerID int64, lang, messageID string) error
+	ApplyLetterChanges(ctx context.Context, ch models.LetterChanges) error
 
 	// The staff workspace (queue and case page).
 	ControllerIDs(ctx context.Context) ([]int64, error)

@@ -127,7 +127,7 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/admin/letters", Admin, h.adminLetters, "every letter, overrides counted per language (?controller=)"},
 		{http.MethodGet, "/admin/letters/:kind", Admin, h.adminLetter, "a letter's messages and its preview (?controller=&lang=)"},
 		{http.MethodGet, "/admin/letters/:kind/preview.html", Admin, h.adminLetterPreviewHTML, "the preview's HTML part, sandboxed"},
-		{http.MethodPost, "/admin/letters/:kind", Admin, h.saveLetterOverride, "save (checked: refused with the reason) or reset one message's wording"},
+		{http.MethodPost, "/admin/letters/:kind", Admin, h.saveLetterOverrides, "save every message's wording at once: each checked, all or none saved"},
 
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},
