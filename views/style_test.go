@@ -1,12 +1,15 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"rightsdesk/locale"
 )
 
 // cssProperties reads the custom properties (--name: #rrggbb) of the stylesheet's :root rule.
@@ -114,5 +117,21 @@ func TestFocusRingContrast(t *testing.T) {
 	}
 	if !strings.Contains(string(css), "outline: 3px solid var(--focus-edge)") || !strings.Contains(string(css), "box-shadow: 0 0 0 3px var(--focus)") {
 		t.Error("the focus rule does not draw both bands")
+	}
+}
+
+// TestTfKeepWrapsOnlyTheValue: the receipt in a sentence is one unbreakable span; everything else,
+// the value included, is escaped text.
+func TestTfKeepWrapsOnlyTheValue(t *testing.T) {
+	ctx := locale.WithLanguage(context.Background(), "en")
+	var b strings.Builder
+	err := TfKeep(ctx, "consent.done_lead", map[string]any{"Site": "<b>ESOMUS</b>", "At": "23 November 2026", "Receipt": "CW-7KD2-M4QX"},
+		"Receipt", "receipt").Render(ctx, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `Your withdrawal on &lt;b&gt;ESOMUS&lt;/b&gt; was recorded on 23 November 2026 under the receipt <span class="receipt">CW-7KD2-M4QX</span>.`
+	if b.String() != want {
+		t.Errorf("got  %s\nwant %s", b.String(), want)
 	}
 }
