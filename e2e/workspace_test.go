@@ -73,7 +73,7 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 		RectificationRight: "Nouvelle adresse", ObjectionGrounds: "Je m'oppose au profilage.", Identifiers: ids})
 	w.active = file(dsr.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Email: "nora@example.org", Language: "en", Country: "BE"})
 	w.answered = file(dsr.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Email: "olga@example.org", Language: "en", Country: "BE"})
-	a := cases.Actor{UserID: w.manager.ID, Name: w.manager.Name, Role: w.manager.Role, Controllers: []int64{site.ControllerID}}
+	a := w.managerActor(t)
 	for _, err := range []error{
 		p.App.Cases.Assign(ctx, a, w.busy, 0, w.manager.ID),
 		p.App.Cases.Extend(ctx, a, w.busy, 0, "Seven systems to search."),
@@ -86,6 +86,16 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 		}
 	}
 	return w
+}
+
+// managerActor is the manager as the case service sees them.
+func (w staffWorld) managerActor(t *testing.T) cases.Actor {
+	t.Helper()
+	ids, err := w.p.Store.UserControllerIDs(context.Background(), w.manager.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases.Actor{UserID: w.manager.ID, Name: w.manager.Name, Role: w.manager.Role, Controllers: ids}
 }
 
 // logIn logs a browser in at a laptop's size.
@@ -205,10 +215,7 @@ func TestSearchFindsAClosedCaseAndTheCasePageAnnouncesErrors(t *testing.T) {
 
 			// Eva writes a question while the manager closes the case.
 			step(t, b, "reload", chromedp.Navigate(w.p.URL+"/staff/cases/"+w.active), chromedp.WaitVisible(chromedp.CSS(".status")))
-			a := cases.Actor{UserID: w.manager.ID, Name: w.manager.Name, Role: w.manager.Role, Controllers: []int64{w.staff.ID}}
-			site, _ := w.p.Store.SiteBySlug(context.Background(), "esomus")
-			a.Controllers = []int64{site.ControllerID}
-			if err := w.p.App.Cases.CloseWithdrawn(context.Background(), a, w.active, 0, "The requester phoned."); err != nil {
+			if err := w.p.App.Cases.CloseWithdrawn(context.Background(), w.managerActor(t), w.active, 0, "The requester phoned."); err != nil {
 				t.Fatal(err)
 			}
 			step(t, b, "send the question",
