@@ -29,11 +29,7 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 	t.Helper()
 	p := testapp.Start(t, testapp.Options{Dialect: dialect})
 	ctx := context.Background()
-	site, err := p.Store.SiteBySlug(ctx, "esomus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cookies, _ := p.Store.Cookies(ctx, site.ID)
+	site, cookies := siteWithCookies(t, p, "esomus")
 	var idCookies []string
 	for _, c := range cookies {
 		if c.Identifying {
@@ -86,6 +82,21 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 		}
 	}
 	return w
+}
+
+// siteWithCookies is a site of the seed catalogue and its cookies, for filing requests directly.
+func siteWithCookies(t *testing.T, p *testapp.Portal, slug string) (models.Site, []models.Cookie) {
+	t.Helper()
+	ctx := context.Background()
+	site, err := p.Store.SiteBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookies, err := p.Store.Cookies(ctx, site.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return site, cookies
 }
 
 // managerActor is the manager as the case service sees them.

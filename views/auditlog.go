@@ -51,16 +51,7 @@ func (q AuditQuery) Values() url.Values {
 }
 
 // URL is the log with this filter, optionally from a cursor.
-func (q AuditQuery) URL(after string) string {
-	v := q.Values()
-	if after != "" {
-		v.Set("after", after)
-	}
-	if len(v) == 0 {
-		return "/admin/audit"
-	}
-	return "/admin/audit?" + v.Encode()
-}
+func (q AuditQuery) URL(after string) string { return pageURL("/admin/audit", q.Values(), after) }
 
 // AuditLogView is the audit log page.
 type AuditLogView struct {

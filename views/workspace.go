@@ -60,15 +60,17 @@ func (q QueueQuery) Values() url.Values {
 }
 
 // URL is the queue with this filter, optionally from a cursor.
-func (q QueueQuery) URL(after string) string {
-	v := q.Values()
+func (q QueueQuery) URL(after string) string { return pageURL("/staff/cases", q.Values(), after) }
+
+// pageURL is a list's address with its filter v and, unless empty, the cursor of a keyset page.
+func pageURL(path string, v url.Values, after string) string {
 	if after != "" {
 		v.Set("after", after)
 	}
 	if len(v) == 0 {
-		return "/staff/cases"
+		return path
 	}
-	return "/staff/cases?" + v.Encode()
+	return path + "?" + v.Encode()
 }
 
 // QueueView is the staff queue.
