@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"rightsdesk/deadline"
 )
@@ -32,7 +33,8 @@ func CheckExtension(status Status, extended bool, due, today deadline.Date) erro
 		return &RuleError{Msg: "The deadline was already extended once; Article 12(3) allows a single extension of two further months."}
 	}
 	if today.After(due) {
-		return &RuleError{Msg: fmt.Sprintf("Too late to extend: the first month ended on %s, and Article 12(3) allows an extension only within it.", due)}
+		return &RuleError{Msg: fmt.Sprintf("Too late to extend: the first month ended on %s, and Article 12(3) allows an extension only within it.",
+			due.Time(time.UTC).Format("2 January 2006"))}
 	}
 	return nil
 }

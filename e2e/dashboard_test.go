@@ -23,11 +23,7 @@ func TestManagerFollowsOverdueToTheQueue(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			p := testapp.Start(t, testapp.Options{Dialect: dialect})
 			ctx := context.Background()
-			site, err := p.Store.SiteBySlug(ctx, "esomus")
-			if err != nil {
-				t.Fatal(err)
-			}
-			cookies, _ := p.Store.Cookies(ctx, site.ID)
+			site, cookies := siteWithCookies(t, p, "esomus")
 			var refs []string
 			for _, email := range []string{"late@example.org", "fresh@example.org"} {
 				filed, err := p.App.Cases.File(ctx, site, cookies, dsr.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Email: email, Language: "en", Country: "BE"})
@@ -41,7 +37,7 @@ func TestManagerFollowsOverdueToTheQueue(t *testing.T) {
 			}
 			// The first one came in two months ago: its answer was due a month ago.
 			past := deadline.Today(time.Now(), deadline.DefaultLocation).AddMonths(-2)
-			err = models.GormForTest(p.Store).Exec(`UPDATE cases SET received_on = ?, due_on = ?, answer_due_on = ?, target_on = ? WHERE reference = ?`,
+			err := models.GormForTest(p.Store).Exec(`UPDATE cases SET received_on = ?, due_on = ?, answer_due_on = ?, target_on = ? WHERE reference = ?`,
 				past, past.AddMonths(1), past.AddMonths(1), past.AddDays(20), refs[0]).Error
 			if err != nil {
 				t.Fatal(err)

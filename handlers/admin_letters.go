@@ -40,7 +40,7 @@ func (h *Handler) adminLetters(c echo.Context) error {
 	v := views.LettersView{Controllers: all, Controller: ctl}
 	for _, k := range letters.Kinds {
 		ids := letters.Messages(k)
-		row := views.LetterKindRow{Kind: string(k), Messages: len(ids), Overridden: map[string]int{}}
+		row := views.LetterKindRow{Kind: string(k), Name: views.LetterName(string(k)), Messages: len(ids), Overridden: map[string]int{}}
 		for _, lang := range locale.Languages {
 			for _, id := range ids {
 				if slices.Contains(overridden[lang], id) {
@@ -80,11 +80,77 @@ func (h *Handler) letterQuery(c echo.Context) (k letters.Kind, ctl models.Contro
 	return
 }
 
-// letterEdit is a refused form: the message it was about, what was typed and why it was refused.
-// Notice is a refusal that belongs to no message (an id the letter does not have).
+// letterEdit is a refused save of a letter's page: what was typed per message, the boxes ticked,
+// the reason of each refused wording, and a refusal that belongs to no message (an id the letter
+// does not have).
 type letterEdit struct {
-	ID, Wording, Reason string
-	Notice              string
+	Typed  map[string]string // message id → what the field held
+	Resets map[string]bool   // message id → "use the shipped wording again" was ticked
+	Errors map[string]string // message id → why its wording is refused
+	Notice string
+}
+
+// letterPlan is what one save of a letter's page changes.
+type letterPlan struct {
+	Save  map[string]string // message id → wording to store
+	Reset []string          // message ids back to the shipped wording
+}
+
+// planLetterSave reads a letter page's form — a field w.<id> per message and a box reset.<id> per
+// overridden one — against the controller's current wording, and returns the changes, or the
+// refusal with everything typed. Each changed wording is checked; one refused wording refuses the
+// whole save. A wording equal to the shipped one is a reset: a copy would hide later corrections.
+func planLetterSave(k letters.Kind, lang string, form url.Values, current map[string]string) (letterPlan, letterEdit, bool) {
+	plan := letterPlan{Save: map[string]string{}}
+	edit := letterEdit{Typed: map[string]string{}, Resets: map[string]bool{}, Errors: map[string]string{}}
+	messages := letters.Messages(k)
+	for key := range form {
+		id, ok := strings.CutPrefix(key, "w.")
+		if !ok {
+			id, ok = strings.CutPrefix(key, "reset.")
+		}
+		if ok && !slices.Contains(messages, id) && edit.Notice == "" {
+			shown := id
+			if len(shown) > 80 {
+				shown = shown[:80] + "…"
+			}
+			edit.Notice = "Nothing was saved: the letter " + string(k) + " has no message " + strconv.Quote(shown) + "."
+		}
+	}
+	for _, id := range messages {
+		_, overridden := current[id]
+		if form.Get("reset."+id) == "yes" {
+			edit.Resets[id] = true
+			if overridden {
+				plan.Reset = append(plan.Reset, id)
+			}
+		}
+		raw, posted := form["w."+id]
+		if !posted {
+			continue
+		}
+		wording := normaliseNewlines(raw[0])
+		edit.Typed[id] = wording
+		if edit.Resets[id] {
+			continue
+		}
+		shipped, _ := letters.Default(lang, id)
+		switch {
+		case wording == shipped:
+			if overridden {
+				plan.Reset = append(plan.Reset, id)
+			}
+		case overridden && wording == current[id]:
+			// unchanged
+		default:
+			if err := letters.CheckOverride(k, lang, id, wording); err != nil {
+				edit.Errors[id] = "Not saved: " + overrideReason(err)
+				continue
+			}
+			plan.Save[id] = wording
+		}
+	}
+	return plan, edit, edit.Notice == "" && len(edit.Errors) == 0
 }
 
 func (h *Handler) renderLetter(c echo.Context, status int, k letters.Kind, ctl models.Controller, all []models.Controller,
@@ -98,15 +164,15 @@ func (h *Handler) renderLetter(c echo.Context, status int, k letters.Kind, ctl m
 		return err
 	}
 	v := views.LetterView{
-		Kind: string(k), ToStaff: k.ToStaff(), Controllers: all, Controller: ctl, Lang: lang, Notice: edit.Notice, Refused: edit.ID,
+		Kind: string(k), Name: views.LetterName(string(k)), ToStaff: k.ToStaff(), Controllers: all, Controller: ctl, Lang: lang, Notice: edit.Notice,
 		Subject: r.Subject, Text: r.Text, Fallbacks: r.Fallbacks,
 	}
 	for _, id := range letters.Messages(k) {
 		shipped, _ := letters.Default(lang, id)
-		m := views.LetterMessage{ID: id, Shipped: shipped, Variables: letters.MessageVariables(id), Wording: shipped}
+		m := views.LetterMessage{ID: id, Name: views.MessageName(id), Shipped: shipped, Variables: letters.MessageVariables(id), Wording: shipped}
 		for _, uk := range letters.UsedBy(id) {
 			if uk != k {
-				m.SharedWith = append(m.SharedWith, string(uk))
+				m.SharedWith = append(m.SharedWith, views.LetterName(string(uk)))
 			}
 		}
 		if w, ok := o[id]; ok {
@@ -117,13 +183,22 @@ func (h *Handler) renderLetter(c echo.Context, status int, k letters.Kind, ctl m
 				m.Error = "This wording is no longer used (letters go out with the shipped wording): " + overrideReason(err)
 			}
 		}
-		if id == edit.ID {
-			m.Wording, m.Error = edit.Wording, edit.Reason
+		if typed, ok := edit.Typed[id]; ok {
+			m.Wording = typed
 		}
+		if reason, ok := edit.Errors[id]; ok {
+			m.Error = reason
+			v.Refused = append(v.Refused, m)
+		}
+		m.Reset = edit.Resets[id]
 		v.Messages = append(v.Messages, m)
 	}
 	noStore(c)
-	return render(c, status, views.LetterPage(h.page(c, "Letter: "+string(k)), v))
+	title := "Letter: " + v.Name
+	if status != http.StatusOK {
+		title = "Not saved: " + title
+	}
+	return render(c, status, views.LetterPage(h.page(c, title), v))
 }
 
 // adminLetterPreviewHTML serves the preview's HTML part as its own document, under the same strict
@@ -146,10 +221,11 @@ func (h *Handler) adminLetterPreviewHTML(c echo.Context) error {
 	return c.HTML(http.StatusOK, r.HTML)
 }
 
-// saveLetterOverride saves (action=save) or removes (action=reset) one controller's wording of
-// one message in one language. A refused wording is shown again beside its field with the reason,
-// and nothing is stored.
-func (h *Handler) saveLetterOverride(c echo.Context) error {
+// saveLetterOverrides saves every message of one letter for one controller in one language, from
+// one form and one button: each changed wording is checked first, and one refused wording saves
+// nothing — the page comes back with what was typed in every field and the reason beside each
+// refused one. The changes are stored in one transaction.
+func (h *Handler) saveLetterOverrides(c echo.Context) error {
 	ctx := c.Request().Context()
 	k, err := letterKindParam(c)
 	if err != nil {
@@ -167,49 +243,40 @@ func (h *Handler) saveLetterOverride(c echo.Context) error {
 	if !locale.Supported(lang) {
 		return models.ErrNotFound
 	}
-	id, action := form.Get("message"), form.Get("action")
-	wording := normaliseNewlines(form.Get("wording"))
-	refuse := func(edit letterEdit) error {
-		return h.renderLetter(c, http.StatusUnprocessableEntity, k, ctl, all, lang, edit)
-	}
-	if !slices.Contains(letters.Messages(k), id) {
-		shown := id
-		if len(shown) > 80 {
-			shown = shown[:80] + "…"
-		}
-		return refuse(letterEdit{Notice: "Nothing was saved: the letter " + string(k) + " has no message " + strconv.Quote(shown) +
-			". Change the wording in the field of one of the messages below."})
-	}
-	back := letterURL(k, ctl.ID, lang) + "#m-" + id
-	shipped, _ := letters.Default(lang, id)
-	switch {
-	case action == "reset" || (action == "save" && wording == shipped):
-		// Keeping a copy of the shipped wording would only hide later corrections of it.
-		if err := h.store.DeleteLetterOverride(ctx, ctl.ID, lang, id); err != nil {
-			return err
-		}
-		h.log.Info("letter override removed", "user_id", currentUser(c).ID, "controller_id", ctl.ID, "language", lang, "message", id)
-		h.flash(c, id+" ("+locale.Names[lang]+") uses the shipped wording again for "+ctl.Name+".")
-		return c.Redirect(http.StatusSeeOther, back)
-	case action != "save":
-		return refuse(letterEdit{ID: id, Wording: wording, Reason: "Choose “Save this wording” or “Back to the shipped wording”."})
-	}
-	if err := letters.CheckOverride(k, lang, id, wording); err != nil {
-		if !errors.Is(err, letters.ErrOverride) {
-			return err
-		}
-		return refuse(letterEdit{ID: id, Wording: wording, Reason: "Not saved: " + overrideReason(err)})
-	}
-	by := currentUser(c).ID
-	if err := h.store.SaveLetterOverride(ctx, models.LetterOverride{
-		ControllerID: ctl.ID, Language: lang, MessageID: id, Wording: wording, UpdatedBy: &by,
-	}); err != nil {
+	current, err := h.store.LetterOverrides(ctx, ctl.ID, lang)
+	if err != nil {
 		return err
 	}
-	h.log.Info("letter override saved", "user_id", by, "controller_id", ctl.ID, "language", lang, "message", id)
-	msg := "Saved: " + id + " (" + locale.Names[lang] + ") for " + ctl.Name + ". The next letter uses it."
-	if used := letters.UsedBy(id); len(used) > 1 {
-		msg += " It is shared by " + strconv.Itoa(len(used)) + " letters, which all change."
+	plan, edit, ok := planLetterSave(k, lang, form, current)
+	if !ok {
+		return h.renderLetter(c, http.StatusUnprocessableEntity, k, ctl, all, lang, edit)
+	}
+	back := letterURL(k, ctl.ID, lang) + "#messages"
+	if len(plan.Save) == 0 && len(plan.Reset) == 0 {
+		h.flash(c, "Nothing changed: every message already had the wording shown.")
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	by := currentUser(c).ID
+	if err := h.store.ApplyLetterChanges(ctx, models.LetterChanges{ControllerID: ctl.ID, Language: lang,
+		Save: plan.Save, Reset: plan.Reset, UpdatedBy: &by}); err != nil {
+		return err
+	}
+	h.log.Info("letter wording saved", "user_id", by, "controller_id", ctl.ID, "language", lang, "letter", string(k),
+		"saved", len(plan.Save), "reset", len(plan.Reset))
+	var parts []string
+	for _, id := range letters.Messages(k) {
+		if _, ok := plan.Save[id]; ok {
+			parts = append(parts, views.MessageName(id)+" saved")
+		} else if slices.Contains(plan.Reset, id) {
+			parts = append(parts, views.MessageName(id)+" back to the shipped wording")
+		}
+	}
+	msg := views.LetterName(string(k)) + " (" + locale.Names[lang] + ") for " + ctl.Name + ": " + strings.Join(parts, "; ") +
+		". The next letter uses it."
+	for id := range plan.Save {
+		if used := letters.UsedBy(id); len(used) > 1 {
+			msg += " " + views.MessageName(id) + " is shared by " + strconv.Itoa(len(used)) + " letters, which all change."
+		}
 	}
 	h.flash(c, msg)
 	return c.Redirect(http.StatusSeeOther, back)

@@ -172,13 +172,13 @@ func TestALetterOverrideIsPreviewedAndUsedByTheNextLetter(t *testing.T) {
 		wording := "ESOMUS — merci de confirmer la demande {{.Reference}}{{if .RequesterName}}, {{.RequesterName}}{{end}}"
 		res := admin.Post("/admin/letters/verification", url.Values{
 			"_csrf": {testapp.CSRF(t, admin.Get(page).Body)}, "controller": {esomus}, "lang": {"fr"},
-			"message": {"verification.subject"}, "wording": {wording}, "action": {"save"},
+			"w.verification.subject": {wording},
 		})
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), page) {
 			t.Fatalf("save: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), res.Body)
 		}
 		after := admin.Get(res.Header.Get("Location"))
-		expect(t, after, 200, "Saved: verification.subject (Français) for ESOMUS",
+		expect(t, after, 200, "Confirmation of the e-mail address (Français) for ESOMUS: Subject saved.",
 			html.EscapeString("ESOMUS — merci de confirmer la demande DSR-2026-000042, Chloé Martin"),
 			"overridden for ESOMUS", html.EscapeString(wording))
 		rows, _ := p.Store.AllLetterOverrides(context.Background(), mustID(esomus))
@@ -206,13 +206,13 @@ func TestALetterOverrideIsPreviewedAndUsedByTheNextLetter(t *testing.T) {
 		// Reset: back to the shipped wording, in the preview and in the next letter.
 		res = admin.Post("/admin/letters/verification", url.Values{
 			"_csrf": {testapp.CSRF(t, after.Body)}, "controller": {esomus}, "lang": {"fr"},
-			"message": {"verification.subject"}, "wording": {wording}, "action": {"reset"},
+			"w.verification.subject": {wording}, "reset.verification.subject": {"yes"},
 		})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reset: %d\n%s", res.StatusCode, res.Body)
 		}
 		back := admin.Get(res.Header.Get("Location"))
-		expect(t, back, 200, "uses the shipped wording again", html.EscapeString(shippedSubject(t, letters.Verification, "fr")))
+		expect(t, back, 200, "Subject back to the shipped wording", html.EscapeString(shippedSubject(t, letters.Verification, "fr")))
 		if strings.Contains(back.Body, "overridden for ESOMUS") {
 			t.Error("the page still shows the override after a reset")
 		}
@@ -227,7 +227,7 @@ func TestALetterOverrideIsPreviewedAndUsedByTheNextLetter(t *testing.T) {
 		same, _ := letters.Default("fr", "verification.subject")
 		res = admin.Post("/admin/letters/verification", url.Values{
 			"_csrf": {testapp.CSRF(t, back.Body)}, "controller": {esomus}, "lang": {"fr"},
-			"message": {"verification.subject"}, "wording": {strings.ReplaceAll(same, "\n", "\r\n")}, "action": {"save"},
+			"w.verification.subject": {strings.ReplaceAll(same, "\n", "\r\n")},
 		})
 		expect(t, res, http.StatusSeeOther)
 		if n := countOverrides(t, p, esomus); n != 0 {
@@ -243,8 +243,11 @@ func TestRefusedLetterOverridesSaveNothing(t *testing.T) {
 		page := letterPage(letters.Verification, esomus, "fr")
 		csrf := testapp.CSRF(t, admin.Get(page).Body)
 		form := func(message, wording, action string) url.Values {
-			return url.Values{"_csrf": {csrf}, "controller": {esomus}, "lang": {"fr"}, "message": {message},
-				"wording": {wording}, "action": {action}}
+			v := url.Values{"_csrf": {csrf}, "controller": {esomus}, "lang": {"fr"}, "w." + message: {wording}}
+			if action == "reset" {
+				v = url.Values{"_csrf": {csrf}, "controller": {esomus}, "lang": {"fr"}, "reset." + message: {"yes"}}
+			}
+			return v
 		}
 		for _, tt := range []struct {
 			name    string
@@ -270,7 +273,6 @@ func TestRefusedLetterOverridesSaveNothing(t *testing.T) {
 			{"empty", form("verification.subject", "\r\n\r\n", "save"), []string{"the wording is empty"}},
 			{"too long", form("verification.subject", strings.Repeat("é", letters.MaxWording+1), "save"),
 				[]string{fmt.Sprintf("at most %d are allowed", letters.MaxWording)}},
-			{"no action", form("verification.subject", "Demande {{.Reference}}", ""), []string{"Choose"}},
 		} {
 			res := admin.Post("/admin/letters/verification", tt.form)
 			expect(t, res, http.StatusUnprocessableEntity, tt.reasons...)
@@ -321,4 +323,81 @@ func mustID(s string) int64 {
 	var id int64
 	fmt.Sscan(s, &id)
 	return id
+}
+
+// letterForm is the whole form of a letter's page as the browser sends it: every message's field
+// with the wording shown, then the changes.
+func letterForm(t *testing.T, page testapp.Response, changes map[string]string) url.Values {
+	t.Helper()
+	v := url.Values{"_csrf": {testapp.CSRF(t, page.Body)}}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="(controller|lang)" value="([^"]*)"`).FindAllStringSubmatch(page.Body, -1) {
+		v.Set(m[1], m[2])
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea id="w-[^"]+" name="(w\.[^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page.Body, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	for k, w := range changes {
+		v.Set(k, w)
+	}
+	return v
+}
+
+// TestALetterIsSavedWithOneButton: the letter page is one form; its button saves every changed
+// message at once, each checked first, and one refused wording saves none of them, the page
+// coming back with what was typed in every field and the reason beside the refused one.
+func TestALetterIsSavedWithOneButton(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
+		esomus := controllerOf(t, p, "esomus")
+		page := admin.Get(letterPage(letters.InfoRequest, esomus, "en"))
+		expect(t, page, 200, "<h1>Request for information", "Opening paragraph", "Save the wording of this letter",
+			`action="/admin/letters/info_request#error-summary"`)
+		if n := strings.Count(page.Body, `<button type="submit" class="primary">`); n != 1 {
+			t.Errorf("the letter page has %d save buttons", n)
+		}
+		if !strings.Contains(admin.Get("/admin/letters?controller="+esomus).Body, ">Request for information</a>") {
+			t.Error("the list does not name the letter in words")
+		}
+
+		subject := "ESOMUS needs one answer about {{.Reference}}"
+		res := admin.Post("/admin/letters/info_request", letterForm(t, page, map[string]string{
+			"w.info_request.subject": subject,
+			"w.info_request.intro":   "We need to know one thing {{.Referense}}",
+		}))
+		expect(t, res, http.StatusUnprocessableEntity, "Not saved: Letter: Request for information", "Nothing was saved",
+			`href="#w-info_request.intro"`, "unknown variable .Referense", html.EscapeString(subject), "We need to know one thing {{.Referense}}")
+		if strings.Contains(res.Body, `href="#w-info_request.subject"`) {
+			t.Error("the summary lists the subject, which was fine")
+		}
+		if n := countOverrides(t, p, esomus); n != 0 {
+			t.Fatalf("a refused save stored %d overrides", n)
+		}
+
+		// Corrected, the same form saves both, in one go.
+		res = admin.Post("/admin/letters/info_request", letterForm(t, res, map[string]string{
+			"w.info_request.intro": "We need to know one thing about {{.Reference}}.",
+		}))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.StatusCode, res.Body)
+		}
+		after := admin.Get(res.Header.Get("Location"))
+		expect(t, after, 200, "Subject saved; Opening paragraph saved.", "overridden for ESOMUS")
+		rows, _ := p.Store.AllLetterOverrides(context.Background(), mustID(esomus))
+		if len(rows) != 2 {
+			t.Fatalf("%d overrides stored, want 2: %+v", len(rows), rows)
+		}
+
+		// Sending the page back unchanged changes nothing; a ticked box resets one message while
+		// another changes.
+		res = admin.Post("/admin/letters/info_request", letterForm(t, after, nil))
+		expect(t, admin.Get(res.Header.Get("Location")), 200, "Nothing changed")
+		res = admin.Post("/admin/letters/info_request", letterForm(t, after, map[string]string{
+			"reset.info_request.subject": "yes", "w.info_request.intro": "One question about {{.Reference}}.",
+		}))
+		expect(t, admin.Get(res.Header.Get("Location")), 200, "Subject back to the shipped wording; Opening paragraph saved.")
+		rows, _ = p.Store.AllLetterOverrides(context.Background(), mustID(esomus))
+		if len(rows) != 1 || rows[0].MessageID != "info_request.intro" || rows[0].Wording != "One question about {{.Reference}}." {
+			t.Fatalf("stored overrides: %+v", rows)
+		}
+	})
 }

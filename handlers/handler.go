@@ -38,14 +38,16 @@ type Store interface {
 
 	// Staff accounts (admin users, passwords).
 
-	// The audit chain.
+	// The audit chain and the log of events.
 	VerifyAudit(ctx context.Context) (models.AuditReport, error)
+	AuditLog(ctx context.Context, f models.AuditFilter) (models.AuditPage, error)
+	AuditHead(ctx context.Context) (int64, string, error)
+	UsersByName(ctx context.Context) ([]models.User, error)
 
 	// Letter wording: each controller's overrides of the shipped messages.
 	LetterOverrides(ctx context.Context, controllerID int64, lang string) (map[string]string, error)
 	AllLetterOverrides(ctx context.Context, controllerID int64) ([]models.LetterOverride, error)
-	SaveLetterOverride(ctx context.Context, o models.LetterOverride) error
-	DeleteLetterOverride(ctx context.Context, controllerID int64, lang, messageID string) error
+	ApplyLetterChanges(ctx context.Context, ch models.LetterChanges) error
 
 	// The staff workspace (queue and case page).
 	ControllerIDs(ctx context.Context) ([]int64, error)
@@ -227,7 +229,8 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 // basePage is page without the session's message: error pages may be rendered before the session
 // is loaded (a refused CSRF token, an oversize body).
 func (h *Handler) basePage(c echo.Context, title string) views.Page {
-	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), SwitchPath: switchPath(c)}
+	p := views.Page{Title: title, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), SwitchPath: switchPath(c),
+		Staff: staffPath(c.Request().URL.Path)}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		p.CSRF = tok
 	}
@@ -235,6 +238,16 @@ func (h *Handler) basePage(c echo.Context, title string) views.Page {
 		p.User = &views.User{Name: u.Name, Role: u.Role}
 	}
 	return p
+}
+
+// staffPath reports whether path is one of the staff's, managers' or admins' pages.
+func staffPath(path string) bool {
+	for _, prefix := range []string{"/staff/", "/manager/", "/admin/"} {
+		if strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // noStore keeps pages with personal data or capability tokens out of caches.

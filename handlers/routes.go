@@ -120,13 +120,14 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},
 		{http.MethodGet, "/admin/mailbox/:id/html", Admin, h.mailboxLetterHTML, "HTML part, sandboxed"},
 		{http.MethodPost, "/admin/mailbox/:id/resend", Admin, h.resendLetter, "send a failed letter again (same Message-ID)"},
-		// The audit chain.
-		{http.MethodGet, "/admin/audit", Admin, h.audit, "verify the tamper-evident event chain"},
+		// The audit trail: the events of every case (keyset pages, filters) and the check of the chain.
+		{http.MethodGet, "/admin/audit", Admin, h.auditLog, "events newest first: filters by controller, case, actor, type, days"},
+		{http.MethodGet, "/admin/audit/chain", Admin, h.auditChain, "verify the tamper-evident event chain (reads every event)"},
 		// Letter wording per controller: read, preview in each language, override, reset.
 		{http.MethodGet, "/admin/letters", Admin, h.adminLetters, "every letter, overrides counted per language (?controller=)"},
 		{http.MethodGet, "/admin/letters/:kind", Admin, h.adminLetter, "a letter's messages and its preview (?controller=&lang=)"},
 		{http.MethodGet, "/admin/letters/:kind/preview.html", Admin, h.adminLetterPreviewHTML, "the preview's HTML part, sandboxed"},
-		{http.MethodPost, "/admin/letters/:kind", Admin, h.saveLetterOverride, "save (checked: refused with the reason) or reset one message's wording"},
+		{http.MethodPost, "/admin/letters/:kind", Admin, h.saveLetterOverrides, "save every message's wording at once: each checked, all or none saved"},
 
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},

@@ -291,8 +291,12 @@ func (h *Handler) casePage(c echo.Context, status int, form views.CaseForm) erro
 	if v.Users, err = h.store.UsersByID(ctx, ids); err != nil {
 		return err
 	}
+	title := "Case " + cs.Reference
+	if form.Refused() {
+		title = "Not done: " + title // the title is read first: it says at once that something is wrong
+	}
 	noStore(c)
-	return render(c, status, views.CasePage(h.page(c, "Case "+cs.Reference), v))
+	return render(c, status, views.CasePage(h.page(c, title), v))
 }
 
 func (h *Handler) caseView(c echo.Context) error {
@@ -322,7 +326,9 @@ func (h *Handler) caseAction(action, done string, run func(c echo.Context, a cas
 		err = run(c, a, ref, version, form)
 		if err == nil {
 			h.flash(c, done)
-			return c.Redirect(http.StatusSeeOther, "/staff/cases/"+ref)
+			// The form posted to …#error-summary; a redirect without a fragment would keep it, so
+			// name the top of the page, where the message is.
+			return c.Redirect(http.StatusSeeOther, "/staff/cases/"+ref+"#top")
 		}
 		values := map[string]string{}
 		for k := range form {
@@ -337,7 +343,8 @@ func (h *Handler) caseAction(action, done string, run func(c echo.Context, a cas
 			cf.Errors = fe.Fields
 			return h.casePage(c, http.StatusUnprocessableEntity, cf)
 		case errors.Is(err, models.ErrConflict):
-			cf.Notice = "This case changed since you opened it (someone else acted on it), so nothing was done. Reload the page to see the change; what you typed is kept here."
+			cf.Notice = "This case changed since you opened it: someone else acted on it, so nothing was done. " +
+				"The page now shows the case as it is; check it before you act again."
 			return h.casePage(c, http.StatusConflict, cf)
 		case errors.Is(err, dsr.ErrRefused), errors.Is(err, dsr.ErrTransitionNotAllowed):
 			cf.Notice = err.Error()

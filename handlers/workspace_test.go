@@ -317,3 +317,65 @@ func TestExtensionOnceWithAClearMessage(t *testing.T) {
 	expect(t, res, http.StatusConflict, "already extended once")
 	expect(t, staff.Get("/staff/cases"), 200, "badge\">extended")
 }
+
+// TestCasePageAnnouncesARefusedAction: a refused form is announced at the top of the page, with a
+// link to each field in error, and every form posts to #error-summary so the answer opens there.
+// When someone else moved the case on meanwhile, the loser is told so even though the form they
+// used is no longer offered, and sees what they typed.
+func TestCasePageAnnouncesARefusedAction(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ref, _ := fileVerified(t, p, "esomus", "nora@example.org", "")
+		staff := member(t, p, "lea@esomus.example", models.RoleStaff, "esomus")
+		page := staff.Get("/staff/cases/" + ref)
+		csrf := testapp.CSRF(t, page.Body)
+		version := func() string {
+			return regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(staff.Get("/staff/cases/" + ref).Body)[1]
+		}
+		for _, action := range []string{"claim", "refuse", "withdraw", "notes"} {
+			if !strings.Contains(page.Body, `action="/staff/cases/`+ref+`/`+action+`#error-summary"`) {
+				t.Errorf("the %s form does not post to #error-summary", action)
+			}
+		}
+		if strings.Contains(page.Body, `id="error-summary"`) {
+			t.Error("a page without a refused action shows an error summary")
+		}
+
+		res := staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {version()}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff/cases/"+ref+"#top" {
+			t.Fatalf("claim: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+
+		// Two fields in error: the summary links to both, in the order of the form.
+		res = staff.Post("/staff/cases/"+ref+"/refuse", url.Values{"_csrf": {csrf}, "version": {version()}, "ground": {""}, "reasons": {" "}})
+		expect(t, res, http.StatusUnprocessableEntity, `<title>Not done: Case `+ref, `id="error-summary"`, `role="alert"`,
+			"There is a problem: nothing was done", `href="#refuse-ground"`, `href="#refuse-reasons"`, `Go to “Refuse the request”`)
+		if i, j := strings.Index(res.Body, `id="error-summary"`), strings.Index(res.Body, "<h1>"); i < 0 || i > j {
+			t.Error("the error summary is not above the heading")
+		}
+		if !regexp.MustCompile(`<select id="refuse-ground" name="ground" aria-describedby="refuse-ground-error" aria-invalid="true"`).MatchString(res.Body) &&
+			!regexp.MustCompile(`<select id="refuse-ground" name="ground" aria-invalid="true" aria-describedby="refuse-ground-error"`).MatchString(res.Body) {
+			t.Error("the ground field is not tied to its error")
+		}
+
+		// Lea writes a question from this page while a manager answers the case.
+		stale := version()
+		manager := member(t, p, "max@esomus.example", models.RoleManager, "esomus")
+		mcsrf := testapp.CSRF(t, manager.Get("/staff/cases/"+ref).Body)
+		res = manager.Post("/staff/cases/"+ref+"/withdraw", url.Values{"_csrf": {mcsrf}, "version": {stale}, "how": {"By phone."}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d\n%s", res.StatusCode, res.Body)
+		}
+		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {stale},
+			"question": {"Which <i>account</i> did you use?"}})
+		expect(t, res, http.StatusConflict, `id="error-summary"`, "This case changed since you opened it",
+			"“Ask the requester for information” no longer applies", "Withdrawn", `href="#timeline"`,
+			"What you typed was not sent", "Which &lt;i&gt;account&lt;/i&gt; did you use?")
+		if strings.Contains(res.Body, `id="form-request-info"`) {
+			t.Error("the question form is offered on a withdrawn case")
+		}
+		cs, _ := p.Store.CaseByReference(context.Background(), ref)
+		if cs.Status != dsr.StatusWithdrawn {
+			t.Errorf("the case is %s", cs.Status)
+		}
+	})
+}

@@ -455,3 +455,32 @@ var tag = regexp.MustCompile(`<[^>]*>`)
 
 // visibleText is what a reader of the HTML part sees, roughly: no tags, entities decoded.
 func visibleText(h string) string { return html.UnescapeString(tag.ReplaceAllString(h, "")) }
+
+// TestReferencesAndReceiptsAreNeverBroken: in the HTML part, a reference (DSR-2026-000123) or a
+// receipt (CW-7KD2-M4QX) is one unbreakable run, since people read it aloud and copy it; and a site
+// that bears its controller's name is not named twice ("ESOMUS (ESOMUS)").
+func TestReferencesAndReceiptsAreNeverBroken(t *testing.T) {
+	for _, k := range []Kind{Verification, Acknowledgement, ConsentWithdrawn} {
+		d := Sample(k, "en")
+		r, err := Render(k, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.HTML, `white-space: nowrap;">`+d.Reference+"<") {
+			t.Errorf("%s: the reference %s may break across lines in the HTML part", k, d.Reference)
+		}
+	}
+	d := Sample(Verification, "en")
+	d.Controller.Name, d.SiteName = "ESOMUS", "esomus"
+	r, err := Render(Verification, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "privacy portal of ESOMUS.") || strings.Contains(r.Text, "(esomus)") {
+		t.Errorf("a site named as its controller is named twice:\n%s", r.Text)
+	}
+	d.SiteName = "itsme"
+	if r, _ := Render(Verification, d); !strings.Contains(r.Text, "privacy portal of ESOMUS (itsme).") {
+		t.Errorf("the site is not named:\n%s", r.Text)
+	}
+}

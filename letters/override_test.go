@@ -61,7 +61,7 @@ func TestOverridesAreRefusedWithAClearReason(t *testing.T) {
 		name, kind, lang, id, wording, want string
 	}{
 		{"misspelt variable", "acknowledgement", "fr", "acknowledgement.intro", "Demande {{.Referense}} reçue",
-			"unknown variable .Referense (did you mean .Reference?) — the variables this message may use are: .ControllerName, "},
+			"unknown variable .Referense (did you mean .Reference?) — the variables this message may use are: .ControllerAndSite, .ControllerName, "},
 		{"variable of another letter", "acknowledgement", "en", "acknowledgement.intro", "{{.ExtendedDueOn}}", "unknown variable .ExtendedDueOn"},
 		{"shared block uses a variable not all letters have", "acknowledgement", "en", "guidance.intro", "due {{.DueOn}}", "unknown variable .DueOn"},
 		{"parse error", "acknowledgement", "en", "acknowledgement.intro", "Received {{.Reference", "not a valid template"},

@@ -280,6 +280,7 @@ func (p *page) variables() map[string]any {
 		v["Reference"] = d.Reference
 		v["ControllerName"] = d.Controller.Name
 		v["SiteName"] = d.SiteName
+		v["ControllerAndSite"] = p.Organisation()
 		v["Rights"] = p.Rights()
 	}
 	if p.Kind.ToStaff() {
@@ -358,8 +359,12 @@ func (p *page) Fact(label, value string) string { return p.Label(label) + p.Colo
 
 // Row is a table row of facts, label as its row header.
 func (p *page) Row(label, value string) htmltemplate.HTML {
+	style := "padding: 0.2em 0;"
+	if label == "reference" || label == "receipt" {
+		style += " white-space: nowrap;" // DSR-2026-000123, CW-7KD2-M4QX: read aloud and copied, never broken
+	}
 	return htmltemplate.HTML(`<tr><th scope="row" style="text-align: left; vertical-align: top; padding: 0.2em 1em 0.2em 0;">` +
-		htmltemplate.HTMLEscapeString(p.Label(label)) + `</th><td style="padding: 0.2em 0;">` +
+		htmltemplate.HTMLEscapeString(p.Label(label)) + `</th><td style="` + style + `">` +
 		htmltemplate.HTMLEscapeString(value) + "</td></tr>")
 }
 
@@ -384,9 +389,10 @@ func (p *page) ComplaintLinkText(a authority.Authority) string {
 	return p.vocab("format.complaint_link", map[string]any{"Name": a.LocalName(p.Lang)})
 }
 
-// Organisation is the controller and the site, for staff.
+// Organisation is the controller and the site, each named once: "Belgian Mobile ID SA/NV (itsme)",
+// but "ESOMUS" where the site bears the controller's name.
 func (p *page) Organisation() string {
-	if p.D.SiteName == "" || p.D.SiteName == p.D.Controller.Name {
+	if strings.TrimSpace(p.D.SiteName) == "" || strings.EqualFold(strings.TrimSpace(p.D.SiteName), strings.TrimSpace(p.D.Controller.Name)) {
 		return p.D.Controller.Name
 	}
 	return p.D.Controller.Name + " (" + p.D.SiteName + ")"

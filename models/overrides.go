@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -53,4 +55,42 @@ func (s *Store) SaveLetterOverride(ctx context.Context, o LetterOverride) error 
 func (s *Store) DeleteLetterOverride(ctx context.Context, controllerID int64, lang, messageID string) error {
 	return s.conn(ctx).Where("controller_id = ? AND language = ? AND message_id = ?", controllerID, lang, messageID).
 		Delete(&LetterOverride{}).Error
+}
+
+// LetterChanges are the changes one save of a letter page makes to a controller's wording in one
+// language: wordings to store and messages back to the shipped wording.
+type LetterChanges struct {
+	ControllerID int64
+	Language     string
+	Save         map[string]string // message id → wording
+	Reset        []string          // message ids
+	UpdatedBy    *int64
+	At           time.Time
+}
+
+// ApplyLetterChanges stores every change of ch in one transaction: all of them or none.
+func (s *Store) ApplyLetterChanges(ctx context.Context, ch LetterChanges) error {
+	if ch.At.IsZero() {
+		ch.At = time.Now().UTC()
+	}
+	return s.InTx(ctx, func(tx *Store) error {
+		for _, id := range ch.Reset {
+			if err := tx.DeleteLetterOverride(ctx, ch.ControllerID, ch.Language, id); err != nil {
+				return fmt.Errorf("reset %s: %w", id, err)
+			}
+		}
+		ids := make([]string, 0, len(ch.Save))
+		for id := range ch.Save {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids) // a stable order of writes
+		for _, id := range ids {
+			err := tx.SaveLetterOverride(ctx, LetterOverride{ControllerID: ch.ControllerID, Language: ch.Language,
+				MessageID: id, Wording: ch.Save[id], UpdatedBy: ch.UpdatedBy, UpdatedAt: ch.At})
+			if err != nil {
+				return fmt.Errorf("save %s: %w", id, err)
+			}
+		}
+		return nil
+	})
 }

@@ -19,8 +19,11 @@ var ActiveStatuses = []dsr.Status{dsr.StatusOpen, dsr.StatusInProgress, dsr.Stat
 // QueueFilter selects and orders the staff queue. Controllers is the caller's scope and is always
 // applied: no filter can widen it.
 type QueueFilter struct {
-	Controllers  []int64
-	Statuses     []dsr.Status // empty: ActiveStatuses
+	Controllers []int64
+	// Statuses keeps cases in these statuses. Empty: ActiveStatuses, except for a search, which
+	// looks at every status (a reference, an address or a cookie value names cases of the past
+	// as well as open ones; staff looking one up must find it, closed or not).
+	Statuses     []dsr.Status
 	Kind         dsr.Kind
 	ControllerID int64
 	SiteID       int64
@@ -143,11 +146,13 @@ func (s *Store) queueWhere(ctx context.Context, f QueueFilter) (*gorm.DB, error)
 		return nil, ErrNotFound // no scope, no cases: never an unscoped query
 	}
 	q := s.conn(ctx).Model(&Case{}).Where("cases.controller_id IN ?", f.Controllers)
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = ActiveStatuses
+	search := strings.TrimSpace(f.Search)
+	switch {
+	case len(f.Statuses) > 0:
+		q = q.Where("cases.status IN ?", f.Statuses)
+	case search == "":
+		q = q.Where("cases.status IN ?", ActiveStatuses)
 	}
-	q = q.Where("cases.status IN ?", statuses)
 	if f.ControllerID != 0 {
 		q = q.Where("cases.controller_id = ?", f.ControllerID)
 	}
@@ -198,7 +203,7 @@ func (s *Store) queueWhere(ctx context.Context, f QueueFilter) (*gorm.DB, error)
 	case "unverified":
 		q = q.Where("EXISTS (SELECT 1 FROM case_identifiers i WHERE i.case_id = cases.id AND i.provenance = 'typed' AND i.verified IS NULL)")
 	}
-	if search := strings.TrimSpace(f.Search); search != "" {
+	if search != "" {
 		switch {
 		case strings.HasPrefix(strings.ToUpper(search), "DSR-"):
 			q = q.Where("cases.reference = ?", strings.ToUpper(search))

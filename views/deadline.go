@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strings"
 
 	"rightsdesk/deadline"
 )
@@ -26,4 +27,14 @@ func bandClass(due, today deadline.Date) string {
 	return "band band-" + string(deadline.BandFor(due, today))
 }
 
-func bandLabel(due, today deadline.Date) string { return deadline.BandFor(due, today).Label() }
+// BandText says the band and the days in one phrase, each once: "Overdue by 9 days", "Due today",
+// "Due soon: 3 days left", "On track: 20 days left".
+func BandText(due, today deadline.Date) string {
+	b := deadline.BandFor(due, today)
+	switch left := deadline.DaysLeft(due, today); {
+	case b == deadline.BandOverdue, left == 0:
+		t := DueText(due, today)
+		return strings.ToUpper(t[:1]) + t[1:]
+	}
+	return b.Label() + ": " + DueText(due, today)
+}

@@ -26,6 +26,9 @@ type Page struct {
 	// SwitchPath is the local address the language switch brings the visitor back to; empty on
 	// staff pages, which are in English only and offer no switch.
 	SwitchPath string
+	// Staff marks the pages of the staff, managers and admins (/staff, /manager, /admin): their
+	// tables use the width of the screen, where public pages keep a reading width.
+	Staff bool
 }
 
 // User is the logged-in member of staff.
@@ -50,6 +53,14 @@ func dateText(d deadline.Date) string {
 		return ""
 	}
 	return d.Time(time.UTC).Format("2 January 2006")
+}
+
+// shortDate is a date where space is short (the queue's columns): "25 Nov 2026".
+func shortDate(d deadline.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time(time.UTC).Format("2 Jan 2006")
 }
 
 func instantText(t time.Time) string {

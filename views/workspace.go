@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"rightsdesk/authority"
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
@@ -58,15 +60,17 @@ func (q QueueQuery) Values() url.Values {
 }
 
 // URL is the queue with this filter, optionally from a cursor.
-func (q QueueQuery) URL(after string) string {
-	v := q.Values()
+func (q QueueQuery) URL(after string) string { return pageURL("/staff/cases", q.Values(), after) }
+
+// pageURL is a list's address with its filter v and, unless empty, the cursor of a keyset page.
+func pageURL(path string, v url.Values, after string) string {
 	if after != "" {
 		v.Set("after", after)
 	}
 	if len(v) == 0 {
-		return "/staff/cases"
+		return path
 	}
-	return "/staff/cases?" + v.Encode()
+	return path + "?" + v.Encode()
 }
 
 // QueueView is the staff queue.
@@ -93,6 +97,23 @@ func (v QueueView) CountText() string {
 		return "1 case"
 	}
 	return fmt.Sprintf("%d cases", v.Count)
+}
+
+// SearchesEveryStatus reports whether the page shows a search without a status chosen: the store
+// then looks at cases in every status (models.QueueFilter.Statuses), and the page says so.
+func (v QueueView) SearchesEveryStatus() bool { return v.Query.Q != "" && v.Query.Status == "" }
+
+// OrganisationAndSite names a case's controller and site once each: "Belgian Mobile ID SA/NV, site
+// itsme (itsme.be)", but "ESOMUS (esomus.com)" when the site bears the controller's name.
+func OrganisationAndSite(controller, site, domain string) string {
+	s := controller
+	if !strings.EqualFold(strings.TrimSpace(controller), strings.TrimSpace(site)) {
+		s += ", site " + site
+	}
+	if domain != "" {
+		s += " (" + domain + ")"
+	}
+	return s
 }
 
 // MaskEmail hides most of an address in lists: a***n@example.org.
@@ -122,6 +143,123 @@ type CaseForm struct {
 	Values map[string]string
 	Notice string
 }
+
+// caseForms names each action's form, for the error summary.
+var caseForms = map[string]string{
+	"claim": "Claim this case", "assign": "Assign", "request-info": "Ask the requester for information",
+	"extend": "Extend the deadline", "complete": "Answer the request", "refuse": "Refuse the request",
+	"withdraw": "Close as withdrawn", "notes": "Add an internal note", "expire": "Close as expired",
+}
+
+// caseFields labels the fields of the actions' forms, in the order they appear on the page.
+var caseFields = []struct{ key, label string }{
+	{"verified", "Does it belong to the requester?"}, {"reason", "Reasons"}, {"question", "Your question"},
+	{"outcome_access", "Access: what was found"}, {"outcome_rectification", "Rectification: what was done"},
+	{"outcome_erasure", "Erasure: what was done"}, {"outcome_restriction", "Restriction: what was done"},
+	{"outcome_portability", "Portability: what was done"}, {"outcome_objection", "Objection: what was done"},
+	{"outcome_consent_withdrawal", "Consent withdrawal: what was done"}, {"files", "Data found (files)"},
+	{"ground", "Ground"}, {"reasons", "Reasons"}, {"how", "How the requester withdrew"}, {"note", "Note"},
+	{"assignee", "Assign to"},
+}
+
+// FormName is the name of the form the refused action came from.
+func (f CaseForm) FormName() string {
+	if strings.HasPrefix(f.Action, "identifiers/") {
+		return "Decision on a cookie identifier"
+	}
+	if n, ok := caseForms[f.Action]; ok {
+		return n
+	}
+	return f.Action
+}
+
+// Refused reports whether the page shows a refused action: errors in its fields or a notice.
+func (f CaseForm) Refused() bool { return f.Action != "" && (len(f.Errors) > 0 || f.Notice != "") }
+
+// SummaryItem is one line of the error summary: the message, linking to its field.
+type SummaryItem struct {
+	Text string
+	Href string
+}
+
+// FieldID is the id of the control of field key in the form of action: what the summary links to.
+func (f CaseForm) FieldID(key string) string {
+	if id, ok := strings.CutPrefix(f.Action, "identifiers/"); ok && key == "verified" {
+		return "ver-yes-" + id
+	}
+	if f.Action == "assign" && key == "assignee" {
+		return "assign-to"
+	}
+	return f.Action + "-" + key
+}
+
+// Summary lists the field errors in the order of the fields on the page.
+func (f CaseForm) Summary() []SummaryItem {
+	var out []SummaryItem
+	seen := map[string]bool{}
+	for _, fl := range caseFields {
+		if msg, ok := f.Errors[fl.key]; ok {
+			out = append(out, SummaryItem{Text: msg, Href: "#" + f.FieldID(fl.key)})
+			seen[fl.key] = true
+		}
+	}
+	var rest []string
+	for k := range f.Errors {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, SummaryItem{Text: f.Errors[k], Href: "#" + f.FieldID(k)})
+	}
+	return out
+}
+
+// Typed lists what was typed into the refused form's text fields, labelled, for when that form is
+// no longer on the page (the case moved on meanwhile): nothing typed is lost.
+func (f CaseForm) Typed() []TypedValue {
+	var out []TypedValue
+	for _, fl := range caseFields {
+		switch fl.key {
+		case "verified", "ground", "assignee", "files":
+			continue
+		}
+		if v := strings.TrimSpace(f.Values[fl.key]); v != "" {
+			out = append(out, TypedValue{Label: fl.label, Text: clean(f.Values[fl.key])})
+		}
+	}
+	return out
+}
+
+// TypedValue is a field's label and what was typed into it.
+type TypedValue struct{ Label, Text string }
+
+// caseActionURL is where a case's form posts: the answer to a refused action opens at the error
+// summary (#error-summary); a success is a redirect to the case, which names its own place.
+func caseActionURL(v CaseView, action string) templ.SafeURL {
+	return templ.SafeURL("/staff/cases/" + v.Case.Reference + "/" + action + "#error-summary")
+}
+
+// controlAria ties a control to its hint and its error message, and marks it invalid.
+func controlAria(id string, hint, invalid bool) templ.Attributes {
+	var ids []string
+	if hint {
+		ids = append(ids, id+"-hint")
+	}
+	a := templ.Attributes{}
+	if invalid {
+		ids = append(ids, id+"-error")
+		a["aria-invalid"] = "true"
+	}
+	if len(ids) > 0 {
+		a["aria-describedby"] = strings.Join(ids, " ")
+	}
+	return a
+}
+
+// FormID is the id of an action's form on the case page.
+func FormID(action string) string { return "form-" + strings.ReplaceAll(action, "/", "-") }
 
 func (f CaseForm) value(action, key string) string {
 	if f.Action != action {
@@ -204,6 +342,38 @@ func (v CaseView) mine() bool { return v.Case.AssigneeID != nil && *v.Case.Assig
 // mayClaim: an active case the user does not hold, which nobody holds or which a manager may take.
 func (v CaseView) mayClaim() bool {
 	return v.active() && !v.mine() && (v.Case.AssigneeID == nil || v.MayAssign)
+}
+
+// offers reports whether the page offers the form of action in the case's present state.
+func (v CaseView) offers(action string) bool {
+	if id, ok := strings.CutPrefix(action, "identifiers/"); ok {
+		if !v.active() {
+			return false
+		}
+		for _, i := range v.Case.Identifiers {
+			if idText(i.ID) == id {
+				return i.Verified == nil
+			}
+		}
+		return false
+	}
+	switch action {
+	case "claim":
+		return v.mayClaim()
+	case "assign":
+		return v.active() && v.MayAssign
+	case "request-info", "complete":
+		return v.Case.Status == dsr.StatusInProgress
+	case "extend":
+		return v.mayExtend()
+	case "refuse", "withdraw":
+		return v.active()
+	case "notes":
+		return true
+	case "expire":
+		return v.Case.Status == dsr.StatusUnverified
+	}
+	return false
 }
 
 func (v CaseView) mayExtend() bool { return v.active() && v.extendBlocked() == "" }

@@ -1,0 +1,100 @@
+package views
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"rightsdesk/models"
+)
+
+// EventTypes are the types of event a case's timeline has, with their names for the audit log's
+// filter, in the order a case meets them.
+var EventTypes = []struct{ Type, Label string }{
+	{"filed", "Request filed"}, {"verified", "E-mail address confirmed"}, {"assigned", "Assigned or claimed"},
+	{"identifier_checked", "Identifier decided"}, {"info_requested", "Information requested"},
+	{"replied", "The requester answered"}, {"extended", "Deadline extended"}, {"completed", "Answered"},
+	{"refused", "Refused"}, {"withdrawn", "Withdrawn"}, {"expired", "Expired"}, {"note", "Internal note"},
+	{"reminder_early", "Reminder (first)"}, {"reminder_late", "Reminder (second)"},
+	{"escalation", "Escalated to the managers"}, {"letter_failed", "Letter failed"}, {"letter_resent", "Letter sent again"},
+}
+
+// EventTypeLabel names an event type; an unknown one is shown as stored.
+func EventTypeLabel(t string) string {
+	for _, e := range EventTypes {
+		if e.Type == t {
+			return e.Label
+		}
+	}
+	return t
+}
+
+// AuditQuery is the audit log's filter as it travels in the URL.
+type AuditQuery struct {
+	Controller string // a controller id
+	Case       string // a reference
+	Actor      string // "requester", "system", "staff" or a user id
+	Type       string
+	From, To   string // YYYY-MM-DD, Brussels days, both included
+}
+
+// Values encodes the query, leaving out empty parameters.
+func (q AuditQuery) Values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"controller": q.Controller, "case": q.Case, "actor": q.Actor, "type": q.Type,
+		"from": q.From, "to": q.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// URL is the log with this filter, optionally from a cursor.
+func (q AuditQuery) URL(after string) string { return pageURL("/admin/audit", q.Values(), after) }
+
+// AuditLogView is the audit log page.
+type AuditLogView struct {
+	Query       AuditQuery
+	Errors      map[string]string // filter fields that do not parse: the list is not shown
+	Entries     []models.AuditEntry
+	NextURL     string
+	First       bool // the first page (no cursor)
+	Controllers []models.Controller
+	Users       []models.User
+	HeadSeq     int64
+	HeadHash    string
+}
+
+// actorText says who acted.
+func actorText(e models.AuditEntry) string {
+	switch e.ActorType {
+	case models.ActorRequester:
+		return "Requester"
+	case models.ActorSystem:
+		return "System"
+	}
+	if e.ActorName != "" {
+		return e.ActorName
+	}
+	return "Staff"
+}
+
+// clip shortens an event's message for the log; the case page has it whole.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n])) + "…"
+}
+
+// prefixed gives each key of errs a prefix: the ids of the fields they belong to.
+func prefixed(prefix string, errs map[string]string) map[string]string {
+	out := make(map[string]string, len(errs))
+	for k, v := range errs {
+		out[prefix+k] = v
+	}
+	return out
+}
