@@ -169,7 +169,9 @@ func TestCheckSite(t *testing.T) {
 		{func(s *Site) { s.Domains = "co.uk" }, FieldDomains, "public suffix"},
 		{func(s *Site) { s.Domains = "<script>.example" }, FieldDomains, "not a domain"},
 		{func(s *Site) { s.Domains = "shop_1.example" }, FieldDomains, "not a domain"},
-		{func(s *Site) { s.Domains = "a.example b.example c.example d.example e.example f.example g.example h.example i.example j.example k.example" }, FieldDomains, "At most 10"},
+		{func(s *Site) {
+			s.Domains = "a.example b.example c.example d.example e.example f.example g.example h.example i.example j.example k.example"
+		}, FieldDomains, "At most 10"},
 		{func(s *Site) { s.Domains = "shop\xff.example" }, FieldDomains, "invalid UTF-8"},
 		{func(s *Site) { s.Languages = nil }, FieldLanguages, "at least one"},
 		{func(s *Site) { s.Languages = []string{"fr", "es"} }, FieldLanguages, "Choose among"},
