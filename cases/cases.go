@@ -99,6 +99,9 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 	if site.Controller == nil {
 		return Filed{}, errors.New("file: site without its controller")
 	}
+	if site.Retired() {
+		return Filed{}, &models.SiteRetiredError{Site: site}
+	}
 	ctrl := *site.Controller
 	now := s.clock()
 	cal, err := deadline.For(ctrl.Country)

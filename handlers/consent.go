@@ -58,6 +58,7 @@ func (h *Handler) consentForm(c echo.Context, site models.Site, cookies []models
 
 func (h *Handler) consentPageData(c echo.Context, site models.Site) views.Page {
 	p := h.page(c, views.Tf(c.Request().Context(), "consent.heading", map[string]any{"Site": site.Name}))
+	p.Brand = views.BrandOf(*site.Controller)
 	p.SwitchPath = "/sites/" + site.Slug + "/consent"
 	return p
 }

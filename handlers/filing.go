@@ -61,6 +61,7 @@ func (h *Handler) newRequest(c echo.Context) error {
 // the site's link when it was accepted, also when the form is shown again after a refused post.
 func (h *Handler) formPage(c echo.Context, site models.Site, tok string) views.Page {
 	p := h.page(c, views.T(c.Request().Context(), "form.title"))
+	p.Brand = views.BrandOf(*site.Controller)
 	p.SwitchPath = "/requests/new?site=" + url.QueryEscape(site.Slug)
 	if tok != "" {
 		p.SwitchPath += "&t=" + url.QueryEscape(tok)

@@ -191,3 +191,12 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	err := s.conn(ctx).Model(&User{}).Count(&n).Error
 	return n, err
 }
+
+// SiteRetiredError says which site is retired, so that the page refusing a request can name the
+// site and its controller. It is ErrSiteRetired.
+type SiteRetiredError struct{ Site Site }
+
+func (e *SiteRetiredError) Error() string { return "site " + e.Site.Slug + " is retired" }
+
+// Unwrap makes it ErrSiteRetired.
+func (e *SiteRetiredError) Unwrap() error { return ErrSiteRetired }

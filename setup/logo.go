@@ -57,8 +57,7 @@ func CheckLogo(data []byte) (Logo, string) {
 		return Logo{}, "Choose an image file."
 	}
 	if len(data) > MaxLogoBytes {
-		return Logo{}, fmt.Sprintf("The image is %d KiB; a logo may be at most %d KiB. Save it smaller (a PNG of a few hundred pixels is plenty).",
-			(len(data)+1023)/1024, MaxLogoBytes>>10)
+		return Logo{}, LogoTooLarge(int64(len(data)))
 	}
 	ct := http.DetectContentType(data)
 	d, ok := decoders[ct]
@@ -80,6 +79,12 @@ func CheckLogo(data []byte) (Logo, string) {
 	}
 	sum := sha256.Sum256(data)
 	return Logo{ContentType: ct, Data: data, SHA256: hex.EncodeToString(sum[:]), Width: cfg.Width, Height: cfg.Height}, ""
+}
+
+// LogoTooLarge says that a file of size bytes is too large for a logo.
+func LogoTooLarge(size int64) string {
+	return fmt.Sprintf("The image is %d KiB; a logo may be at most %d KiB. Save it smaller (a PNG of a few hundred pixels is plenty).",
+		(size+1023)/1024, MaxLogoBytes>>10)
 }
 
 func looksLikeSVG(data []byte) bool {

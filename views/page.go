@@ -26,6 +26,8 @@ type Page struct {
 	// SwitchPath is the local address the language switch brings the visitor back to; empty on
 	// staff pages, which are in English only and offer no switch.
 	SwitchPath string
+	// Brand is the controller whose public page this is (its name and logo), nil elsewhere.
+	Brand *Brand
 }
 
 // User is the logged-in member of staff.
