@@ -66,7 +66,7 @@ func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, r
 	d := letters.Data{
 		Reference:   rec.Receipt,
 		Language:    rec.Language,
-		Controller:  partyOf(*ctrl),
+		Controller:  s.partyOf(*ctrl),
 		SiteName:    w.Site.Name,
 		SiteDomain:  w.Site.Domain,
 		At:          rec.WithdrawnAt.In(ctrl.Location()),

@@ -29,6 +29,15 @@ type ControllerLogo struct {
 	UpdatedAt     time.Time
 }
 
+// LogoPath is the portal path of the controller's current logo, "" when it has none. The hash in
+// the query names the version, so a new logo is fetched at once despite caches.
+func (c Controller) LogoPath() string {
+	if c.LogoSHA256 == "" {
+		return ""
+	}
+	return "/brand/" + c.Slug + "/logo?v=" + c.LogoSHA256[:min(16, len(c.LogoSHA256))]
+}
+
 // DomainList is the site's main domain followed by its other domains.
 func (s Site) DomainList() []string {
 	out := []string{s.Domain}

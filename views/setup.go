@@ -23,18 +23,8 @@ func BrandOf(c models.Controller) *Brand {
 	return &Brand{Name: c.Name, LogoURL: LogoPath(c)}
 }
 
-// LogoPath is the public address of the controller's current logo, "" when it has none. The hash
-// in the query names the version, so a new logo is fetched at once despite caches.
-func LogoPath(c models.Controller) string {
-	if c.LogoSHA256 == "" {
-		return ""
-	}
-	v := c.LogoSHA256
-	if len(v) > 16 {
-		v = v[:16]
-	}
-	return "/brand/" + c.Slug + "/logo?v=" + v
-}
+// LogoPath is the public address of the controller's current logo, "" when it has none.
+func LogoPath(c models.Controller) string { return c.LogoPath() }
 
 // ControllerFormView is the page that adds a controller, or edits one with its logo and sites.
 type ControllerFormView struct {
