@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/net/publicsuffix"
 
 	"rightsdesk/models"
 	"rightsdesk/setup"
@@ -365,6 +367,23 @@ func (h *Handler) setSiteRetired(c echo.Context, retire bool) error {
 	h.log.Info("site retired or restored", "user_id", currentUser(c).ID, "site_id", site.ID, "retired", retire)
 	h.flash(c, msg)
 	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+site.Slug)
+}
+
+// domainOf is the domain of site that host (the portal's, as the browser asked for it) belongs to,
+// so that consent withdrawal expires cookies set for any of the site's domains; its main domain
+// when host is under none.
+func domainOf(site models.Site, host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, d := range site.DomainList() {
+		root, err := publicsuffix.EffectiveTLDPlusOne(d)
+		if err == nil && (host == root || strings.HasSuffix(host, "."+root)) {
+			return d
+		}
+	}
+	return site.Domain
 }
 
 // requireOrganisation stands before the pages that show an organisation's work (the queue, the

@@ -110,7 +110,7 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 		return render(c, http.StatusTooManyRequests, views.ConsentPage(h.consentPageData(c, site), f))
 	}
 
-	expire := consent.Expiring(cookies, categories, c.Request().Cookies(), c.Request().Host, site.Domain)
+	expire := consent.Expiring(cookies, categories, c.Request().Cookies(), c.Request().Host, domainOf(site, c.Request().Host))
 	var cleared []string
 	for _, ck := range expire {
 		if !slices.Contains(cleared, ck.Name) {
