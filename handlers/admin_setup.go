@@ -395,25 +395,18 @@ func (h *Handler) requireOrganisation(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c) // the role guard answers first
 		}
-		ctx := c.Request().Context()
-		var ids []int64
-		var err error
-		if u.Role == models.RoleAdmin {
-			ids, err = h.store.ControllerIDs(ctx)
-		} else {
-			ids, err = h.store.UserControllerIDs(ctx, u.ID)
+		a, _, err := h.actor(c)
+		if err != nil {
+			return err
 		}
-		if err != nil || len(ids) > 0 {
-			if err != nil {
-				return err
-			}
+		if len(a.Controllers) > 0 {
 			return next(c)
 		}
 		v := views.NoOrganisationView{Admin: u.Role == models.RoleAdmin}
 		title := "Set up your first organisation"
 		if !v.Admin {
 			title = "No organisation yet"
-			if v.Admins, err = h.store.Admins(ctx); err != nil {
+			if v.Admins, err = h.store.Admins(c.Request().Context()); err != nil {
 				return err
 			}
 		}

@@ -97,7 +97,11 @@ func (s *Store) CreateController(ctx context.Context, c *Controller) error {
 
 // UpdateController saves what an admin edits of controller c.ID.
 func (s *Store) UpdateController(ctx context.Context, c Controller) error {
-	res := s.conn(ctx).Model(&Controller{ID: c.ID}).Select(controllerColumns).Updates(&c)
+	return oneRow(s.conn(ctx).Model(&Controller{ID: c.ID}).Select(controllerColumns).Updates(&c))
+}
+
+// oneRow is the outcome of an update of one row by its id: ErrNotFound when there is no such row.
+func oneRow(res *gorm.DB) error {
 	if res.Error != nil {
 		return res.Error
 	}
@@ -110,13 +114,8 @@ func (s *Store) UpdateController(ctx context.Context, c Controller) error {
 // SetControllerLogo replaces the controller's logo.
 func (s *Store) SetControllerLogo(ctx context.Context, l ControllerLogo) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&Controller{}).Where("id = ?", l.ControllerID).
-			Updates(map[string]any{"logo_sha256": l.SHA256, "updated_at": l.UpdatedAt})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
+		if err := tx.setLogoHash(ctx, l.ControllerID, l.SHA256, l.UpdatedAt); err != nil {
+			return err
 		}
 		return tx.conn(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "controller_id"}},
@@ -128,16 +127,16 @@ func (s *Store) SetControllerLogo(ctx context.Context, l ControllerLogo) error {
 // RemoveControllerLogo takes the controller's logo away; its pages and next letters show its name only.
 func (s *Store) RemoveControllerLogo(ctx context.Context, controllerID int64, now time.Time) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&Controller{}).Where("id = ?", controllerID).
-			Updates(map[string]any{"logo_sha256": "", "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
+		if err := tx.setLogoHash(ctx, controllerID, "", now); err != nil {
+			return err
 		}
 		return tx.conn(ctx).Where("controller_id = ?", controllerID).Delete(&ControllerLogo{}).Error
 	})
+}
+
+func (s *Store) setLogoHash(ctx context.Context, controllerID int64, hash string, at time.Time) error {
+	return oneRow(s.conn(ctx).Model(&Controller{}).Where("id = ?", controllerID).
+		Updates(map[string]any{"logo_sha256": hash, "updated_at": at}))
 }
 
 // LogoOf returns the logo of the controller with that slug; none is ErrNotFound.
@@ -164,27 +163,13 @@ func (s *Store) CreateSite(ctx context.Context, site *Site) error {
 
 // UpdateSite saves what an admin edits of site.ID.
 func (s *Store) UpdateSite(ctx context.Context, site Site) error {
-	res := s.conn(ctx).Model(&Site{ID: site.ID}).Select(siteColumns).Updates(&site)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return oneRow(s.conn(ctx).Model(&Site{ID: site.ID}).Select(siteColumns).Updates(&site))
 }
 
 // RetireSite takes the site off the public pages (at is nil: puts it back).
 func (s *Store) RetireSite(ctx context.Context, siteID int64, at *time.Time) error {
-	res := s.conn(ctx).Model(&Site{}).Where("id = ?", siteID).
-		Updates(map[string]any{"retired_at": at, "updated_at": time.Now().UTC()})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return oneRow(s.conn(ctx).Model(&Site{}).Where("id = ?", siteID).
+		Updates(map[string]any{"retired_at": at, "updated_at": time.Now().UTC()}))
 }
 
 // Admins returns the active admins, by name: whom staff without an organisation ask.
