@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,4 +169,41 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFirstRunSaysWhatToDoNext: serve's log on an empty database gives the next steps, then only
+// what is still missing, then nothing.
+func TestFirstRunSaysWhatToDoNext(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		said := func() string {
+			var b strings.Builder
+			logNextSteps(ctx, slog.New(slog.NewTextHandler(&b, nil)), st, "https://privacy.acme.example")
+			return b.String()
+		}
+		first := said()
+		for _, want := range []string{"first run: no staff account yet", "rightsdesk user add --email you@example.be --name 'Your Name' --role admin",
+			"https://privacy.acme.example/staff/login", "https://privacy.acme.example/admin/controllers/new", "rightsdesk serve --demo"} {
+			if !strings.Contains(first, want) {
+				t.Errorf("first run log lacks %q:\n%s", want, first)
+			}
+		}
+		if strings.Contains(first, "level=WARN") || strings.Contains(first, "level=ERROR") {
+			t.Errorf("the first run log is alarming:\n%s", first)
+		}
+		u := models.User{Email: "alex@acme.example", Name: "Alex", Role: models.RoleAdmin, Active: true}
+		if err := st.CreateUser(ctx, &u, nil); err != nil {
+			t.Fatal(err)
+		}
+		if s := said(); !strings.Contains(s, "no organisation yet") || strings.Contains(s, "first run") {
+			t.Errorf("with an admin and no organisation:\n%s", s)
+		}
+		c := models.Controller{Slug: "acme", Name: "Acme", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr", InternalTargetDays: 20}
+		if err := st.CreateController(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		if s := said(); s != "" {
+			t.Errorf("once set up the log still says:\n%s", s)
+		}
+	})
 }
