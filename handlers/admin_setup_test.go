@@ -347,6 +347,25 @@ func TestLogo(t *testing.T) {
 	})
 }
 
+// TestSiteLanguagesChooseThePagesDefault: a visitor who asks for none of the four languages sees a
+// site's pages in the controller's language when the site is published in it, else in the site's.
+func TestSiteLanguagesChooseThePagesDefault(t *testing.T) {
+	p := testapp.Start(t, testapp.Options{})
+	ctx := context.Background()
+	visitor := p.Client(t) // no language cookie, no Accept-Language
+	expect(t, visitor.Get("/sites/esomus/cookies"), 200, `<html lang="fr"`)
+	site, _ := p.Store.SiteBySlug(ctx, "esomus")
+	site.Languages = "nl,de"
+	if err := p.Store.UpdateSite(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, visitor.Get("/sites/esomus/cookies"), 200, `<html lang="nl"`)
+	expect(t, visitor.Get("/requests/new?site=esomus"), 200, `<html lang="nl"`)
+	chosen := p.Client(t)
+	chosen.SetCookie("rightsdesk_lang", "en")
+	expect(t, chosen.Get("/sites/esomus/cookies"), 200, `<html lang="en"`)
+}
+
 // TestPolicyVersionInThePagesLanguage: the policy's date is a date, written in the page's language.
 func TestPolicyVersionInThePagesLanguage(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})

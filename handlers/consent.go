@@ -25,7 +25,7 @@ func (h *Handler) consentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	h.controllerLanguage(c, site.DefaultLanguage())
 	f, err := h.consentForm(c, site, cookies, c.QueryParam("t"))
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	lang := h.controllerLanguage(c, site.DefaultLanguage())
 	ctx = c.Request().Context()
 	f, err := h.consentForm(c, site, cookies, form.Get("t"))
 	if err != nil {

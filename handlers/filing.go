@@ -30,7 +30,7 @@ func (h *Handler) newRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	lang := h.controllerLanguage(c, site.DefaultLanguage())
 	f := views.RequestForm{Site: site, Identifying: identifyingCookies(cookies)}
 	for _, b := range browserCookies(c.Request(), cookies) {
 		b.Checked = true // offered pre-filled; the visitor may untick
@@ -136,7 +136,7 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	lang := h.controllerLanguage(c, site.DefaultLanguage())
 	ctx = c.Request().Context()
 	filing, browser, missing := parseFiling(form, c.Request(), cookies)
 	if _, sent := form["language"]; !sent {
@@ -212,7 +212,7 @@ func (h *Handler) filed(c echo.Context) error {
 	if lang := h.sessions.GetString(ctx, "filed_language"); lang != "" {
 		h.controllerLanguage(c, lang)
 	} else {
-		h.controllerLanguage(c, site.Controller.DefaultLanguage)
+		h.controllerLanguage(c, site.DefaultLanguage())
 	}
 	f := cases.Filed{
 		Reference: ref,

@@ -29,7 +29,7 @@ func (h *Handler) cookies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	h.controllerLanguage(c, site.DefaultLanguage())
 	title := views.Tf(c.Request().Context(), "cookies.heading", map[string]any{"Site": site.Name})
 	p := h.page(c, title)
 	p.Brand = views.BrandOf(*site.Controller)
@@ -49,7 +49,7 @@ func (h *Handler) siteWithCookies(c echo.Context, slug string) (models.Site, []m
 		return models.Site{}, nil, err
 	}
 	if site.Retired() {
-		h.controllerLanguage(c, site.Controller.DefaultLanguage)
+		h.controllerLanguage(c, site.DefaultLanguage())
 		return site, nil, &models.SiteRetiredError{Site: site}
 	}
 	cookies, err := h.store.Cookies(ctx, site.ID)

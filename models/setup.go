@@ -64,6 +64,20 @@ func (s Site) LanguageList() []string {
 	return out
 }
 
+// DefaultLanguage is the language of the site's public pages for a visitor who asks for none of
+// the four: its controller's default language when the site is published in it, else the site's
+// first language.
+func (s Site) DefaultLanguage() string {
+	langs := s.LanguageList()
+	if s.Controller != nil && (len(langs) == 0 || slices.Contains(langs, s.Controller.DefaultLanguage)) {
+		return s.Controller.DefaultLanguage
+	}
+	if len(langs) > 0 {
+		return langs[0]
+	}
+	return ""
+}
+
 // Retired reports whether the site left the public pages.
 func (s Site) Retired() bool { return s.RetiredAt != nil }
 

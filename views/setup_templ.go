@@ -1462,7 +1462,7 @@ func SiteFormPage(p Page, v SiteFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "><legend>Languages</legend><p class=\"hint\" id=\"languages-hint\">The languages the site is published in.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "><legend>Languages</legend><p class=\"hint\" id=\"languages-hint\">The languages the site is published in. Its pages here open in the organisation's default language when the site has it, else in the first one ticked, for a visitor whose browser asks for none of the four.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
