@@ -62,6 +62,7 @@ func TestFirstRunIsNeverANotFound(t *testing.T) {
 				}
 			}
 			expect(t, admin.Get("/admin/controllers"), 200, "No organisation yet", "Add an organisation")
+			expect(t, admin.Get("/admin/users"), 200, "No organisation yet: <a href=\"/admin/controllers/new\">add yours</a>")
 			expect(t, admin.Get("/admin/sites"), 200, "No organisation yet")
 			res = admin.Get("/admin/sites/new")
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/controllers/new" {
