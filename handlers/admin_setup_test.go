@@ -332,7 +332,8 @@ func TestLogo(t *testing.T) {
 		expect(t, visitor.Do(req), http.StatusNotModified)
 		expect(t, visitor.Get("/brand/nope/logo"), http.StatusNotFound)
 		// Its public pages show it with its name; another controller's do not.
-		for _, page := range []string{"/sites/esomus/cookies", "/requests/new?site=esomus", "/sites/esomus/consent"} {
+		_, statusToken := fileVerified(t, p, "esomus", "lea@example.org", "")
+		for _, page := range []string{"/sites/esomus/cookies", "/requests/new?site=esomus", "/sites/esomus/consent", "/r/" + statusToken} {
 			expect(t, visitor.Get(page), 200, `class="org-brand"`, `<img src="/brand/esomus/logo?v=`, `<span class="org-name">ESOMUS</span>`)
 		}
 		if strings.Contains(visitor.Get("/sites/itsme/cookies").Body, "/brand/esomus/logo") {
