@@ -102,7 +102,7 @@ func (s *Service) Invite(ctx context.Context, by Actor, email, name, role string
 	if msg := CheckEmail(email); msg != "" {
 		errs["email"] = msg
 	}
-	if msg := checkName(name); msg != "" {
+	if msg := CheckName(name); msg != "" {
 		errs["name"] = msg
 	}
 	if msg := checkRole(role); msg != "" {

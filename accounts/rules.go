@@ -40,8 +40,9 @@ func CheckEmail(raw string) string { return dsr.CheckEmail(raw) }
 // normalEmail is the form an address is stored and looked up in.
 func normalEmail(raw string) string { return strings.ToLower(strings.TrimSpace(raw)) }
 
-// checkName returns why raw cannot be a member of staff's name, or "".
-func checkName(raw string) string {
+// CheckName returns why raw cannot be a member of staff's name, or "". The invitation form and
+// "rightsdesk user add" both check names with it.
+func CheckName(raw string) string {
 	if strings.TrimSpace(raw) == "" {
 		return "Give the name."
 	}

@@ -51,9 +51,9 @@ func TestCheckName(t *testing.T) {
 		{strings.Repeat("x", MaxName+1), "too long"},
 	}
 	for _, tt := range tests {
-		got := checkName(tt.in)
+		got := CheckName(tt.in)
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-			t.Errorf("checkName(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("CheckName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -99,6 +99,9 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 	if site.Controller == nil {
 		return Filed{}, errors.New("file: site without its controller")
 	}
+	if site.Retired() {
+		return Filed{}, &models.SiteRetiredError{Site: site}
+	}
 	ctrl := *site.Controller
 	now := s.clock()
 	cal, err := deadline.For(ctrl.Country)
@@ -451,7 +454,7 @@ func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 		Reference:     c.Reference,
 		RequesterName: c.Name,
 		Language:      c.Language,
-		Controller:    partyOf(*ctrl),
+		Controller:    s.partyOf(*ctrl),
 		SiteName:      site.Name,
 		SiteDomain:    site.Domain,
 		Kinds:         c.KindList(),
@@ -461,9 +464,13 @@ func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 	}
 }
 
-// partyOf is the controller as its letters name it.
-func partyOf(c models.Controller) letters.Party {
-	return letters.Party{Name: c.Name, Address: c.Address, CompanyNumber: c.CompanyNumber, Email: c.ContactEmail, Phone: c.Phone}
+// partyOf is the controller as its letters name it, with its logo's absolute address.
+func (s *Service) partyOf(c models.Controller) letters.Party {
+	p := letters.Party{Name: c.Name, Address: c.Address, CompanyNumber: c.CompanyNumber, Email: c.ContactEmail, Phone: c.Phone}
+	if path := c.LogoPath(); path != "" {
+		p.LogoURL = strings.TrimRight(s.cfg.BaseURL, "/") + path
+	}
+	return p
 }
 
 // queue renders letter k and writes it to the outbox inside tx.

@@ -35,6 +35,9 @@ var errTypedWithdrawal = errors.New("cases: a typed identifier cannot withdraw c
 // through its webhook (a job, retried until acknowledged) and queues the confirmation letter when
 // the visitor gave an address — all in one transaction, before the visitor is told.
 func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.ConsentWithdrawal, error) {
+	if w.Site.Retired() {
+		return models.ConsentWithdrawal{}, &models.SiteRetiredError{Site: w.Site}
+	}
 	now := s.clock()
 	rec := models.ConsentWithdrawal{
 		Scope: w.Scope, Categories: strings.Join(w.Categories, ","), Language: letters.Language(w.Language),
@@ -63,7 +66,7 @@ func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, r
 	d := letters.Data{
 		Reference:   rec.Receipt,
 		Language:    rec.Language,
-		Controller:  partyOf(*ctrl),
+		Controller:  s.partyOf(*ctrl),
 		SiteName:    w.Site.Name,
 		SiteDomain:  w.Site.Domain,
 		At:          rec.WithdrawnAt.In(ctrl.Location()),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rightsdesk/cases"
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/models"
 	"rightsdesk/password"
@@ -37,13 +38,13 @@ type Seed struct {
 		DefaultLanguage string `json:"default_language"`
 		SeedFile        string `json:"seed"`
 		Sites           []struct {
-			Slug           string       `json:"slug"`
-			Name           string       `json:"name"`
-			Domain         string       `json:"domain"`
-			PolicyURL      string       `json:"policy_url"`
-			PolicyVersion  string       `json:"policy_version"`
-			PolicyLanguage string       `json:"policy_language"`
-			Cookies        []SeedCookie `json:"cookies"`
+			Slug           string        `json:"slug"`
+			Name           string        `json:"name"`
+			Domain         string        `json:"domain"`
+			PolicyURL      string        `json:"policy_url"`
+			PolicyVersion  deadline.Date `json:"policy_version"`
+			PolicyLanguage string        `json:"policy_language"`
+			Cookies        []SeedCookie  `json:"cookies"`
 		} `json:"sites"`
 	} `json:"controllers"`
 }

@@ -25,7 +25,7 @@ func (h *Handler) consentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	h.controllerLanguage(c, site.DefaultLanguage())
 	f, err := h.consentForm(c, site, cookies, c.QueryParam("t"))
 	if err != nil {
 		return err
@@ -58,6 +58,7 @@ func (h *Handler) consentForm(c echo.Context, site models.Site, cookies []models
 
 func (h *Handler) consentPageData(c echo.Context, site models.Site) views.Page {
 	p := h.page(c, views.Tf(c.Request().Context(), "consent.heading", map[string]any{"Site": site.Name}))
+	p.Brand = views.BrandOf(*site.Controller)
 	p.SwitchPath = "/sites/" + site.Slug + "/consent"
 	return p
 }
@@ -74,7 +75,7 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	lang := h.controllerLanguage(c, site.DefaultLanguage())
 	ctx = c.Request().Context()
 	f, err := h.consentForm(c, site, cookies, form.Get("t"))
 	if err != nil {
@@ -109,7 +110,7 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 		return render(c, http.StatusTooManyRequests, views.ConsentPage(h.consentPageData(c, site), f))
 	}
 
-	expire := consent.Expiring(cookies, categories, c.Request().Cookies(), c.Request().Host, site.Domain)
+	expire := consent.Expiring(cookies, categories, c.Request().Cookies(), c.Request().Host, domainOf(site, c.Request().Host))
 	var cleared []string
 	for _, ck := range expire {
 		if !slices.Contains(cleared, ck.Name) {

@@ -48,7 +48,10 @@ func classify(ctx context.Context, err error, staff bool) (code int, title, msg 
 	}
 	var he *echo.HTTPError
 	var te *dsr.TransitionError
+	var retired *models.SiteRetiredError
 	switch {
+	case errors.As(err, &retired):
+		return http.StatusGone, views.T(ctx, "error.retired.title"), views.RetiredSiteText(ctx, retired.Site)
 	case errors.Is(err, models.ErrNotFound):
 		return http.StatusNotFound, views.T(ctx, "error.not_found.title"), views.T(ctx, "error.not_found.link")
 	case errors.Is(err, errCSRF):

@@ -30,7 +30,7 @@ func (h *Handler) newRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	lang := h.controllerLanguage(c, site.DefaultLanguage())
 	f := views.RequestForm{Site: site, Identifying: identifyingCookies(cookies)}
 	for _, b := range browserCookies(c.Request(), cookies) {
 		b.Checked = true // offered pre-filled; the visitor may untick
@@ -61,6 +61,7 @@ func (h *Handler) newRequest(c echo.Context) error {
 // the site's link when it was accepted, also when the form is shown again after a refused post.
 func (h *Handler) formPage(c echo.Context, site models.Site, tok string) views.Page {
 	p := h.page(c, views.T(c.Request().Context(), "form.title"))
+	p.Brand = views.BrandOf(*site.Controller)
 	p.SwitchPath = "/requests/new?site=" + url.QueryEscape(site.Slug)
 	if tok != "" {
 		p.SwitchPath += "&t=" + url.QueryEscape(tok)
@@ -135,7 +136,7 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	lang := h.controllerLanguage(c, site.DefaultLanguage())
 	ctx = c.Request().Context()
 	filing, browser, missing := parseFiling(form, c.Request(), cookies)
 	if _, sent := form["language"]; !sent {
@@ -211,7 +212,7 @@ func (h *Handler) filed(c echo.Context) error {
 	if lang := h.sessions.GetString(ctx, "filed_language"); lang != "" {
 		h.controllerLanguage(c, lang)
 	} else {
-		h.controllerLanguage(c, site.Controller.DefaultLanguage)
+		h.controllerLanguage(c, site.DefaultLanguage())
 	}
 	f := cases.Filed{
 		Reference: ref,

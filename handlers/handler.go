@@ -96,6 +96,18 @@ type Store interface {
 	SiteAPIKeys(ctx context.Context, siteID int64) ([]models.SiteAPIKey, error)
 	RevokeSiteAPIKey(ctx context.Context, siteID, id int64, now time.Time) error
 	SetWebhook(ctx context.Context, siteID int64, url string) (string, error)
+
+	// Setting up: organisations with their logos, and their sites (setup.Store), and whom staff
+	// without an organisation ask.
+	CreateController(ctx context.Context, c *models.Controller) error
+	UpdateController(ctx context.Context, c models.Controller) error
+	SetControllerLogo(ctx context.Context, l models.ControllerLogo) error
+	RemoveControllerLogo(ctx context.Context, controllerID int64, now time.Time) error
+	LogoOf(ctx context.Context, slug string) (models.ControllerLogo, error)
+	CreateSite(ctx context.Context, s *models.Site) error
+	UpdateSite(ctx context.Context, s models.Site) error
+	RetireSite(ctx context.Context, siteID int64, at *time.Time) error
+	Admins(ctx context.Context) ([]models.User, error)
 }
 
 // Cases is what the handlers ask of the case service.

@@ -62,8 +62,10 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 		},
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   MaxBody,
-		Skipper: func(c echo.Context) bool { return c.Path() == answerRoute || importRoutes[c.Path()] },
+		Limit: MaxBody,
+		Skipper: func(c echo.Context) bool {
+			return c.Path() == answerRoute || importRoutes[c.Path()] || c.Path() == logoRoute
+		},
 	}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0", // the legacy auditor causes more harm than good; the CSP protects

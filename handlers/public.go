@@ -10,9 +10,16 @@ import (
 )
 
 func (h *Handler) home(c echo.Context) error {
-	cs, err := h.store.Controllers(c.Request().Context())
+	all, err := h.store.Controllers(c.Request().Context())
 	if err != nil {
 		return err
+	}
+	// Visitors see the live sites only, and the organisations that have one.
+	var cs []models.Controller
+	for _, ctl := range all {
+		if ctl.Sites = ctl.LiveSites(); len(ctl.Sites) > 0 {
+			cs = append(cs, ctl)
+		}
 	}
 	return render(c, http.StatusOK, views.Home(h.page(c, views.T(c.Request().Context(), "home.title")), cs))
 }
@@ -22,12 +29,16 @@ func (h *Handler) cookies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.controllerLanguage(c, site.Controller.DefaultLanguage)
+	h.controllerLanguage(c, site.DefaultLanguage())
 	title := views.Tf(c.Request().Context(), "cookies.heading", map[string]any{"Site": site.Name})
-	return render(c, http.StatusOK, views.Cookies(h.page(c, title), site, views.GroupCookies(cookies)))
+	p := h.page(c, title)
+	p.Brand = views.BrandOf(*site.Controller)
+	return render(c, http.StatusOK, views.Cookies(p, site, views.GroupCookies(cookies)))
 }
 
-// siteWithCookies loads a site by slug with its controller and current catalogue.
+// siteWithCookies loads a site of the public pages by slug with its controller and current
+// catalogue. A retired site is a *models.SiteRetiredError, in its controller's language: it takes
+// no new request or consent withdrawal.
 func (h *Handler) siteWithCookies(c echo.Context, slug string) (models.Site, []models.Cookie, error) {
 	ctx := c.Request().Context()
 	if slug == "" || len(slug) > 100 {
@@ -36,6 +47,10 @@ func (h *Handler) siteWithCookies(c echo.Context, slug string) (models.Site, []m
 	site, err := h.store.SiteBySlug(ctx, slug)
 	if err != nil {
 		return models.Site{}, nil, err
+	}
+	if site.Retired() {
+		h.controllerLanguage(c, site.DefaultLanguage())
+		return site, nil, &models.SiteRetiredError{Site: site}
 	}
 	cookies, err := h.store.Cookies(ctx, site.ID)
 	return site, cookies, err

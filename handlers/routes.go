@@ -129,9 +129,33 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/admin/letters/:kind/preview.html", Admin, h.adminLetterPreviewHTML, "the preview's HTML part, sandboxed"},
 		{http.MethodPost, "/admin/letters/:kind", Admin, h.saveLetterOverrides, "save every message's wording at once: each checked, all or none saved"},
 
+		// Setting up (issue 13): organisations (controllers) with their logos, their sites (retired
+		// ones leave the public pages, their cases stay). The checks are package setup's, as in the CLI.
+		{http.MethodGet, "/admin/controllers", Admin, h.adminControllers, "every organisation with its sites"},
+		{http.MethodGet, "/admin/controllers/new", Admin, h.newControllerPage, "the form to add one"},
+		{http.MethodPost, "/admin/controllers", Admin, h.addController, "add an organisation; refused with the reason beside each field"},
+		{http.MethodGet, "/admin/controllers/:controller", Admin, h.controllerPage, "edit it, its logo, its sites"},
+		{http.MethodPost, "/admin/controllers/:controller", Admin, h.updateController, "the slug never changes"},
+		{http.MethodPost, logoRoute, Admin, h.uploadLogo, "PNG, JPEG or WebP, sniffed and decoded, at most 256 KiB; body up to " + logoBodyLimit},
+		{http.MethodPost, "/admin/controllers/:controller/logo/remove", Admin, h.removeLogo, ""},
+		{http.MethodGet, "/brand/:controller/logo", Public, h.logo, "the logo, for its pages and letters: sniffed type, nosniff, sandbox, ETag"},
+		{http.MethodGet, "/admin/sites/new", Admin, h.newSitePage, "the form to add a site (?controller=)"},
+		{http.MethodPost, "/admin/sites", Admin, h.addSite, "add a site to an organisation"},
+		{http.MethodGet, "/admin/sites/:site", Admin, h.sitePage, "edit a site; links to its catalogue, import, integration"},
+		{http.MethodPost, "/admin/sites/:site", Admin, h.updateSite, "the slug and organisation never change"},
+		{http.MethodPost, "/admin/sites/:site/retire", Admin, h.retireSite, "off the public pages: no new request or consent withdrawal"},
+		{http.MethodPost, "/admin/sites/:site/restore", Admin, h.restoreSite, "back on the public pages"},
+
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},
 	}
+}
+
+// organisationRoutes show an organisation's work: to someone who works for none yet they show what
+// to do instead (requireOrganisation).
+var organisationRoutes = map[string]bool{
+	"/staff": true, "/staff/cases": true, "/manager/dashboard": true, "/manager/dashboard.csv": true,
+	"/manager/cases.csv": true, "/admin/letters": true, "/admin/letters/:kind": true,
 }
 
 // Register installs the middleware and every route of the table on e.
@@ -150,6 +174,12 @@ func (h *Handler) Register(e *echo.Echo) {
 		}
 		if importRoutes[r.Path] {
 			mw = append(mw, middleware.BodyLimit(importBodyLimit))
+		}
+		if r.Path == logoRoute {
+			mw = append(mw, middleware.BodyLimit(logoBodyLimit))
+		}
+		if organisationRoutes[r.Path] {
+			mw = append(mw, h.requireOrganisation)
 		}
 		e.Add(r.Method, r.Path, r.Handler, mw...)
 	}

@@ -60,6 +60,7 @@ func (h *Handler) statusPage(c echo.Context, code int, reply, replyErr string) e
 	}
 	p := h.page(c, views.Tf(c.Request().Context(), "status.heading", map[string]any{"Reference": sp.Case.Reference}))
 	p.SwitchPath = "/r/" + tok // also after a refused answer (a POST)
+	p.Brand = views.BrandOf(*sp.Case.Controller)
 	return render(c, code, views.Status(p, v))
 }
 

@@ -87,7 +87,7 @@ func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 		cookies := c.Get("/sites/itsme/cookies")
 		expect(t, cookies, 200, "CookieConsent", "__zlcmid", "zte2095", "rc::a", "1 Heure", "Strictly necessary cookies",
 			"Zopim définit ce cookie pour stocker un identifiant utilisateur unique.")
-		expect(t, c.Get("/sites/esomus/cookies"), 200, "STCK_ID", "ID du dernier compte", "01 octobre 2024")
+		expect(t, c.Get("/sites/esomus/cookies"), 200, "STCK_ID", "ID du dernier compte", "version of 1 October 2024")
 		expect(t, c.Get("/sites/nope/cookies"), 404)
 
 		// The browser holds ESOMUS's identifying cookie: the form offers it pre-filled.

@@ -79,6 +79,7 @@ type Party struct {
 	CompanyNumber string
 	Email         string
 	Phone         string
+	LogoURL       string // absolute address of its logo (BASE_URL/brand/…), empty without one
 }
 
 // Data is everything a letter may show. Free text (Reason, Message, Outcome lines, FailedReason)

@@ -171,7 +171,11 @@ func accessible(page, lang string) error {
 				}
 			case "title":
 				title = strings.TrimSpace(text(n))
-			case "img", "script", "style", "link", "iframe":
+			case "img": // only the controller's logo: a link to the portal, with the name as its text
+				if attr(n, "alt") == "" || !strings.HasPrefix(attr(n, "src"), "https://") {
+					problems = append(problems, "an image without alt text or an absolute https address")
+				}
+			case "script", "style", "link", "iframe":
 				problems = append(problems, "<"+n.Data+"> in a letter")
 			case "th":
 				if attr(n, "scope") == "" {
@@ -417,6 +421,41 @@ func TestUnknownLanguageIsEnglishAndUnknownKindAnError(t *testing.T) {
 	}
 	if _, err := Render("nope", d); err == nil {
 		t.Error("an unknown letter rendered")
+	}
+}
+
+// TestLogoInTheHTMLLetter: a controller's logo is a link to the portal named by the controller's
+// name; the text part and a controller without a logo are unchanged.
+func TestLogoInTheHTMLLetter(t *testing.T) {
+	for _, k := range []Kind{Acknowledgement, Completed, ConsentWithdrawn} {
+		for _, lang := range locale.Languages {
+			d := Sample(k, lang)
+			plain, err := Render(k, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Controller.LogoURL = "https://privacy.esomus.com/brand/esomus/logo?v=0123456789abcdef"
+			r, err := Render(k, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := `<img src="https://privacy.esomus.com/brand/esomus/logo?v=0123456789abcdef" alt="ESOMUS"`
+			if !strings.Contains(r.HTML, img) || strings.Contains(plain.HTML, "<img") {
+				t.Errorf("%s %s: logo in the HTML part:\n%s", k, lang, r.HTML)
+			}
+			if err := accessible(r.HTML, lang); err != nil {
+				t.Errorf("%s %s: %v", k, lang, err)
+			}
+			if r.Text != plain.Text || !strings.Contains(visibleText(r.HTML), "ESOMUS") {
+				t.Errorf("%s %s: the text part changed, or the name is not text", k, lang)
+			}
+		}
+	}
+	d := Sample(Acknowledgement, "en")
+	d.Controller.Name, d.Controller.LogoURL = `Acme "<b>"`, `https://x.example/brand/acme/logo?v=1"><script>`
+	r, _ := Render(Acknowledgement, d)
+	if strings.Contains(r.HTML, "<script>") || strings.Contains(r.HTML, `alt="Acme "<b>"`) {
+		t.Errorf("the logo's address or alt text is not escaped:\n%s", r.HTML)
 	}
 }
 

@@ -54,9 +54,12 @@ func (s *Store) SaveController(ctx context.Context, c *Controller) error {
 
 // SaveSite creates the site, or updates the one with the same slug.
 func (s *Store) SaveSite(ctx context.Context, site *Site) error {
+	if site.Languages == "" {
+		site.Languages = site.PolicyLanguage
+	}
 	return s.conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "slug"}},
-		DoUpdates: clause.AssignmentColumns([]string{"controller_id", "name", "domain", "policy_url", "policy_version",
+		DoUpdates: clause.AssignmentColumns([]string{"controller_id", "name", "domain", "languages", "policy_url", "policy_version",
 			"policy_language", "updated_at"}),
 	}).Omit("Controller").Create(site).Error
 }

@@ -32,8 +32,10 @@ type Controller struct {
 	InternalTargetDays int
 	// TransparencyOff withholds the public disclosure page, /transparency/{slug}.
 	TransparencyOff bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// LogoSHA256 names the controller's current logo (ControllerLogo), "" when it has none.
+	LogoSHA256 string `gorm:"column:logo_sha256"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	Sites []Site `gorm:"foreignKey:ControllerID"`
 }
@@ -52,10 +54,15 @@ type Site struct {
 	ControllerID   int64
 	Slug           string
 	Name           string
-	Domain         string
+	Domain         string // the main domain, as its pages show it
+	OtherDomains   string // further domains, one per line
+	Languages      string // the languages the site is published in, comma-separated in order ("fr,nl")
 	PolicyURL      string
-	PolicyVersion  string
-	PolicyLanguage string
+	PolicyVersion  deadline.Date // the date of the published cookie policy; zero when unknown
+	PolicyLanguage string        // the language its cookie policy (and so the catalogue's purposes) is written in
+	// RetiredAt takes the site off the public pages: no new request or consent withdrawal, while
+	// its cases go on.
+	RetiredAt *time.Time
 	// WebhookURL is told of each consent withdrawal, signed with WebhookSecret; empty: no webhook.
 	WebhookURL    string
 	WebhookSecret string

@@ -106,11 +106,11 @@ func Cookies(p Page, site models.Site, groups []CookieGroup) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if site.PolicyVersion != "" {
+			if !site.PolicyVersion.IsZero() {
 				var templ_7745c5c3_Var4 string
-				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(Tf(ctx, "cookies.lead_version", map[string]any{"Controller": site.Controller.Name, "Version": site.PolicyVersion}))
+				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(Tf(ctx, "cookies.lead_version", map[string]any{"Controller": site.Controller.Name, "Version": dateIn(ctx, site.PolicyVersion)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/cookies.templ`, Line: 56, Col: 120}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/cookies.templ`, Line: 56, Col: 133}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {

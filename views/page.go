@@ -29,6 +29,8 @@ type Page struct {
 	// Staff marks the pages of the staff, managers and admins (/staff, /manager, /admin): their
 	// tables use the width of the screen, where public pages keep a reading width.
 	Staff bool
+	// Brand is the controller whose public page this is (its name and logo), nil elsewhere.
+	Brand *Brand
 }
 
 // User is the logged-in member of staff.

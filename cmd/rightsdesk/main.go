@@ -5,6 +5,9 @@
 //	rightsdesk migrate          apply database migrations
 //	rightsdesk demo             load the demo data
 //	rightsdesk user add ...     create a staff user (password from stdin)
+//	rightsdesk controller add   add an organisation (controller)
+//	rightsdesk site add ...     add a site of an organisation
+//	rightsdesk catalogue import import a site's cookie catalogue (CSV or JSON)
 //	rightsdesk deadline ...     print a request's legal due date
 //	rightsdesk audit verify     check the tamper-evident chain of events
 //
@@ -31,7 +34,15 @@ commands:
   migrate          apply pending database migrations
   demo             load the demo data (idempotent)
   user add --email E --name N --role staff|manager|admin [--controller SLUG ...]
-                   create a staff user; the password is read from stdin
+                   create a staff user; the password is read from stdin; staff and
+                   managers need a controller
+  controller add --slug SLUG --name NAME --country CC [--address LINE ...] [--timezone ZONE]
+                   [--language L] [--company-number N] [--email ADDRESS] ...
+                   add an organisation (see rightsdesk controller add -h)
+  site add --controller SLUG --slug SLUG --name NAME --domain DOMAIN [...]
+                   add a site of an organisation (see rightsdesk site add -h)
+  catalogue import --site SLUG [--dry-run] FILE
+                   import a site's cookie catalogue from CSV or JSON
   deadline --received DATE [--country BE] [--extended]
                    print the legal due date of a request received on DATE
   audit verify     check the tamper-evident event chain (exit 0 intact, 1 broken)
@@ -61,6 +72,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, args[1:], getenv, log, stderr)
 	case "user":
 		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "controller":
+		return runController(ctx, args[1:], getenv, stdout, stderr)
+	case "site":
+		return runSite(ctx, args[1:], getenv, stdout, stderr)
+	case "catalogue":
+		return runCatalogue(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "deadline":
 		return runDeadline(args[1:], stdout, stderr)
 	case "audit":

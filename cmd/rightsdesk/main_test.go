@@ -62,8 +62,8 @@ func TestMigrateAndUserAdd(t *testing.T) {
 				args  []string
 				why   string
 			}{
-				{"short\n", []string{"--email", "m@example.org", "--name", "M", "--role", "staff"}, "at least 12"},
-				{"password1234\n", []string{"--email", "m@example.org", "--name", "M", "--role", "staff"}, "most common"},
+				{"short\n", []string{"--email", "m@example.org", "--name", "M", "--role", "staff", "--controller", "esomus"}, "at least 12"},
+				{"password1234\n", []string{"--email", "m@example.org", "--name", "M", "--role", "staff", "--controller", "esomus"}, "most common"},
 				{"correct horse battery staple\n", []string{"--email", "m@example.org", "--name", "M", "--role", "boss"}, "--role"},
 				{"correct horse battery staple\n", []string{"--email", "not-an-address", "--name", "M", "--role", "staff"}, "--email"},
 				{"correct horse battery staple\n", []string{"--email", "m@example.org", "--role", "staff"}, "--name"},

@@ -48,6 +48,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, lo
 		MaxHeaderBytes:    64 << 10,
 	}
 	logStart(log, a.Store, cfg, ln.Addr().String())
+	logNextSteps(ctx, log, a.Store, cfg.BaseURL)
 
 	workCtx, stopWork := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -180,6 +181,32 @@ func logStart(log *slog.Logger, st *models.Store, cfg app.Config, addr string) {
 		mail = "letters are sent over SMTP"
 	}
 	log.Info("Rightsdesk is serving", "url", "http://"+addr, "base_url", cfg.BaseURL, "database", where, "mail", mail)
+}
+
+// logNextSteps tells the person who just started the portal what to do next while it has no staff
+// account or no organisation yet: on a first run that is all the log has to say.
+func logNextSteps(ctx context.Context, log *slog.Logger, st *models.Store, baseURL string) {
+	users, err := st.CountUsers(ctx)
+	if err != nil {
+		return
+	}
+	ids, err := st.ControllerIDs(ctx)
+	if err != nil {
+		return
+	}
+	switch {
+	case users == 0:
+		log.Info("first run: no staff account yet. Next steps:")
+		log.Info("1. create the first admin (in another terminal, with the same DATABASE_URL or RIGHTSDESK_DATA_DIR); the password is read from stdin",
+			"command", "echo 'a long pass phrase' | rightsdesk user add --email you@example.be --name 'Your Name' --role admin")
+		log.Info("2. log in as that admin", "url", baseURL+"/staff/login")
+		log.Info("3. add your organisation, then its website and cookie catalogue, then invite your staff",
+			"url", baseURL+"/admin/controllers/new", "or", "rightsdesk controller add, site add, catalogue import")
+		log.Info("to look around with sample data instead, start it with: rightsdesk serve --demo")
+	case len(ids) == 0:
+		log.Info("no organisation yet: an admin adds one, then its website and cookie catalogue",
+			"url", baseURL+"/admin/controllers/new", "or", "rightsdesk controller add")
+	}
 }
 
 func fail(stderr io.Writer, err error) int {

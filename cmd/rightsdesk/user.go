@@ -9,15 +9,10 @@ import (
 	"io"
 	"strings"
 
+	"rightsdesk/accounts"
 	"rightsdesk/models"
 	"rightsdesk/password"
 )
-
-// controllerFlags collects repeated --controller values.
-type controllerFlags []string
-
-func (c *controllerFlags) String() string     { return strings.Join(*c, ",") }
-func (c *controllerFlags) Set(v string) error { *c = append(*c, v); return nil }
 
 // runUser implements "rightsdesk user add". The password is read from the first line of stdin so
 // that it never appears in the process list or the shell history.
@@ -32,7 +27,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	email := fs.String("email", "", "the user's e-mail address (login)")
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "staff, manager or admin")
-	var controllers controllerFlags
+	var controllers repeated
 	fs.Var(&controllers, "controller", "slug of a controller the user works for (repeat for several)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -44,12 +39,15 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	switch {
 	case fs.NArg() > 0:
 		return bad(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	case !strings.Contains(*email, "@") || strings.ContainsAny(*email, " \r\n"):
-		return bad("--email must be an e-mail address")
-	case strings.TrimSpace(*name) == "" || strings.ContainsAny(*name, "\r\n"):
-		return bad("--name is required, on one line")
+	case accounts.CheckEmail(*email) != "": // the invitation form's check
+		return bad("--email: " + accounts.CheckEmail(*email))
+	case accounts.CheckName(*name) != "":
+		return bad("--name: " + accounts.CheckName(*name))
 	case *role != models.RoleStaff && *role != models.RoleManager && *role != models.RoleAdmin:
 		return bad("--role must be staff, manager or admin")
+	case *role != models.RoleAdmin && len(controllers) == 0:
+		return bad("--controller is required for staff and managers: they work only the cases of the organisations they are given " +
+			"(admins see every one). Add the organisation first with rightsdesk controller add, or create an admin with --role admin")
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -69,7 +67,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	for _, slug := range controllers {
 		c, err := st.ControllerBySlug(ctx, slug)
 		if err != nil {
-			return bad(fmt.Sprintf("no controller %q", slug))
+			return bad(fmt.Sprintf("no controller %q (rightsdesk controller add creates one)", slug))
 		}
 		ids = append(ids, c.ID)
 	}
@@ -77,7 +75,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return fail(stderr, err)
 	}
-	u := models.User{Email: *email, Name: strings.TrimSpace(*name), Role: *role, PasswordHash: hash, Active: true}
+	u := models.User{Email: strings.TrimSpace(*email), Name: strings.TrimSpace(*name), Role: *role, PasswordHash: hash, Active: true}
 	if err := st.CreateUser(ctx, &u, ids); err != nil {
 		if errors.Is(err, models.ErrDuplicate) {
 			return bad("a user with this e-mail already exists")

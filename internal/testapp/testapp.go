@@ -29,6 +29,7 @@ type Portal struct {
 	URL   string
 	App   *app.App
 	Store *models.Store
+	DB    models.Options // where its database is, for a second process (the CLI) on the same one
 	srv   *httptest.Server
 }
 
@@ -37,6 +38,8 @@ type Options struct {
 	Dialect string     // models.SQLite (default) or models.Postgres
 	Config  app.Config // merged over the defaults (DatabaseURL, DataDir and BaseURL are set here)
 	Workers bool       // run the job queue (letters, reminders, sweeps) in the background
+	// Empty starts from an empty database, as a fresh install: no controller, no site, no account.
+	Empty bool
 }
 
 // Start runs a portal until the test ends.
@@ -66,17 +69,8 @@ func Start(t testing.TB, o Options) *Portal {
 		cancel()
 		t.Fatalf("start portal on %s: %v", o.Dialect, err)
 	}
-	_, ids, err := demo.LoadCatalogue(ctx, a.Store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := models.User{Email: AdminEmail, Name: "Ada Admin", Role: models.RoleAdmin, PasswordHash: adminHash(), Active: true}
-	if err := a.Store.CreateUser(ctx, &admin, ids); err != nil {
-		t.Fatal(err)
-	}
-	staff := models.User{Email: StaffEmail, Name: "Sam Staff", Role: models.RoleStaff, PasswordHash: staffHash(), Active: true}
-	if err := a.Store.CreateUser(ctx, &staff, ids); err != nil {
-		t.Fatal(err)
+	if !o.Empty {
+		seed(t, ctx, a.Store)
 	}
 	srv.Config.Handler = a.Handler()
 	srv.Start()
@@ -92,7 +86,24 @@ func Start(t testing.TB, o Options) *Portal {
 		<-done
 		a.Close()
 	})
-	return &Portal{URL: srv.URL, App: a, Store: a.Store, srv: srv}
+	return &Portal{URL: srv.URL, App: a, Store: a.Store, DB: dbo, srv: srv}
+}
+
+// seed writes the seed catalogue, the admin and a member of staff of both seed controllers.
+func seed(t testing.TB, ctx context.Context, st *models.Store) {
+	t.Helper()
+	_, ids, err := demo.LoadCatalogue(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := models.User{Email: AdminEmail, Name: "Ada Admin", Role: models.RoleAdmin, PasswordHash: adminHash(), Active: true}
+	if err := st.CreateUser(ctx, &admin, ids); err != nil {
+		t.Fatal(err)
+	}
+	staff := models.User{Email: StaffEmail, Name: "Sam Staff", Role: models.RoleStaff, PasswordHash: staffHash(), Active: true}
+	if err := st.CreateUser(ctx, &staff, ids); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Accounts every test portal has.

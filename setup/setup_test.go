@@ -1,0 +1,256 @@
+package setup
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"rightsdesk/deadline"
+)
+
+func validController() Controller {
+	return Controller{Slug: "acme", Name: "Acme SA", Address: "Rue de la Loi 16\r\n1000 Bruxelles\r\n", CompanyNumber: "BE0123.456.789",
+		ContactEmail: "Privacy@Acme.example", Country: "be", TimeZone: "Europe/Brussels", Language: "nl",
+		PrivacyURL: "https://acme.example/privacy", TargetDays: "15", Transparency: true}
+}
+
+func TestCheckControllerTakesAValidOne(t *testing.T) {
+	c, errs := CheckController(validController())
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if c.Slug != "acme" || c.Country != "BE" || c.LeadAuthority != "BE" || c.Address != "Rue de la Loi 16\n1000 Bruxelles" ||
+		c.ContactEmail != "privacy@acme.example" || c.DefaultLanguage != "nl" || c.InternalTargetDays != 15 || c.TransparencyOff {
+		t.Errorf("%+v", c)
+	}
+	in := validController()
+	in.TargetDays, in.ContactEmail, in.Address, in.Country = "", "", "", "FR"
+	c, errs = CheckController(in)
+	if errs != nil || c.InternalTargetDays != deadline.DefaultInternalTargetDays || c.LeadAuthority != "FR" {
+		t.Errorf("optional fields left empty: %+v %v", c, errs)
+	}
+}
+
+func TestCheckControllerRefusesWithTheReason(t *testing.T) {
+	tests := []struct {
+		field, value, want string
+	}{
+		{FieldSlug, "", "Give a short name"},
+		{FieldSlug, "Acme", "lower-case"},
+		{FieldSlug, "acme shop", "lower-case"},
+		{FieldSlug, "-acme", "lower-case"},
+		{FieldSlug, "acme--shop", "lower-case"},
+		{FieldSlug, "new", "names a page"},
+		{FieldSlug, strings.Repeat("a", 61), "At most 60"},
+		{FieldSlug, "<script>", "lower-case"},
+		{FieldName, "", "legal name"},
+		{FieldName, "   ", "legal name"},
+		{FieldName, "Acme\r\nBcc: x@y.be", "single line"},
+		{FieldName, "Acme\xff", "invalid UTF-8"},
+		{FieldName, strings.Repeat("x", MaxName+1), "too long"},
+		{FieldAddress, "Rue\x00 1", "control characters"},
+		{FieldAddress, "1\n2\n3\n4\n5\n6\n7", "At most 6 lines"},
+		{FieldAddress, strings.Repeat("x", 101), "too long"},
+		{FieldCompanyNumber, "BE\n0123", "single line"},
+		{FieldPhone, "+32\t2", "control"},
+		{FieldContactEmail, "@", "address only"},
+		{FieldContactEmail, "a@b.be,c@d.be", "address only"},
+		{FieldContactEmail, "<script>@x", "address only"},
+		{FieldContactEmail, "privacy@acme.example\r\nBcc: all@example.org", "single line"},
+		{FieldContactEmail, "privacy@localhost", "full domain"},
+		{FieldCountry, "", "Choose the country"},
+		{FieldCountry, "XX", `"XX" is not an EU or EEA country`},
+		{FieldCountry, "US", "not an EU or EEA country"},
+		{FieldCountry, "Belgium", "not an EU or EEA country"},
+		{FieldCountry, "LI", "no public-holiday calendar for Liechtenstein"},
+		{FieldTimeZone, "", "Give the time zone"},
+		{FieldTimeZone, "Europe/Brusels", "not an IANA time zone"},
+		{FieldTimeZone, "Local", "not an IANA time zone"},
+		{FieldTimeZone, "../../etc/passwd", "not an IANA time zone"},
+		{FieldTimeZone, "/etc/localtime", "not an IANA time zone"},
+		{FieldLanguage, "es", "Choose French"},
+		{FieldLanguage, "", "Choose French"},
+		{FieldPrivacyURL, "javascript:alert(1)", "absolute address"},
+		{FieldPrivacyURL, "acme.example/privacy", "absolute address"},
+		{FieldPrivacyURL, "https://user:pw@acme.example/", "user name"},
+		{FieldPrivacyURL, `https://acme.example/"><script>`, "cannot hold"},
+		{FieldContactURL, "ftp://acme.example/", "absolute address"},
+		{FieldContactURL, "https://acme.example/" + strings.Repeat("a", 500), "too long"},
+		{FieldTargetDays, "0", "from 1 to 27"},
+		{FieldTargetDays, "28", "from 1 to 27"},
+		{FieldTargetDays, "90", "from 1 to 27"},
+		{FieldTargetDays, "twenty", "from 1 to 27"},
+		{FieldTargetDays, "-5", "from 1 to 27"},
+	}
+	for _, tt := range tests {
+		in := validController()
+		switch tt.field {
+		case FieldSlug:
+			in.Slug = tt.value
+		case FieldName:
+			in.Name = tt.value
+		case FieldAddress:
+			in.Address = tt.value
+		case FieldCompanyNumber:
+			in.CompanyNumber = tt.value
+		case FieldPhone:
+			in.Phone = tt.value
+		case FieldContactEmail:
+			in.ContactEmail = tt.value
+		case FieldCountry:
+			in.Country = tt.value
+		case FieldTimeZone:
+			in.TimeZone = tt.value
+		case FieldLanguage:
+			in.Language = tt.value
+		case FieldPrivacyURL:
+			in.PrivacyURL = tt.value
+		case FieldContactURL:
+			in.ContactURL = tt.value
+		case FieldTargetDays:
+			in.TargetDays = tt.value
+		}
+		_, errs := CheckController(in)
+		if len(errs) != 1 || !strings.Contains(errs[tt.field], tt.want) {
+			t.Errorf("%s = %q: %v; want only %s: %q", tt.field, tt.value, errs, tt.field, tt.want)
+		}
+	}
+}
+
+func TestCountriesHaveACalendarAndAnAuthority(t *testing.T) {
+	cs := Countries()
+	if len(cs) != 29 || cs[0] != "AT" {
+		t.Errorf("countries: %v", cs)
+	}
+	for _, c := range cs {
+		if _, msg := CheckCountry(strings.ToLower(c)); msg != "" {
+			t.Errorf("%s refused: %s", c, msg)
+		}
+	}
+}
+
+func validSite() Site {
+	return Site{Slug: "shop", Name: "Acme Shop", Domains: "Shop.Acme.example\r\nwww.acme.example, shop.acme.example",
+		Languages: []string{"nl", "fr"}, PolicyURL: "https://shop.acme.example/cookies", PolicyVersion: "2025-06-01"}
+}
+
+func TestCheckSite(t *testing.T) {
+	s, errs := CheckSite(validSite())
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if s.Domain != "shop.acme.example" || s.OtherDomains != "www.acme.example" || s.Languages != "nl,fr" || s.PolicyLanguage != "nl" ||
+		s.PolicyVersion != deadline.NewDate(2025, 6, 1) {
+		t.Errorf("%+v", s)
+	}
+	in := validSite()
+	in.Domains, in.PolicyVersion, in.PolicyLanguage = "bücher.example", "", "fr"
+	s, errs = CheckSite(in)
+	if errs != nil || s.Domain != "xn--bcher-kva.example" || !s.PolicyVersion.IsZero() || s.PolicyLanguage != "fr" {
+		t.Errorf("IDN and no version: %+v %v", s, errs)
+	}
+
+	tests := []struct {
+		edit        func(*Site)
+		field, want string
+	}{
+		{func(s *Site) { s.Slug = "Shop" }, FieldSlug, "lower-case"},
+		{func(s *Site) { s.Name = "" }, FieldSiteName, "site's name"},
+		{func(s *Site) { s.Name = "Shop\nX" }, FieldSiteName, "single line"},
+		{func(s *Site) { s.Domains = "" }, FieldDomains, "Give the site's domain"},
+		{func(s *Site) { s.Domains = "https://shop.acme.example/" }, FieldDomains, "host name only"},
+		{func(s *Site) { s.Domains = "shop.acme.example:8080" }, FieldDomains, "host name only"},
+		{func(s *Site) { s.Domains = "localhost" }, FieldDomains, "not a domain"},
+		{func(s *Site) { s.Domains = "192.168.1.1" }, FieldDomains, "not a domain"},
+		{func(s *Site) { s.Domains = "co.uk" }, FieldDomains, "public suffix"},
+		{func(s *Site) { s.Domains = "<script>.example" }, FieldDomains, "not a domain"},
+		{func(s *Site) { s.Domains = "shop_1.example" }, FieldDomains, "not a domain"},
+		{func(s *Site) {
+			s.Domains = "a.example b.example c.example d.example e.example f.example g.example h.example i.example j.example k.example"
+		}, FieldDomains, "At most 10"},
+		{func(s *Site) { s.Domains = "shop\xff.example" }, FieldDomains, "invalid UTF-8"},
+		{func(s *Site) { s.Languages = nil }, FieldLanguages, "at least one"},
+		{func(s *Site) { s.Languages = []string{"fr", "es"} }, FieldLanguages, "Choose among"},
+		{func(s *Site) { s.PolicyLanguage = "en" }, FieldPolicyLanguage, "one of the site's languages"},
+		{func(s *Site) { s.PolicyLanguage = "xx" }, FieldPolicyLanguage, "Choose French"},
+		{func(s *Site) { s.PolicyURL = "javascript:alert(1)" }, FieldPolicyURL, "absolute address"},
+		{func(s *Site) { s.PolicyVersion = "01 octobre 2024" }, FieldPolicyVersion, "YYYY-MM-DD"},
+		{func(s *Site) { s.PolicyVersion = "2024-02-30" }, FieldPolicyVersion, "YYYY-MM-DD"},
+		{func(s *Site) { s.PolicyVersion = "0001-01-01" }, FieldPolicyVersion, "published policy"},
+	}
+	for _, tt := range tests {
+		in := validSite()
+		tt.edit(&in)
+		_, errs := CheckSite(in)
+		if len(errs) != 1 || !strings.Contains(errs[tt.field], tt.want) {
+			t.Errorf("%+v: %v; want only %s: %q", in, errs, tt.field, tt.want)
+		}
+	}
+}
+
+func encode(t *testing.T, kind string, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := 0; x < w; x++ {
+		img.Set(x, x%h, color.RGBA{0x0b, 0x4f, 0x8a, 0xff})
+	}
+	var b bytes.Buffer
+	var err error
+	if kind == "png" {
+		err = png.Encode(&b, img)
+	} else {
+		err = jpeg.Encode(&b, img, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// webpLogo is a 1×1 lossless WebP image.
+var webpLogo = []byte("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
+
+func TestCheckLogo(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		data []byte
+		ct   string
+	}{
+		{"png", encode(t, "png", 120, 40), "image/png"},
+		{"jpeg", encode(t, "jpeg", 120, 40), "image/jpeg"},
+		{"webp", webpLogo, "image/webp"},
+	} {
+		l, msg := CheckLogo(tt.data)
+		if msg != "" || l.ContentType != tt.ct || len(l.SHA256) != 64 || l.Width == 0 {
+			t.Errorf("%s: %+v %q", tt.name, l.ContentType, msg)
+		}
+	}
+	png := encode(t, "png", 120, 40)
+	truncated := png[:len(png)-30]
+	big := encode(t, "png", 2100, 10)
+	svg := []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
+	polyglot := append([]byte("\x89PNG\r\n\x1a\n"), []byte("<html><script>alert(1)</script></html>")...)
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "Choose an image"},
+		{"too large", make([]byte, MaxLogoBytes+1), "at most 256 KiB"},
+		{"svg", svg, "SVG images are not taken"},
+		{"svg as text", []byte("<svg onload=alert(1)>"), "SVG"},
+		{"html", []byte("<!DOCTYPE html><script>alert(1)</script>"), "not a PNG, JPEG or WebP"},
+		{"gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "not a PNG, JPEG or WebP"},
+		{"truncated png", truncated, "not a readable png"},
+		{"png header then html", polyglot, "not a readable png"},
+		{"too many pixels", big, "at most 2048 pixels"},
+	} {
+		if _, msg := CheckLogo(tt.data); !strings.Contains(msg, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, msg, tt.want)
+		}
+	}
+}
