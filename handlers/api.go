@@ -39,16 +39,27 @@ type ConsentAnswer struct {
 	Withdrawals []consent.Event      `json:"withdrawals"`
 }
 
+// bearerToken reads the credentials of "Authorization: Bearer <token>". The scheme is
+// case-insensitive (RFC 9110 §11.1), so "bearer" and "BEARER" are accepted too.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
 // apiSite authenticates the call: a live key of the site named in the path, within its rate.
 func (h *Handler) apiSite(c echo.Context) (models.Site, bool, error) {
 	ctx := c.Request().Context()
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	plain, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
-	if !ok || plain == "" {
+	plain, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+	if !ok {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="rightsdesk"`)
 		return models.Site{}, false, apiFail(c, http.StatusUnauthorized, "unauthorized", "Send the site's API key as: Authorization: Bearer <key>.")
 	}
-	key, err := h.store.SiteAPIKeyFor(ctx, strings.TrimSpace(plain))
+	key, err := h.store.SiteAPIKeyFor(ctx, plain)
 	if errors.Is(err, models.ErrNotFound) {
 		// Keys are 256 random bits, so guessing is hopeless; the limit keeps a misconfigured client
 		// from hammering the database.
