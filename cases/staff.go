@@ -271,6 +271,15 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		if len(files) > 0 && !hasKind(kinds, dsr.KindAccess) {
 			return &FormError{Fields: dsr.Errors{"files": "Files answer an access request; this request asks for no access."}}
 		}
+		msg := "Request answered: " + dsr.Labels(kinds) + "."
+		if len(files) > 0 {
+			msg += fmt.Sprintf(" %d file(s) to download until %s.", len(files), now.Add(FilesTTL).Format("2 January 2006"))
+		}
+		// The transition first: it refuses a case that is no longer open before anything is written
+		// (a second answer would otherwise collide with the first one's outcomes).
+		if err := transition(ctx, tx, c, a, dsr.ActionComplete, now, models.CaseChange{Closed: true, Answered: true}, "completed", msg, true); err != nil {
+			return err
+		}
 		var rows []models.CaseOutcome
 		var outs []letters.Outcome
 		for _, k := range kinds {
@@ -292,13 +301,6 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 				return err
 			}
 			fileRefs = append(fileRefs, letters.File{Name: f.Name, Size: SizeText(int64(len(f.Data)))})
-		}
-		msg := "Request answered: " + dsr.Labels(kinds) + "."
-		if len(files) > 0 {
-			msg += fmt.Sprintf(" %d file(s) to download until %s.", len(files), now.Add(FilesTTL).Format("2 January 2006"))
-		}
-		if err := transition(ctx, tx, c, a, dsr.ActionComplete, now, models.CaseChange{Closed: true, Answered: true}, "completed", msg, true); err != nil {
-			return err
 		}
 		d := s.letterData(*c, *c.Site)
 		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = outs, fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)

@@ -65,6 +65,8 @@ func classify(ctx context.Context, err error, staff bool) (code int, title, msg 
 		return http.StatusConflict, views.T(ctx, "error.transition.title"), views.T(ctx, "error.transition.generic")
 	case errors.Is(err, models.ErrConflict):
 		return page(http.StatusConflict, "conflict")
+	case errors.Is(err, errNoVersion): // staff pages only, in English
+		return http.StatusBadRequest, views.T(ctx, "error.bad_request.title"), err.Error()
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound:

@@ -303,6 +303,10 @@ func (h *Handler) caseView(c echo.Context) error {
 	return h.casePage(c, http.StatusOK, views.CaseForm{})
 }
 
+// errNoVersion refuses a case form that does not say which version of the case it was drawn from.
+var errNoVersion = errors.New("This form is incomplete: it does not say which version of the case it was made from. " +
+	"Nothing was done. Open the case again and use its form.")
+
 // caseAction runs one action from the case page: on success 303 back to the case with a message;
 // on a refusal the page again, with the message beside the form and what was typed kept.
 func (h *Handler) caseAction(action, done string, run func(c echo.Context, a cases.Actor, ref string, version int, form url.Values) error) echo.HandlerFunc {
@@ -322,7 +326,12 @@ func (h *Handler) caseAction(action, done string, run func(c echo.Context, a cas
 		if id := c.Param("id"); id != "" {
 			formName = "identifiers/" + id
 		}
-		version, _ := strconv.Atoi(form.Get("version"))
+		// Every case form carries the version it was drawn from: without it a stale form would act
+		// on a case that changed since, so it is refused rather than treated as "no check".
+		version, err := strconv.Atoi(form.Get("version"))
+		if err != nil || version < 1 {
+			return errNoVersion
+		}
 		err = run(c, a, ref, version, form)
 		if err == nil {
 			h.flash(c, done)

@@ -379,3 +379,42 @@ func TestCasePageAnnouncesARefusedAction(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseFormsNeedTheirVersion: a case form without the version it was drawn from is refused
+// (it would skip the stale check) and changes nothing; answering a case a second time, even with
+// its current version, is refused with a notice, not a server error.
+func TestCaseFormsNeedTheirVersion(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ref, _ := fileVerified(t, p, "esomus", "victor@example.org", "uid-victor")
+		staff := member(t, p, "vera@esomus.example", models.RoleStaff, "esomus")
+		page := staff.Get("/staff/cases/" + ref)
+		csrf := testapp.CSRF(t, page.Body)
+		versionOf := func() string { // from the store: a closed case's page has no form
+			cs, err := p.Store.CaseByReference(context.Background(), ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(cs.Version)
+		}
+		before := versionOf()
+		for _, v := range []url.Values{{}, {"version": {""}}, {"version": {"0"}}, {"version": {"-1"}}, {"version": {"x"}}} {
+			v.Set("_csrf", csrf)
+			expect(t, staff.Post("/staff/cases/"+ref+"/claim", v), http.StatusBadRequest, "Open the case again")
+		}
+		if after := versionOf(); after != before {
+			t.Fatalf("a form without its version changed the case: version %s → %s", before, after)
+		}
+
+		expect(t, staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {before}}), http.StatusSeeOther)
+		answer := func() testapp.Response {
+			return staff.Post("/staff/cases/"+ref+"/complete", url.Values{"_csrf": {csrf}, "version": {versionOf()},
+				"outcome_access": {"Page views linked to uid-victor."}})
+		}
+		expect(t, answer(), http.StatusSeeOther)
+		expect(t, answer(), http.StatusConflict, "Page views linked to uid-victor.")
+		cs, err := p.Store.CaseByReference(context.Background(), ref)
+		if err != nil || cs.Status != dsr.StatusCompleted {
+			t.Fatalf("after a second answer: %v %+v", err, cs.Status)
+		}
+	})
+}
