@@ -107,6 +107,9 @@ type App struct {
 	log         *slog.Logger
 }
 
+// Routes lists the routes the portal serves (method and path pattern), for tests that sweep them.
+func (a *App) Routes() []*echo.Route { return a.echo.Routes() }
+
 // New opens the database, applies pending migrations, refuses a schema it does not know, and
 // wires the services.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {

@@ -61,12 +61,8 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 			return nil
 		},
 	}))
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit: MaxBody,
-		Skipper: func(c echo.Context) bool {
-			return c.Path() == answerRoute || importRoutes[c.Path()] || c.Path() == logoRoute
-		},
-	}))
+	e.Use(bodyLimits(), parseForms)
+	e.Use(refuseUnreadable)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0", // the legacy auditor causes more harm than good; the CSP protects
 		ContentTypeNosniff:    "nosniff",
@@ -113,6 +109,32 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 		}
 	})
 	e.Use(h.loadUser)
+}
+
+// bodyLimits bounds every request body by its route's limit. It runs before the CSRF check, which
+// reads the form: a limit set on the route alone would come after the body was read.
+func bodyLimits() echo.MiddlewareFunc {
+	general := middleware.BodyLimit(MaxBody)
+	larger := map[string]echo.MiddlewareFunc{
+		answerRoute: middleware.BodyLimit(answerBodyLimit),
+		logoRoute:   middleware.BodyLimit(logoBodyLimit),
+	}
+	for r := range importRoutes {
+		larger[r] = middleware.BodyLimit(importBodyLimit)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		limited := map[string]echo.HandlerFunc{}
+		for r, mw := range larger {
+			limited[r] = mw(next)
+		}
+		general := general(next)
+		return func(c echo.Context) error {
+			if h, ok := limited[c.Path()]; ok {
+				return h(c)
+			}
+			return general(c)
+		}
+	}
 }
 
 func (h *Handler) hstsMaxAge() int {

@@ -41,7 +41,7 @@ func (h *Handler) cookies(c echo.Context) error {
 // no new request or consent withdrawal.
 func (h *Handler) siteWithCookies(c echo.Context, slug string) (models.Site, []models.Cookie, error) {
 	ctx := c.Request().Context()
-	if slug == "" || len(slug) > 100 {
+	if slug == "" || len(slug) > 100 || !readable(slug) {
 		return models.Site{}, nil, models.ErrNotFound
 	}
 	site, err := h.store.SiteBySlug(ctx, slug)

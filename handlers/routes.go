@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // Access says who may call a route.
@@ -168,16 +167,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	}
 	h.useMiddleware(e)
 	for _, r := range h.Routes() {
-		mw := h.guard(r.Access)
-		if r.Path == answerRoute {
-			mw = append(mw, middleware.BodyLimit(answerBodyLimit))
-		}
-		if importRoutes[r.Path] {
-			mw = append(mw, middleware.BodyLimit(importBodyLimit))
-		}
-		if r.Path == logoRoute {
-			mw = append(mw, middleware.BodyLimit(logoBodyLimit))
-		}
+		mw := h.guard(r.Access) // body limits per route: bodyLimits
 		if organisationRoutes[r.Path] {
 			mw = append(mw, h.requireOrganisation)
 		}

@@ -12,16 +12,22 @@ import (
 	"rightsdesk/models"
 )
 
+// adminActor is the portal's admin, acting on every controller.
+func adminActor(t *testing.T, p *testapp.Portal) cases.Actor {
+	t.Helper()
+	admin := accountOf(t, p, testapp.AdminEmail)
+	ids, err := p.Store.ControllerIDs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases.Actor{UserID: admin.ID, Name: admin.Name, Role: admin.Role, Controllers: ids}
+}
+
 // answer claims and completes the access request ref as the portal's admin.
 func answer(t *testing.T, p *testapp.Portal, ref string) {
 	t.Helper()
 	ctx := context.Background()
-	admin := accountOf(t, p, testapp.AdminEmail)
-	ids, err := p.Store.ControllerIDs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := cases.Actor{UserID: admin.ID, Name: admin.Name, Role: admin.Role, Controllers: ids}
+	a := adminActor(t, p)
 	if err := p.App.Cases.Claim(ctx, a, ref, 0); err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,9 @@ func (h *Handler) login(c echo.Context) error {
 	if email == "" || pw == "" || len(pw) > password.MaxLength {
 		return again(http.StatusUnprocessableEntity, "Give your e-mail address and your password.")
 	}
+	if !readable(email) || !readable(pw) {
+		return again(http.StatusUnprocessableEntity, "The e-mail address or the password contains a character that cannot be typed (a control character or invalid text). Type them again.")
+	}
 	u, err := h.store.UserByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
 		_ = password.Verify(pw, dummyHash)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -290,7 +291,7 @@ func multipartForm(t *testing.T, fields map[string]string, fileField, fileName, 
 	return &b, w.FormDataContentType()
 }
 
-func postRaw(t *testing.T, u string, body *bytes.Buffer, ctype string) *http.Request {
+func postRaw(t *testing.T, u string, body io.Reader, ctype string) *http.Request {
 	req, err := http.NewRequest(http.MethodPost, u, body)
 	if err != nil {
 		t.Fatal(err)
@@ -417,4 +418,27 @@ func TestCaseFormsNeedTheirVersion(t *testing.T) {
 			t.Fatalf("after a second answer: %v %+v", err, cs.Status)
 		}
 	})
+}
+
+// TestAnswerBodyLimitHoldsWithoutALength: an answer larger than its route's limit sent without a
+// Content-Length (chunked) is refused before the form is read, and the case is unchanged.
+func TestAnswerBodyLimitHoldsWithoutALength(t *testing.T) {
+	p := testapp.Start(t, testapp.Options{})
+	ref, _ := fileVerified(t, p, "esomus", "wim@example.org", "uid-wim")
+	staff := member(t, p, "wout@esomus.example", models.RoleStaff, "esomus")
+	page := staff.Get("/staff/cases/" + ref)
+	csrf := testapp.CSRF(t, page.Body)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+	expect(t, staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {version}}), http.StatusSeeOther)
+	cs, _ := p.Store.CaseByReference(context.Background(), ref)
+
+	body, ctype := multipartForm(t, map[string]string{"_csrf": csrf, "version": fmt.Sprint(cs.Version), "outcome_access": "All of it."},
+		"files", "huge.json", strings.Repeat("x", 30<<20))
+	req := postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", nil, ctype)
+	req.Body = io.NopCloser(io.MultiReader(body)) // no length known: sent chunked
+	req.ContentLength = -1
+	expect(t, staff.Do(req), http.StatusRequestEntityTooLarge)
+	if after, _ := p.Store.CaseByReference(context.Background(), ref); after.Status != cs.Status || after.Version != cs.Version {
+		t.Errorf("an oversized answer changed the case: %s v%d → %s v%d", cs.Status, cs.Version, after.Status, after.Version)
+	}
 }
