@@ -145,6 +145,8 @@ type Config struct {
 	FilingRate, VerifyRate, LoginRate rate.Limit
 	FilingBurst, VerifyBurst          int
 	LoginBurst                        int
+	// LoginSlowdown is how long each attempt on an account under attack waits (default 3 s).
+	LoginSlowdown time.Duration
 	// APIRate and APIBurst limit each site's API key (requests per second); default 20, burst 40.
 	APIRate  rate.Limit
 	APIBurst int
@@ -162,9 +164,10 @@ type Handler struct {
 }
 
 type limits struct {
-	filing, verify, loginIP, loginAccount *middleware.RateLimiterMemoryStore
-	resetIP, resetAccount, currentPw      *middleware.RateLimiterMemoryStore
-	consent, api, apiAuth                 *middleware.RateLimiterMemoryStore
+	filing, verify, loginIP          *middleware.RateLimiterMemoryStore
+	login                            *loginThrottle
+	resetIP, resetAccount, currentPw *middleware.RateLimiterMemoryStore
+	consent, api, apiAuth            *middleware.RateLimiterMemoryStore
 }
 
 // New returns the handlers. sessionStore keeps staff sessions (models.SessionStore in production).
@@ -203,7 +206,7 @@ func New(store Store, cs Cases, acc Accounts, sessionStore scs.Store, cfg Config
 			filing:       limiter(def(cfg.FilingRate, rate.Every(time.Minute/6)), defInt(cfg.FilingBurst, 6)),
 			verify:       limiter(def(cfg.VerifyRate, rate.Every(time.Minute/10)), defInt(cfg.VerifyBurst, 10)),
 			loginIP:      limiter(def(cfg.LoginRate, rate.Every(time.Minute/10)), defInt(cfg.LoginBurst, 10)),
-			loginAccount: limiter(rate.Every(time.Minute/5), 5),
+			login:        newLoginThrottle(cfg.LoginSlowdown),
 			resetIP:      limiter(rate.Every(time.Minute/5), 5),
 			resetAccount: limiter(rate.Every(10*time.Minute), 3),                  // a mailbox is not flooded with links
 			currentPw:    limiter(rate.Every(time.Minute), 10),                    // bounds guessing the current password with a stolen session

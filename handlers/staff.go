@@ -30,9 +30,11 @@ func (h *Handler) login(c echo.Context) error {
 	again := func(status int, problem string) error {
 		return render(c, status, views.Login(h.page(c, "Staff login"), email, problem))
 	}
-	if !allow(h.limits.loginIP, c.RealIP()) || !allow(h.limits.loginAccount, email) {
+	ip := c.RealIP()
+	if !allow(h.limits.loginIP, ip) || h.limits.login.refused(email, ip) {
 		return again(http.StatusTooManyRequests, "Too many login attempts. Wait a few minutes, then try again.")
 	}
+	h.limits.login.slowDown(ctx, email)
 	if email == "" || pw == "" || len(pw) > password.MaxLength {
 		return again(http.StatusUnprocessableEntity, "Give your e-mail address and your password.")
 	}
@@ -42,6 +44,7 @@ func (h *Handler) login(c echo.Context) error {
 	u, err := h.store.UserByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
 		_ = password.Verify(pw, dummyHash)
+		h.limits.login.failed(email, ip)
 		return again(http.StatusUnauthorized, "This e-mail address and password do not match an active account.")
 	}
 	if err != nil {
@@ -52,6 +55,7 @@ func (h *Handler) login(c echo.Context) error {
 		hash = dummyHash
 	}
 	if err := password.Verify(pw, hash); err != nil || u.PasswordHash == "" || !u.Active {
+		h.limits.login.failed(email, ip)
 		return again(http.StatusUnauthorized, "This e-mail address and password do not match an active account.")
 	}
 	// A new session token at login defeats session fixation.

@@ -2,14 +2,18 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"rightsdesk/app"
 	"rightsdesk/dsr"
+	"rightsdesk/handlers"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/locale"
@@ -459,11 +463,57 @@ func TestAdminMailboxNeedsAnAdmin(t *testing.T) {
 	})
 }
 
-func TestLoginIsThrottledPerAccount(t *testing.T) {
+// TestLoginIsThrottledPerAccountAndAddress: wrong passwords from one address make that address
+// wait for that account, even with the right password.
+func TestLoginIsThrottledPerAccountAndAddress(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
 	for i := 0; i < 5; i++ {
 		p.Client(t).Login(testapp.AdminEmail, "wrong password number "+itoa(int64(i+1)))
 	}
 	res := p.Client(t).Login(testapp.AdminEmail, testapp.AdminPassword)
 	expect(t, res, http.StatusTooManyRequests, "Too many login attempts")
+}
+
+// TestStrangersCannotLockAnAccountOut: wrong passwords for an account from other addresses —
+// enough to refuse each of those addresses, and more than a person types — do not stop its owner:
+// the right password from a new address opens the account, once slowed down. Attempts on an
+// account under attack all wait; those on other accounts do not.
+func TestStrangersCannotLockAnAccountOut(t *testing.T) {
+	const slowdown = 400 * time.Millisecond
+	p := testapp.Start(t, testapp.Options{Config: app.Config{TrustProxy: true, Handlers: handlers.Config{LoginSlowdown: slowdown}}})
+	from := func(ip string) *testapp.Client {
+		c := p.Client(t)
+		c.Header = http.Header{"X-Forwarded-For": {ip}}
+		return c
+	}
+	login := func(c *testapp.Client, email, pw string) (testapp.Response, time.Duration) {
+		start := time.Now()
+		res := c.Login(email, pw)
+		return res, time.Since(start)
+	}
+	for ip := 1; ip <= 5; ip++ {
+		stranger := from(fmt.Sprintf("203.0.113.%d", ip))
+		for i := 0; i < 5; i++ {
+			expect(t, stranger.Login(testapp.AdminEmail, fmt.Sprintf("guess %d from %d", i, ip)), http.StatusUnauthorized)
+		}
+		// That address is done guessing for this account, even with the right password.
+		expect(t, stranger.Login(testapp.AdminEmail, testapp.AdminPassword), http.StatusTooManyRequests, "Too many login attempts")
+	}
+	// 25 wrong passwords from anywhere: the account is under attack; its owner still gets in.
+	res, took := login(from("198.51.100.7"), testapp.AdminEmail, testapp.AdminPassword)
+	expect(t, res, http.StatusSeeOther)
+	if took < slowdown {
+		t.Errorf("a login on an account under attack took %v, want at least the slowdown %v", took, slowdown)
+	}
+	res, took = login(from("198.51.100.8"), testapp.AdminEmail, "yet another guess")
+	expect(t, res, http.StatusUnauthorized)
+	if took < slowdown {
+		t.Errorf("a guess on an account under attack took %v, want at least %v", took, slowdown)
+	}
+	// Another account is not slowed by the attack on this one.
+	res, took = login(from("198.51.100.9"), testapp.StaffEmail, "not the password")
+	expect(t, res, http.StatusUnauthorized)
+	if took >= slowdown {
+		t.Errorf("a login on another account took %v: it was slowed by an attack it is not part of", took)
+	}
 }

@@ -134,6 +134,8 @@ type Client struct {
 	t    testing.TB
 	base string
 	HTTP *http.Client
+	// Header is added to every request (e.g. X-Forwarded-For, to come from another address).
+	Header http.Header
 }
 
 // Client returns a new client with an empty cookie jar.
@@ -155,6 +157,9 @@ type Response struct {
 // Do sends a request.
 func (c *Client) Do(req *http.Request) Response {
 	c.t.Helper()
+	for k, vs := range c.Header {
+		req.Header[k] = vs
+	}
 	res, err := c.HTTP.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
