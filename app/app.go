@@ -36,6 +36,9 @@ type Config struct {
 	BaseURL     string // BASE_URL: the public address, used in links
 	Secret      string // RIGHTSDESK_SECRET: derives status-page links (and later signs site links)
 	TrustProxy  bool   // RIGHTSDESK_TRUST_PROXY: take client IPs from X-Forwarded-For
+	// WebhookAllowPrivate (RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE) lets webhooks reach loopback and
+	// private addresses: development and tests only.
+	WebhookAllowPrivate bool
 
 	// Set by tests only.
 	SMTPTLS      *tls.Config   // trust for the SMTP server's certificate
@@ -64,12 +67,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		BaseURL:     getenv("BASE_URL"),
 		Secret:      getenv("RIGHTSDESK_SECRET"),
 	}
-	if v := getenv("RIGHTSDESK_TRUST_PROXY"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return c, fmt.Errorf("RIGHTSDESK_TRUST_PROXY must be true or false, got %q", v)
+	for name, dst := range map[string]*bool{"RIGHTSDESK_TRUST_PROXY": &c.TrustProxy, "RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE": &c.WebhookAllowPrivate} {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return c, fmt.Errorf("%s must be true or false, got %q", name, v)
+			}
+			*dst = b
 		}
-		c.TrustProxy = b
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -156,7 +161,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	// The queue installs itself in the store: every letter written from here on gets its job.
 	q, err := jobs.New(st, svc, jobs.Options{
 		Sender: sender, Backoff: cfg.MailBackoff, SweepEvery: cfg.SweepEvery, PollInterval: cfg.PollInterval,
-		RescueAfter: cfg.RescueAfter, Logger: log,
+		RescueAfter: cfg.RescueAfter, Logger: log, WebhookAllowPrivate: cfg.WebhookAllowPrivate,
 	})
 	if err != nil {
 		st.Close()
@@ -167,6 +172,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	hcfg.BaseURL = cfg.BaseURL
 	hcfg.SMTPEnabled = cfg.SMTPURL != ""
 	hcfg.TrustProxy = cfg.TrustProxy
+	hcfg.WebhookAllowPrivate = cfg.WebhookAllowPrivate
 	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
 	if err != nil {
 		st.Close()

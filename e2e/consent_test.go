@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"rightsdesk/app"
 	"rightsdesk/consent"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/internal/testdb"
@@ -71,7 +72,7 @@ func (s *site) calls() []hookCall {
 func TestWithdrawingConsentRemovesTheCookies(t *testing.T) {
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			p := testapp.Start(t, testapp.Options{Dialect: dialect, Workers: true})
+			p := testapp.Start(t, testapp.Options{Dialect: dialect, Workers: true, Config: app.Config{WebhookAllowPrivate: true}})
 			s := &site{portal: p.URL}
 			srv := httptest.NewServer(s)
 			defer srv.Close()

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"rightsdesk/dsr"
+	"rightsdesk/egress"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -110,7 +112,7 @@ func (h *Handler) setWebhook(c echo.Context) error {
 	}
 	raw := c.FormValue("url")
 	v := views.IntegrationView{Site: site, WebhookURL: raw}
-	if msg := checkWebhookURL(raw); msg != "" {
+	if msg := checkWebhookURL(raw, h.cfg.WebhookAllowPrivate); msg != "" {
 		v.WebhookError = msg
 		return h.renderIntegration(c, http.StatusUnprocessableEntity, v)
 	}
@@ -159,13 +161,18 @@ func integrationPath(site models.Site) string {
 	return "/admin/sites/" + url.PathEscape(site.Slug) + "/integration"
 }
 
-const notHTTPS = "Use an https:// URL (http:// only for localhost or 127.0.0.1, for testing)."
+const (
+	notHTTPS = "Use an https:// URL (http:// only for localhost or 127.0.0.1 on a portal set up for development)."
+	private  = "This address is on the portal's own machine or a private network (loopback, private, link-local " +
+		"or cloud metadata): a webhook must reach the site over the internet. The portal refuses such " +
+		"addresses also when a name resolves to one."
+)
 
 // checkWebhookURL returns why raw cannot be a webhook URL, or "". The portal calls it from the
-// server, so it must be an absolute https URL (http only on the loopback, for a receiver under
-// test), one line (a line break could smuggle a header into the request), and carry no
-// credentials: the receiver authenticates the portal by the signature.
-func checkWebhookURL(raw string) string {
+// server, so it must be an absolute https URL on a public address; with allowPrivate (development,
+// RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE) also http on the loopback and private addresses. A name is
+// checked again after it is resolved, at each call (egress.Client).
+func checkWebhookURL(raw string, allowPrivate bool) string {
 	switch {
 	case raw == "":
 		return "Give the URL the portal should call, or remove the webhook."
@@ -186,14 +193,19 @@ func checkWebhookURL(raw string) string {
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return "The URL must not contain a #fragment."
 	}
-	switch host := u.Hostname(); u.Scheme {
-	case "https":
-	case "http":
-		if host != "localhost" && host != "127.0.0.1" && host != "::1" {
-			return notHTTPS
-		}
-	default:
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	loopback := host == "localhost" || strings.HasSuffix(host, ".localhost")
+	ip, err := netip.ParseAddr(host)
+	if err == nil {
+		loopback = ip.Unmap().IsLoopback()
+	}
+	switch {
+	case u.Scheme == "http" && allowPrivate && loopback:
+	case u.Scheme != "https":
 		return notHTTPS
+	case allowPrivate:
+	case loopback, err == nil && egress.Forbidden(ip):
+		return private
 	}
 	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"rightsdesk/app"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/models"
 )
@@ -151,6 +152,14 @@ func TestIntegrationWebhook(t *testing.T) {
 			{"fragment", "https://esomus.example/hook#x", "fragment"},
 			{"huge", "https://esomus.example/" + strings.Repeat("a", 2001), "too long"},
 			{"empty", "", "Give the URL"},
+			// The portal's own machine, its network, a cloud's metadata service (SSRF).
+			{"metadata", "https://169.254.169.254/latest/meta-data", "private network"},
+			{"private", "https://10.0.0.1/hook", "private network"},
+			{"loopback v6", "http://[::1]:8080/hook", "https://"},
+			{"loopback https", "https://127.0.0.1:8443/hook", "private network"},
+			{"localhost", "https://localhost/hook", "private network"},
+			{"mapped", "https://[::ffff:192.168.0.1]/hook", "private network"},
+			{"loopback http", "http://127.0.0.1:9000/hook", "https://"},
 		}
 		for _, tc := range refused {
 			t.Run(tc.name, func(t *testing.T) {
@@ -169,7 +178,7 @@ func TestIntegrationWebhook(t *testing.T) {
 			t.Fatalf("a refused URL was saved: %q", site.WebhookURL)
 		}
 
-		for _, ok := range []string{"https://esomus.example/rightsdesk/webhook?x=1", "http://127.0.0.1:9000/hook", "http://localhost/hook"} {
+		for _, ok := range []string{"https://esomus.example/rightsdesk/webhook?x=1", "https://93.184.215.14/hook"} {
 			res := admin.Post(integrationPage+"/webhook", url.Values{"_csrf": {csrf}, "url": {ok}})
 			expect(t, res, 200, "shown only this once")
 			site, _ = p.Store.SiteBySlug(ctx, "esomus")
@@ -212,4 +221,16 @@ func TestIntegrationFormsNeedCSRF(t *testing.T) {
 	if ss, _ := p.Store.SiteSecrets(context.Background(), site.ID); len(ss) != 0 {
 		t.Error("a secret was made without a CSRF token")
 	}
+}
+
+// TestIntegrationWebhookForDevelopment: with RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE a receiver on this
+// machine can be set, over http too.
+func TestIntegrationWebhookForDevelopment(t *testing.T) {
+	p := testapp.Start(t, testapp.Options{Config: app.Config{WebhookAllowPrivate: true}})
+	admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
+	csrf := testapp.CSRF(t, admin.Get(integrationPage).Body)
+	for _, ok := range []string{"http://127.0.0.1:9000/hook", "http://localhost/hook", "http://[::1]:8080/hook", "https://10.0.0.1/hook"} {
+		expect(t, admin.Post(integrationPage+"/webhook", url.Values{"_csrf": {csrf}, "url": {ok}}), 200, "shown only this once")
+	}
+	expect(t, admin.Post(integrationPage+"/webhook", url.Values{"_csrf": {csrf}, "url": {"http://10.0.0.1/hook"}}), http.StatusUnprocessableEntity, "https://")
 }

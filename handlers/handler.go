@@ -141,6 +141,8 @@ type Config struct {
 	BaseURL     string // https:// turns on Secure cookies and HSTS
 	SMTPEnabled bool   // false: the mailbox says letters are held
 	TrustProxy  bool   // take the client IP from X-Forwarded-For (only behind a proxy that sets it)
+	// WebhookAllowPrivate accepts webhook URLs on loopback and private addresses (development).
+	WebhookAllowPrivate bool
 	// Limits per client IP; zero values get the defaults below.
 	FilingRate, VerifyRate, LoginRate rate.Limit
 	FilingBurst, VerifyBurst          int

@@ -22,6 +22,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
+	"rightsdesk/egress"
 	"rightsdesk/mailer"
 	"rightsdesk/models"
 )
@@ -62,8 +63,10 @@ type Options struct {
 	// WebhookAttempts bounds the calls that tell a site of a withdrawal; default 170 (about 3 days
 	// with the default backoff, which tops out at 30 minutes).
 	WebhookAttempts int
-	// WebhookClient calls the sites' webhooks; default: 10s timeout, no redirects.
-	WebhookClient *http.Client
+	// WebhookClient calls the sites' webhooks; default: egress.Client, which refuses private
+	// addresses unless WebhookAllowPrivate.
+	WebhookClient       *http.Client
+	WebhookAllowPrivate bool
 	// PollInterval is how often workers look for new jobs; default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
@@ -122,7 +125,7 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	river.AddWorker(workers, &rollupWorker{store: store, log: opts.Logger})
 	river.AddWorker(workers, &remindWorker{cases: cs, log: opts.Logger, now: opts.Now})
 	if opts.WebhookClient == nil {
-		opts.WebhookClient = webhookClient()
+		opts.WebhookClient = egress.Client(egress.Options{AllowPrivate: opts.WebhookAllowPrivate})
 	}
 	river.AddWorker(workers, &webhookWorker{store: store, client: opts.WebhookClient, opts: opts})
 

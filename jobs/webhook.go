@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"rightsdesk/consent"
+	"rightsdesk/egress"
 	"rightsdesk/models"
 )
 
@@ -90,8 +91,10 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 		log.Info("webhook: delivered", "status", status)
 		return record(status, "", true, false)
 	}
+	// The admin's page shows why in a few words (egress.Describe), never the dial error, which
+	// would tell an admin what answers at each address and port of the portal's network.
 	log.Warn("webhook: not acknowledged", "status", status, "error", callErr.Error(), "final", final)
-	if err := record(status, callErr.Error(), false, final); err != nil {
+	if err := record(status, egress.Describe(status, callErr), false, final); err != nil {
 		return err
 	}
 	return callErr
@@ -117,13 +120,4 @@ func (w *webhookWorker) call(ctx context.Context, site models.Site, deliveryID i
 		return resp.StatusCode, fmt.Errorf("webhook answered %s", resp.Status)
 	}
 	return resp.StatusCode, nil
-}
-
-// webhookClient does not follow redirects (a webhook answers at its own address) and gives up on a
-// site that does not answer within 10 seconds.
-func webhookClient() *http.Client {
-	return &http.Client{
-		Timeout:       10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,30 +61,8 @@ func TestWebhookIsSignedRetriedAndDeliveredOnce(t *testing.T) {
 		srv := httptest.NewServer(rcv)
 		defer srv.Close()
 
-		ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
-		if err := st.SaveController(ctx, &ctrl); err != nil {
-			t.Fatal(err)
-		}
 		const secret = "whsec-test-0123456789"
-		site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com",
-			WebhookURL: srv.URL + "/hooks/consent", WebhookSecret: secret}
-		if err := st.SaveSite(ctx, &site); err != nil {
-			t.Fatal(err)
-		}
-		site.Controller = &ctrl
-		q, err := jobs.New(st, service(st), jobs.Options{PollInterval: 20 * time.Millisecond, Backoff: fastBackoff, SweepEvery: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		run(t, q)
-
-		w, err := service(st).WithdrawConsent(ctx, cases.Withdrawal{
-			Site: site, Scope: models.ScopeCategories, Categories: []string{"analytics"}, Language: "fr",
-			Identifiers: []dsr.Identifier{{CookieName: "STCK_ID", Value: "9f2c41d0", Provenance: dsr.ProvenanceBrowser}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		site, w := withdrawWithWebhook(t, st, srv.URL+"/hooks/consent", secret, true)
 		waitFor(t, "three refused calls", 20*time.Second, func() bool { return len(rcv.snapshot()) >= 3 })
 		ds, err := st.WebhookDeliveries(ctx, site.ID, 10)
 		if err != nil || len(ds) != 1 || ds[0].State != models.WebhookPending || ds[0].LastStatus != 503 || ds[0].Attempts < 2 {
@@ -164,6 +143,61 @@ func TestWithdrawalWithoutWebhook(t *testing.T) {
 		got, err := st.WithdrawalByReceipt(ctx, site.ID, w.Receipt)
 		if err != nil || got.Scope != "all" || got.Categories != "preference,functional,analytics,marketing" {
 			t.Errorf("stored %+v %v", got, err)
+		}
+	})
+}
+
+// withdrawWithWebhook runs the queue (webhooks to private addresses allowed or not) and records a
+// withdrawal at a site whose webhook is url.
+func withdrawWithWebhook(t *testing.T, st *models.Store, url, secret string, allowPrivate bool) (models.Site, models.ConsentWithdrawal) {
+	t.Helper()
+	ctx := context.Background()
+	ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
+	if err := st.SaveController(ctx, &ctrl); err != nil {
+		t.Fatal(err)
+	}
+	site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com", WebhookURL: url, WebhookSecret: secret}
+	if err := st.SaveSite(ctx, &site); err != nil {
+		t.Fatal(err)
+	}
+	site.Controller = &ctrl
+	q, err := jobs.New(st, service(st), jobs.Options{PollInterval: 20 * time.Millisecond, Backoff: fastBackoff, SweepEvery: time.Hour,
+		WebhookAllowPrivate: allowPrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, q)
+	w, err := service(st).WithdrawConsent(ctx, cases.Withdrawal{
+		Site: site, Scope: models.ScopeCategories, Categories: []string{"analytics"}, Language: "fr",
+		Identifiers: []dsr.Identifier{{CookieName: "STCK_ID", Value: "9f2c41d0", Provenance: dsr.ProvenanceBrowser}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return site, w
+}
+
+// A webhook that points at the portal's own machine (or any private address) is never called:
+// the delivery records why in a few words, not the dial error.
+func TestWebhookNeverReachesPrivateAddresses(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		rcv := &receiver{}
+		rcv.up.Store(true)
+		srv := httptest.NewServer(rcv)
+		defer srv.Close()
+		port := srv.URL[strings.LastIndex(srv.URL, ":"):]
+		site, _ := withdrawWithWebhook(t, st, "http://localhost"+port+"/hooks/consent", "whsec-test-0123456789", false)
+		var ds []models.WebhookDelivery
+		waitFor(t, "two refused attempts", 20*time.Second, func() bool {
+			ds, _ = st.WebhookDeliveries(ctx, site.ID, 10)
+			return len(ds) == 1 && ds[0].Attempts >= 2
+		})
+		if ds[0].State != models.WebhookPending || ds[0].LastError != "refused: private address" || ds[0].LastStatus != 0 {
+			t.Errorf("delivery %+v", ds[0])
+		}
+		if calls := rcv.snapshot(); len(calls) != 0 {
+			t.Errorf("the private address was called %d times", len(calls))
 		}
 	})
 }
