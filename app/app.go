@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -173,6 +175,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	hcfg.SMTPEnabled = cfg.SMTPURL != ""
 	hcfg.TrustProxy = cfg.TrustProxy
 	hcfg.WebhookAllowPrivate = cfg.WebhookAllowPrivate
+	hcfg.CSRFKey = derive(secret, "rightsdesk csrf v1")
 	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
 	if err != nil {
 		st.Close()
@@ -201,6 +204,13 @@ func linkSecret(ctx context.Context, st *models.Store, configured string, log *s
 	}
 	log.Warn("RIGHTSDESK_SECRET is not set: status links are derived from a key kept in the database; set it in production")
 	return []byte(v), nil
+}
+
+// derive returns a key for one purpose from the portal's secret, so that no two uses share a key.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // Handler serves the portal.

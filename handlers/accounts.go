@@ -198,6 +198,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 		return err
 	}
 	h.sessions.Put(ctx, sessionEpochKey, epoch)
+	h.sessions.Put(ctx, sessionCSRFKey, random())
 	h.log.Info("password changed", "user_id", u.ID)
 	h.flash(c, "Your password is changed. Every other session of your account has ended.")
 	return c.Redirect(http.StatusSeeOther, "/staff/account")

@@ -61,7 +61,7 @@ func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 		var expired []string
 		for _, h := range res.Header.Values("Set-Cookie") {
 			name, _, _ := strings.Cut(h, "=")
-			if name == "_csrf" || name == "rightsdesk_session" {
+			if name == "rightsdesk_visitor" || name == "rightsdesk_session" {
 				continue
 			}
 			if !strings.Contains(h, "Path=/") || !strings.Contains(h, "Max-Age=0") || !strings.Contains(h, "Expires=Thu, 01 Jan 1970 00:00:00 GMT") {

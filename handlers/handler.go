@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -141,6 +142,9 @@ type Config struct {
 	BaseURL     string // https:// turns on Secure cookies and HSTS
 	SMTPEnabled bool   // false: the mailbox says letters are held
 	TrustProxy  bool   // take the client IP from X-Forwarded-For (only behind a proxy that sets it)
+	// CSRFKey binds the forms' tokens to their askers (csrf.go); empty: a random key, so tokens
+	// do not survive a restart nor pass between replicas.
+	CSRFKey []byte
 	// WebhookAllowPrivate accepts webhook URLs on loopback and private addresses (development).
 	WebhookAllowPrivate bool
 	// Limits per client IP; zero values get the defaults below.
@@ -163,6 +167,7 @@ type Handler struct {
 	cfg      Config
 	log      *slog.Logger
 	limits   limits
+	csrfKey  []byte
 }
 
 type limits struct {
@@ -199,11 +204,14 @@ func New(store Store, cs Cases, acc Accounts, sessionStore scs.Store, cfg Config
 	sm.Lifetime = 12 * time.Hour
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Cookie.Name = "rightsdesk_session"
+	if strings.HasPrefix(cfg.BaseURL, "https://") {
+		sm.Cookie.Name = "__Host-rightsdesk_session" // no subdomain can set it (session fixation)
+	}
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = strings.HasPrefix(cfg.BaseURL, "https://")
 	return &Handler{
-		store: store, cases: cs, accounts: acc, sessions: sm, cfg: cfg, log: log,
+		store: store, cases: cs, accounts: acc, sessions: sm, cfg: cfg, log: log, csrfKey: csrfKey(cfg.CSRFKey),
 		limits: limits{
 			filing:       limiter(def(cfg.FilingRate, rate.Every(time.Minute/6)), defInt(cfg.FilingBurst, 6)),
 			verify:       limiter(def(cfg.VerifyRate, rate.Every(time.Minute/10)), defInt(cfg.VerifyBurst, 10)),
@@ -270,4 +278,13 @@ func staffPath(path string) bool {
 // noStore keeps pages with personal data or capability tokens out of caches.
 func noStore(c echo.Context) {
 	c.Response().Header().Set("Cache-Control", "no-store")
+}
+
+func csrfKey(configured []byte) []byte {
+	if len(configured) > 0 {
+		return configured
+	}
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	return k
 }

@@ -80,23 +80,7 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 			return next(c)
 		}
 	})
-	e.Use(refuseCrossSite, forceTokenCSRF)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		ContextKey:     csrfContextKey,
-		CookieName:     "_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   strings.HasPrefix(h.cfg.BaseURL, "https://"),
-		CookieSameSite: http.SameSiteStrictMode,
-		CookieMaxAge:   7 * 24 * 3600, // a visitor may leave a form open for a while
-		ErrorHandler:   func(error, echo.Context) error { return errCSRF },
-		Skipper: func(c echo.Context) bool {
-			// The API authenticates with a key in a header, never a cookie, so no forged form can use it.
-			return strings.HasPrefix(c.Path(), "/static") || strings.HasPrefix(c.Path(), "/api/") ||
-				c.Path() == "/healthz" || c.Path() == "/readyz"
-		},
-	}))
+	e.Use(refuseCrossSite)
 	e.Use(echo.WrapMiddleware(h.sessions.LoadAndSave))
 	// Render errors inside the session middleware, so an error page goes through the same writer
 	// (and session commit) as a normal page.
@@ -108,7 +92,7 @@ func (h *Handler) useMiddleware(e *echo.Echo) {
 			return nil
 		}
 	})
-	e.Use(h.loadUser)
+	e.Use(h.loadUser, h.csrf)
 }
 
 // bodyLimits bounds every request body by its route's limit. It runs before the CSRF check, which
@@ -151,16 +135,6 @@ func refuseCrossSite(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Header.Get("Sec-Fetch-Site") == "cross-site" {
 			return errCSRF
 		}
-		return next(c)
-	}
-}
-
-// forceTokenCSRF hides Sec-Fetch-Site from Echo's CSRF middleware, which would otherwise let
-// same-origin browser requests through without a token and put a placeholder in our forms: every
-// form carries a real token and every POST is checked against it.
-func forceTokenCSRF(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Request().Header.Del("Sec-Fetch-Site")
 		return next(c)
 	}
 }

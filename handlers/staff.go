@@ -63,6 +63,7 @@ func (h *Handler) login(c echo.Context) error {
 		return err
 	}
 	h.sessions.Put(ctx, sessionUserKey, u.ID)
+	h.sessions.Put(ctx, sessionCSRFKey, random()) // forms of this session only
 	h.sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
 	c.Set(userContextKey, u)
 	h.log.Info("staff login", "user_id", u.ID)
