@@ -24,6 +24,7 @@ import (
 	"rightsdesk/handlers"
 	"rightsdesk/jobs"
 	"rightsdesk/mailer"
+	"rightsdesk/metrics"
 	"rightsdesk/models"
 	"rightsdesk/token"
 )
@@ -37,7 +38,10 @@ type Config struct {
 	MailFrom    string // MAIL_FROM
 	BaseURL     string // BASE_URL: the public address, used in links
 	Secret      string // RIGHTSDESK_SECRET: derives status-page links (and later signs site links)
-	TrustProxy  bool   // RIGHTSDESK_TRUST_PROXY: take client IPs from X-Forwarded-For
+	// MetricsToken (RIGHTSDESK_METRICS_TOKEN) opens /metrics to a scraper sending it as a bearer
+	// token; empty: no /metrics.
+	MetricsToken string
+	TrustProxy   bool // RIGHTSDESK_TRUST_PROXY: take client IPs from X-Forwarded-For
 	// WebhookAllowPrivate (RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE) lets webhooks reach loopback and
 	// private addresses: development and tests only.
 	WebhookAllowPrivate bool
@@ -61,13 +65,17 @@ const (
 // ConfigFromEnv reads the configuration; getenv is os.Getenv in the binary.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:        or(getenv("RIGHTSDESK_ADDR"), DefaultAddr),
-		DatabaseURL: getenv("DATABASE_URL"),
-		DataDir:     or(getenv("RIGHTSDESK_DATA_DIR"), DefaultDataDir),
-		SMTPURL:     getenv("SMTP_URL"),
-		MailFrom:    or(getenv("MAIL_FROM"), DefaultMailFrom),
-		BaseURL:     getenv("BASE_URL"),
-		Secret:      getenv("RIGHTSDESK_SECRET"),
+		Addr:         or(getenv("RIGHTSDESK_ADDR"), DefaultAddr),
+		DatabaseURL:  getenv("DATABASE_URL"),
+		DataDir:      or(getenv("RIGHTSDESK_DATA_DIR"), DefaultDataDir),
+		SMTPURL:      getenv("SMTP_URL"),
+		MailFrom:     or(getenv("MAIL_FROM"), DefaultMailFrom),
+		BaseURL:      getenv("BASE_URL"),
+		Secret:       getenv("RIGHTSDESK_SECRET"),
+		MetricsToken: getenv("RIGHTSDESK_METRICS_TOKEN"),
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return c, errors.New("RIGHTSDESK_METRICS_TOKEN must have at least 32 characters (e.g. openssl rand -hex 32)")
 	}
 	for name, dst := range map[string]*bool{"RIGHTSDESK_TRUST_PROXY": &c.TrustProxy, "RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE": &c.WebhookAllowPrivate} {
 		if v := getenv(name); v != "" {
@@ -176,6 +184,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	hcfg.TrustProxy = cfg.TrustProxy
 	hcfg.WebhookAllowPrivate = cfg.WebhookAllowPrivate
 	hcfg.CSRFKey = derive(secret, "rightsdesk csrf v1")
+	if cfg.MetricsToken != "" {
+		hcfg.Metrics, hcfg.MetricsToken = metrics.New(st, log), cfg.MetricsToken
+	}
 	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
 	if err != nil {
 		st.Close()

@@ -20,6 +20,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/metrics"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -142,6 +143,10 @@ type Config struct {
 	BaseURL     string // https:// turns on Secure cookies and HSTS
 	SMTPEnabled bool   // false: the mailbox says letters are held
 	TrustProxy  bool   // take the client IP from X-Forwarded-For (only behind a proxy that sets it)
+	// Metrics counts requests and serves /metrics to holders of MetricsToken; nil or an empty
+	// token: no /metrics.
+	Metrics      *metrics.Metrics
+	MetricsToken string
 	// CSRFKey binds the forms' tokens to their askers (csrf.go); empty: a random key, so tokens
 	// do not survive a restart nor pass between replicas.
 	CSRFKey []byte

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"time"
 
@@ -26,4 +27,20 @@ func (h *Handler) readyz(c echo.Context) error {
 		return c.String(http.StatusServiceUnavailable, "database schema not current\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
+}
+
+// metrics serves Prometheus' scrape to the holder of the metrics token; without a token set the
+// route does not exist.
+func (h *Handler) metrics(c echo.Context) error {
+	if h.cfg.Metrics == nil || h.cfg.MetricsToken == "" {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	got, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(h.cfg.MetricsToken)) != 1 {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="rightsdesk metrics"`)
+		return c.String(http.StatusUnauthorized, "metrics: send the token as Authorization: Bearer <RIGHTSDESK_METRICS_TOKEN>\n")
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	h.cfg.Metrics.Handler().ServeHTTP(c.Response(), c.Request())
+	return nil
 }

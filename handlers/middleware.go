@@ -45,6 +45,13 @@ func staticFS() fs.FS { return views.Static }
 func (h *Handler) useMiddleware(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
+	if h.cfg.Metrics != nil {
+		known := map[string]bool{"/static*": true}
+		for _, r := range h.Routes() {
+			known[r.Path] = true
+		}
+		e.Use(h.cfg.Metrics.Middleware(func(route string) bool { return known[route] }))
+	}
 	e.Use(h.withLanguage) // first, so that every page, error pages included, knows its language
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		// The route pattern, never the URI: URIs carry capability tokens. No IPs, no addresses.

@@ -17,6 +17,7 @@ const (
 	Admin   Access = "admin"         // logged-in admins
 	Ops     Access = "ops (no auth)" // probes; reveal nothing
 	SiteKey Access = "site API key"  // a live API key of the site in the path (checked in the handler)
+	Metrics Access = "metrics token" // Authorization: Bearer RIGHTSDESK_METRICS_TOKEN (checked in the handler)
 )
 
 // Route is one row of the route table.
@@ -147,6 +148,7 @@ func (h *Handler) Routes() []Route {
 
 		{http.MethodGet, "/healthz", Ops, h.healthz, "the process runs"},
 		{http.MethodGet, "/readyz", Ops, h.readyz, "database reachable and schema current"},
+		{http.MethodGet, "/metrics", Metrics, h.metrics, "Prometheus metrics; 404 unless RIGHTSDESK_METRICS_TOKEN is set"},
 	}
 }
 
