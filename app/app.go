@@ -26,6 +26,7 @@ import (
 	"rightsdesk/mailer"
 	"rightsdesk/metrics"
 	"rightsdesk/models"
+	"rightsdesk/seal"
 	"rightsdesk/token"
 )
 
@@ -37,7 +38,10 @@ type Config struct {
 	SMTPURL     string // SMTP_URL; empty: letters are kept in the admin mailbox
 	MailFrom    string // MAIL_FROM
 	BaseURL     string // BASE_URL: the public address, used in links
-	Secret      string // RIGHTSDESK_SECRET: derives status-page links (and later signs site links)
+	Secret      string // RIGHTSDESK_SECRET: derives status-page links and the key that seals site secrets
+	// SecretPrevious (RIGHTSDESK_SECRET_PREVIOUS) is the secret before a rotation: secrets sealed
+	// under it still open, and are sealed again under the new one at start.
+	SecretPrevious string
 	// MetricsToken (RIGHTSDESK_METRICS_TOKEN) opens /metrics to a scraper sending it as a bearer
 	// token; empty: no /metrics.
 	MetricsToken string
@@ -65,14 +69,15 @@ const (
 // ConfigFromEnv reads the configuration; getenv is os.Getenv in the binary.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:         or(getenv("RIGHTSDESK_ADDR"), DefaultAddr),
-		DatabaseURL:  getenv("DATABASE_URL"),
-		DataDir:      or(getenv("RIGHTSDESK_DATA_DIR"), DefaultDataDir),
-		SMTPURL:      getenv("SMTP_URL"),
-		MailFrom:     or(getenv("MAIL_FROM"), DefaultMailFrom),
-		BaseURL:      getenv("BASE_URL"),
-		Secret:       getenv("RIGHTSDESK_SECRET"),
-		MetricsToken: getenv("RIGHTSDESK_METRICS_TOKEN"),
+		Addr:           or(getenv("RIGHTSDESK_ADDR"), DefaultAddr),
+		DatabaseURL:    getenv("DATABASE_URL"),
+		DataDir:        or(getenv("RIGHTSDESK_DATA_DIR"), DefaultDataDir),
+		SMTPURL:        getenv("SMTP_URL"),
+		MailFrom:       or(getenv("MAIL_FROM"), DefaultMailFrom),
+		BaseURL:        getenv("BASE_URL"),
+		Secret:         getenv("RIGHTSDESK_SECRET"),
+		MetricsToken:   getenv("RIGHTSDESK_METRICS_TOKEN"),
+		SecretPrevious: getenv("RIGHTSDESK_SECRET_PREVIOUS"),
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
 		return c, errors.New("RIGHTSDESK_METRICS_TOKEN must have at least 32 characters (e.g. openssl rand -hex 32)")
@@ -162,6 +167,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	if err := sealSecrets(ctx, st, secret, cfg.SecretPrevious, log); err != nil {
+		st.Close()
+		return nil, err
+	}
 	casesCfg := cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Secret: secret}
 	svc, err := cases.New(st, casesCfg)
 	if err != nil {
@@ -215,6 +224,34 @@ func linkSecret(ctx context.Context, st *models.Store, configured string, log *s
 	}
 	log.Warn("RIGHTSDESK_SECRET is not set: status links are derived from a key kept in the database; set it in production")
 	return []byte(v), nil
+}
+
+// sealSecrets gives the store the key that seals the sites' secrets, derived from the deployment's
+// secret, and seals again those stored before (or under the previous secret). The key kept in the
+// database before RIGHTSDESK_SECRET was set still opens what it sealed.
+func sealSecrets(ctx context.Context, st *models.Store, secret []byte, previous string, log *slog.Logger) error {
+	var older [][]byte
+	if previous != "" {
+		older = append(older, []byte(previous))
+	}
+	if kept, err := st.Setting(ctx, "link_secret"); err != nil {
+		return err
+	} else if kept != "" && kept != string(secret) {
+		older = append(older, []byte(kept))
+	}
+	box, err := seal.New(secret, older...)
+	if err != nil {
+		return err
+	}
+	st.SetSeal(box)
+	n, err := st.ResealSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("seal the sites' secrets: %w", err)
+	}
+	if n > 0 {
+		log.Info("sites' secrets sealed under the current key", "count", n)
+	}
+	return nil
 }
 
 // derive returns a key for one purpose from the portal's secret, so that no two uses share a key.

@@ -85,7 +85,15 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	status, callErr := w.call(ctx, site, d.ID, body)
+	secret, err := w.store.WebhookSecret(site)
+	if err != nil { // RIGHTSDESK_SECRET changed without RIGHTSDESK_SECRET_PREVIOUS: the admin sets a new webhook
+		w.opts.Logger.Error("webhook: the secret does not open", "site_id", site.ID, "error", err)
+		if rerr := record(0, "the webhook secret cannot be read: set the webhook again", false, final); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	status, callErr := w.call(ctx, site.WebhookURL, secret, d.ID, body)
 	log := w.opts.Logger.With("delivery_id", d.ID, "site_id", site.ID, "attempt", job.Attempt)
 	if callErr == nil {
 		log.Info("webhook: delivered", "status", status)
@@ -101,15 +109,15 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 }
 
 // call posts body to the site's webhook and reports the status and why it is not an acknowledgement.
-func (w *webhookWorker) call(ctx context.Context, site models.Site, deliveryID int64, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, site.WebhookURL, bytes.NewReader(body))
+func (w *webhookWorker) call(ctx context.Context, url, secret string, deliveryID int64, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Rightsdesk-Webhook/1")
 	req.Header.Set(consent.HeaderDelivery, fmt.Sprint(deliveryID))
-	req.Header.Set(consent.HeaderSignature, consent.Sign(site.WebhookSecret, w.opts.Now(), body))
+	req.Header.Set(consent.HeaderSignature, consent.Sign(secret, w.opts.Now(), body))
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("webhook call: %w", err)

@@ -18,6 +18,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"rightsdesk/seal"
 )
 
 // Dialects the store runs on.
@@ -50,6 +52,8 @@ type Store struct {
 	enqueue Enqueuer
 	// hook schedules a webhook delivery in the transaction that wrote it (SetWebhookEnqueuer).
 	hook WebhookEnqueuer
+	// seal seals and opens the secrets kept for sites (SetSeal).
+	seal *seal.Box
 }
 
 // Open connects to the database named by opts. It does not migrate: call Migrate.
@@ -146,7 +150,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // nothing is when fn returns an error.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook})
+		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook, seal: s.seal})
 	})
 }
 

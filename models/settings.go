@@ -23,3 +23,13 @@ func (s *Store) EnsureSetting(ctx context.Context, key, value string) (string, e
 	err := s.conn(ctx).Where("key = ?", key).First(&row).Error
 	return row.Value, err
 }
+
+// Setting returns the value of key, "" when it has none.
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
+	var rows []setting
+	err := s.conn(ctx).Where("key = ?", key).Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return "", err
+	}
+	return rows[0].Value, nil
+}

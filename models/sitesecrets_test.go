@@ -11,6 +11,7 @@ import (
 
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
+	"rightsdesk/seal"
 )
 
 // newSite creates a controller and a site named slug.
@@ -201,6 +202,90 @@ func TestSiteAPIKeys(t *testing.T) {
 		list, _ = st.SiteAPIKeys(ctx, a.ID)
 		if list[0].RevokedAt == nil {
 			t.Error("revocation not listed")
+		}
+	})
+}
+
+// TestSecretsAreSealedAtRest: a site's signing and webhook secrets are stored sealed (AES-GCM under
+// a key derived from the deployment's secret): the database holds neither, the store opens them,
+// secrets stored before sealing or under a previous key are sealed again under the current one,
+// and a secret under a key the deployment lost is reported, never used.
+func TestSecretsAreSealedAtRest(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		site := newSite(t, st, "sealed")
+		raw := func(query string, args ...any) string {
+			db, _ := st.SQLDB()
+			var v string
+			if st.Dialect() == models.Postgres {
+				query = strings.Replace(query, "?", "$1", 1)
+			}
+			if err := db.QueryRowContext(ctx, query, args...).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		// Before sealing existed: stored as they are.
+		legacy, err := st.CreateSiteSecret(ctx, site.ID, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		legacyHook, err := st.SetWebhook(ctx, site.ID, "https://wh.example/hook")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		old, _ := seal.New([]byte("the first deployment secret, 32 chars+"))
+		st.SetSeal(old)
+		if n, err := st.ResealSecrets(ctx); err != nil || n != 2 {
+			t.Fatalf("reseal the plain secrets: %d %v", n, err)
+		}
+		if n, _ := st.ResealSecrets(ctx); n != 0 {
+			t.Errorf("a second reseal sealed %d", n)
+		}
+		fresh, err := st.CreateSiteSecret(ctx, site.ID, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sec := range []models.SiteSecret{legacy, fresh} {
+			stored := raw("SELECT secret FROM site_secrets WHERE key_id = ?", sec.KeyID)
+			if !seal.Sealed(stored) || strings.Contains(stored, sec.Secret) {
+				t.Errorf("secret %s stored as %q", sec.KeyID, stored)
+			}
+			if got, ok, err := st.LiveSiteSecret(ctx, site.ID, sec.KeyID); err != nil || !ok || string(got) != sec.Secret {
+				t.Errorf("secret %s opens as %q %v %v", sec.KeyID, got, ok, err)
+			}
+		}
+		if list, _ := st.SiteSecrets(ctx, site.ID); len(list) != 2 || list[0].Secret != "" {
+			t.Errorf("the list carries the secrets: %+v", list)
+		}
+		if stored := raw("SELECT webhook_secret FROM sites WHERE id = ?", site.ID); !seal.Sealed(stored) || strings.Contains(stored, legacyHook) {
+			t.Errorf("webhook secret stored as %q", stored)
+		}
+		s, _ := st.SiteByID(ctx, site.ID)
+		if got, err := st.WebhookSecret(s); err != nil || got != legacyHook {
+			t.Errorf("webhook secret opens as %q %v", got, err)
+		}
+
+		// Rotation: the new secret with the old one as previous opens everything and reseals it.
+		rotated, _ := seal.New([]byte("the second deployment secret, 32 chars"), []byte("the first deployment secret, 32 chars+"))
+		st.SetSeal(rotated)
+		if n, err := st.ResealSecrets(ctx); err != nil || n != 3 {
+			t.Fatalf("reseal after rotation: %d %v", n, err)
+		}
+		only, _ := seal.New([]byte("the second deployment secret, 32 chars"))
+		st.SetSeal(only)
+		if got, ok, err := st.LiveSiteSecret(ctx, site.ID, fresh.KeyID); err != nil || !ok || string(got) != fresh.Secret {
+			t.Errorf("after rotation: %q %v %v", got, ok, err)
+		}
+		// A deployment that lost the key: reported, not used.
+		lost, _ := seal.New([]byte("a third secret that sealed nothing here"))
+		st.SetSeal(lost)
+		if _, err := st.ResealSecrets(ctx); !errors.Is(err, seal.ErrUnknownKey) {
+			t.Errorf("reseal without the key: %v", err)
+		}
+		if _, _, err := st.LiveSiteSecret(ctx, site.ID, fresh.KeyID); !errors.Is(err, seal.ErrUnknownKey) {
+			t.Errorf("open without the key: %v", err)
 		}
 	})
 }
