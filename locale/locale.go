@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	texttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -102,7 +104,10 @@ func Load(fsys fs.FS, dir string, funcs texttemplate.FuncMap) (*Catalog, error) 
 		bundle: i18n.NewBundle(language.English),
 		ids:    map[string][]string{},
 		source: map[string]map[string]string{},
-		funcs:  funcs,
+		funcs:  texttemplate.FuncMap{"de": FrenchDe},
+	}
+	for name, f := range funcs {
+		c.funcs[name] = f
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	names, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
@@ -221,4 +226,15 @@ func (c *Catalog) Execute(text string, data any) (string, error) {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// FrenchDe is French "de" before a name, elided before a vowel: "d’ESOMUS", "d’Itsme", but
+// "de Belfius". Messages write {{de .Controller}}. A name starting with h is left unelided: whether
+// its h is mute cannot be told from the spelling.
+func FrenchDe(name string) string {
+	first, _ := utf8.DecodeRuneInString(strings.TrimLeft(name, "\"'«“ "))
+	if strings.ContainsRune("aeiouyàâäéèêëîïôöùûüÿæœ", unicode.ToLower(first)) {
+		return "d’" + name
+	}
+	return "de " + name
 }

@@ -70,3 +70,14 @@ func TestParityGap(t *testing.T) {
 		t.Fatalf("parity error = %v", err)
 	}
 }
+
+func TestFrenchDe(t *testing.T) {
+	for name, want := range map[string]string{
+		"ESOMUS": "d’ESOMUS", "Itsme": "d’Itsme", "Émile SA": "d’Émile SA", "Belfius": "de Belfius",
+		"Hermès": "de Hermès", "«Acme»": "d’«Acme»", "": "de ", "Yves Rocher": "d’Yves Rocher",
+	} {
+		if got := FrenchDe(name); got != want {
+			t.Errorf("FrenchDe(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
