@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"rightsdesk/authority"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/letters"
@@ -460,7 +459,8 @@ func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 		Kinds:         c.KindList(),
 		ReceivedOn:    c.ReceivedOn,
 		DueOn:         c.DueOn,
-		Authorities:   authority.Guidance(ctrl.LeadAuthority, c.Country),
+		LeadAuthority: ctrl.LeadAuthority,
+		Residence:     c.Country,
 	}
 }
 
