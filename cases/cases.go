@@ -353,8 +353,9 @@ func (p StatusPage) Complaints(lang string) letters.Complaint {
 }
 
 // ShowsComplaintRoute reports whether a case's status page shows the complaint route: on every
-// case answered, refused or extended, the steps whose letters the law wants to carry it (Art.
-// 12(3) and (4)). status is the case's status; extended, whether its deadline was extended.
+// case answered, refused or extended, as the answer, refusal and extension letters carry it (a
+// refusal must, Art. 12(4)). status is the case's status; extended, whether its deadline was
+// extended.
 func ShowsComplaintRoute(status dsr.Status, extended bool) bool {
 	return status == dsr.StatusCompleted || status == dsr.StatusRefused || extended
 }

@@ -161,6 +161,14 @@ func letterStateIn(ctx context.Context, l models.Letter) string {
 	return ""
 }
 
+// letterTime is when a letter reached the requester's mail server, or else when it was written.
+func letterTime(l models.Letter) time.Time {
+	if l.SentAt != nil {
+		return *l.SentAt
+	}
+	return l.CreatedAt
+}
+
 // Country is a country of residence as the filing form offers it.
 type Country struct {
 	Code string
