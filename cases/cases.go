@@ -11,10 +11,10 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
-	"rightsdesk/authority"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/letters"
@@ -33,6 +33,32 @@ const (
 
 // ErrNotFound is returned for an unknown, used or expired token.
 var ErrNotFound = models.ErrNotFound
+
+// AlreadyConfirmedError is returned for a verification link that was already used: it opens
+// nothing more, but the visitor is told that the request is confirmed and where its status page's
+// link is. It matches ErrNotFound, so a caller that does not tell the two apart answers 404.
+type AlreadyConfirmedError struct {
+	Case models.Case // the request the link confirmed, with its controller and site
+}
+
+func (e *AlreadyConfirmedError) Error() string {
+	return "request " + e.Case.Reference + " is already confirmed"
+}
+
+func (e *AlreadyConfirmedError) Is(target error) bool { return target == ErrNotFound }
+
+// spentOrNotFound turns err, a verification token not found, into an AlreadyConfirmedError when
+// the token is one that was used.
+func (s *Service) spentOrNotFound(ctx context.Context, plain string, err error) error {
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	c, lerr := s.store.CaseBySpentVerifyToken(ctx, token.Hash(plain))
+	if lerr != nil {
+		return err
+	}
+	return &AlreadyConfirmedError{Case: c}
+}
 
 // Config is what the service needs from the deployment.
 type Config struct {
@@ -184,7 +210,7 @@ func (s *Service) PendingVerification(ctx context.Context, plain string) (models
 	}
 	c, err := s.store.CaseByVerifyToken(ctx, token.Hash(plain))
 	if err != nil {
-		return models.Case{}, err
+		return models.Case{}, s.spentOrNotFound(ctx, plain, err)
 	}
 	if !s.clock().Before(c.VerifyExpiresAt) || c.Status != dsr.StatusUnverified {
 		return models.Case{}, ErrNotFound
@@ -216,15 +242,17 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 			return ErrNotFound // an expired case keeps its hash only until the sweep; treat as gone
 		}
 		from := c.Status
+		spent := token.Hash(plain)
 		if err := tx.UpdateCase(ctx, &c, models.CaseChange{
-			Status: next, At: now, VerifiedAt: &now, ClearVerify: true, StatusTokenHash: &statusHash, StatusNonce: nonce,
+			Status: next, At: now, VerifiedAt: &now, ClearVerify: true, VerifySpentHash: &spent,
+			StatusTokenHash: &statusHash, StatusNonce: nonce,
 		}); err != nil {
 			return err
 		}
 		if err := tx.AppendEvent(ctx, &models.Event{
 			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "verified",
 			FromStatus: from, ToStatus: next, Public: true,
-			Message: "E-mail address confirmed; the request is open. Acknowledgement sent.",
+			Message: "E-mail address confirmed; the request is open. Acknowledgement queued.",
 		}); err != nil {
 			return err
 		}
@@ -233,7 +261,7 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 		return s.queue(ctx, tx, c, letters.Acknowledgement, d)
 	})
 	if err != nil {
-		return "", err
+		return "", s.spentOrNotFound(ctx, plain, err)
 	}
 	return statusPlain, nil
 }
@@ -295,11 +323,73 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 type StatusPage struct {
 	Case     models.Case
 	Timeline []models.Event
-	Letters  []models.Letter
+	Letters  []models.Letter   // the letters the requester was sent, or that could not be delivered
 	Files    []models.CaseFile // without their content
+	// The answer, once given: what was done per right (an answered case), or the reasons given with
+	// the refusal's ground (Case.RefusalGround), as staff recorded them.
+	Outcomes       []models.CaseOutcome
+	RefusalReasons string
 }
 
-// Status returns the case a status token opens, with its requester-visible timeline.
+// Answered reports whether the answer was given: the request was complied with or refused.
+func (p StatusPage) Answered() bool {
+	return p.Case.Status == dsr.StatusCompleted || p.Case.Status == dsr.StatusRefused
+}
+
+// ShowsComplaintRoute reports whether the status page shows the complaint route.
+func (p StatusPage) ShowsComplaintRoute() bool {
+	return ShowsComplaintRoute(p.Case.Status, p.Case.Extended())
+}
+
+// Complaints is the complaint route of the case in lang, the same as its letters print: the
+// controller's lead authority, the requester's own when they live in another EU/EEA country, and
+// the judicial remedy.
+func (p StatusPage) Complaints(lang string) letters.Complaint {
+	lead := ""
+	if p.Case.Controller != nil {
+		lead = p.Case.Controller.LeadAuthority
+	}
+	return letters.ComplaintRoute(lang, lead, p.Case.Country)
+}
+
+// ShowsComplaintRoute reports whether a case's status page shows the complaint route: on every
+// case answered, refused or extended, as the answer, refusal and extension letters carry it (a
+// refusal must, Art. 12(4)). status is the case's status; extended, whether its deadline was
+// extended.
+func ShowsComplaintRoute(status dsr.Status, extended bool) bool {
+	return status == dsr.StatusCompleted || status == dsr.StatusRefused || extended
+}
+
+// RequesterLetters are the letters of a case the status page lists: those to the requester that
+// reached their mail server, and those that could not be delivered, so that they know a letter is
+// missing. A letter still in the outbox is not listed: with no mail server configured it stays
+// there, and "being sent" would never become true.
+func RequesterLetters(ls []models.Letter) []models.Letter {
+	var out []models.Letter
+	for _, l := range ls {
+		if letters.Kind(l.Kind).ToStaff() {
+			continue // letters to staff about the case are not the requester's business
+		}
+		if l.Status == models.LetterSent || l.Status == models.LetterFailed {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// refusalReasons are the reasons given with the refusal, as its event recorded them.
+func refusalReasons(events []models.Event) string {
+	reasons := ""
+	for _, e := range events {
+		if e.Type == "refused" {
+			_, reasons, _ = strings.Cut(e.Message, ". Reasons: ")
+		}
+	}
+	return reasons
+}
+
+// Status returns the case a status token opens, with its requester-visible timeline, the letters
+// sent and, once answered, the answer.
 func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) {
 	c, err := s.caseByStatusToken(ctx, s.store, plain)
 	if err != nil {
@@ -313,17 +403,26 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	var mine []models.Letter // letters to staff about the case are not the requester's business
-	for _, l := range ls {
-		if !letters.Kind(l.Kind).ToStaff() {
-			mine = append(mine, l)
-		}
-	}
 	files, err := s.store.CaseFiles(ctx, c.ID)
 	if err != nil {
 		return StatusPage{}, err
 	}
-	return StatusPage{Case: c, Timeline: events, Letters: mine, Files: files}, nil
+	sp := StatusPage{Case: c, Timeline: events, Letters: RequesterLetters(ls), Files: files}
+	switch c.Status {
+	case dsr.StatusCompleted:
+		outs, err := s.store.Outcomes(ctx, c.ID)
+		if err != nil {
+			return StatusPage{}, err
+		}
+		order := c.KindList()
+		slices.SortFunc(outs, func(a, b models.CaseOutcome) int {
+			return slices.Index(order, a.Kind) - slices.Index(order, b.Kind)
+		})
+		sp.Outcomes = outs
+	case dsr.StatusRefused:
+		sp.RefusalReasons = refusalReasons(events)
+	}
+	return sp, nil
 }
 
 // Withdraw closes the case as withdrawn at the requester's word, records the event and queues the
@@ -346,7 +445,7 @@ func (s *Service) Withdraw(ctx context.Context, plain string) error {
 		if err := tx.AppendEvent(ctx, &models.Event{
 			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "withdrawn",
 			FromStatus: from, ToStatus: next, Public: true,
-			Message: "The requester withdrew the request. Confirmation sent.",
+			Message: "The requester withdrew the request. Confirmation queued.",
 		}); err != nil {
 			return err
 		}
@@ -460,7 +559,8 @@ func (s *Service) letterData(c models.Case, site models.Site) letters.Data {
 		Kinds:         c.KindList(),
 		ReceivedOn:    c.ReceivedOn,
 		DueOn:         c.DueOn,
-		Authorities:   authority.Guidance(ctrl.LeadAuthority, c.Country),
+		LeadAuthority: ctrl.LeadAuthority,
+		Residence:     c.Country,
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"strings"
 
-	"rightsdesk/authority"
 	"rightsdesk/consent"
 	"rightsdesk/dsr"
 	"rightsdesk/letters"
@@ -64,15 +63,15 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, rec models.ConsentWithdrawal, w Withdrawal) error {
 	ctrl := w.Site.Controller
 	d := letters.Data{
-		Reference:   rec.Receipt,
-		Language:    rec.Language,
-		Controller:  s.partyOf(*ctrl),
-		SiteName:    w.Site.Name,
-		SiteDomain:  w.Site.Domain,
-		At:          rec.WithdrawnAt.In(ctrl.Location()),
-		Categories:  w.Categories,
-		Cleared:     w.Cleared,
-		Authorities: authority.Guidance(ctrl.LeadAuthority, ""),
+		Reference:     rec.Receipt,
+		Language:      rec.Language,
+		Controller:    s.partyOf(*ctrl),
+		SiteName:      w.Site.Name,
+		SiteDomain:    w.Site.Domain,
+		At:            rec.WithdrawnAt.In(ctrl.Location()),
+		Categories:    w.Categories,
+		Cleared:       w.Cleared,
+		LeadAuthority: ctrl.LeadAuthority,
 	}
 	for _, id := range rec.Identifiers {
 		d.Identifiers = append(d.Identifiers, id.CookieName+": "+id.Value)

@@ -19,6 +19,9 @@ import (
 func (h *Handler) verifyPage(c echo.Context) error {
 	tok := c.Param("token")
 	cs, err := h.cases.PendingVerification(c.Request().Context(), tok)
+	if done := (*cases.AlreadyConfirmedError)(nil); errors.As(err, &done) {
+		return h.alreadyConfirmed(c, done.Case)
+	}
 	if err != nil {
 		return err
 	}
@@ -31,10 +34,24 @@ func (h *Handler) verify(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusTooManyRequests)
 	}
 	statusToken, err := h.cases.Verify(c.Request().Context(), c.Param("token"))
+	if done := (*cases.AlreadyConfirmedError)(nil); errors.As(err, &done) {
+		return h.alreadyConfirmed(c, done.Case) // pressed twice, or from a second tab
+	}
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/r/"+statusToken)
+}
+
+// alreadyConfirmed answers a verification link used before: the request is confirmed, and its
+// status page's link is in the acknowledgement letter. The link itself opens nothing more.
+func (h *Handler) alreadyConfirmed(c echo.Context, cs models.Case) error {
+	h.controllerLanguage(c, cs.Language)
+	p := h.page(c, views.T(c.Request().Context(), "verify.done_heading"))
+	if cs.Controller != nil {
+		p.Brand = views.BrandOf(*cs.Controller)
+	}
+	return render(c, http.StatusOK, views.AlreadyConfirmed(p, cs))
 }
 
 func (h *Handler) status(c echo.Context) error {

@@ -24,7 +24,6 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	"rightsdesk/authority"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/locale"
@@ -97,17 +96,18 @@ type Data struct {
 	VerifyURL     string
 	VerifyBy      time.Time
 	StatusURL     string
-	Authorities   []authority.Authority // complaint guidance: lead authority first
-	At            time.Time             // when the event behind the letter happened (withdrawal, expiry, consent withdrawn)
-	ExtendedDueOn deadline.Date         // the new due date of an extension
-	Reason        string                // the reasons of an extension or a refusal
-	RefusalGround string                // the ground of a refusal: a dsr.RefusalGround, its English label, or words
-	Ground        dsr.RefusalGround     // the ground of a refusal; wins over RefusalGround when set
-	Message       string                // a question to the requester, or the requester's answer
-	Outcomes      []Outcome             // what was done, per kind, in an answer
-	Files         []File                // files the requester may download
-	FilesUntil    time.Time             // when the download links expire
-	NewRequestURL string                // where to file a new request (expired letter), if known
+	LeadAuthority string            // complaint guidance: the controller's lead authority (country code)
+	Residence     string            // and the requester's country of residence, when known
+	At            time.Time         // when the event behind the letter happened (withdrawal, expiry, consent withdrawn)
+	ExtendedDueOn deadline.Date     // the new due date of an extension
+	Reason        string            // the reasons of an extension or a refusal
+	RefusalGround string            // the ground of a refusal: a dsr.RefusalGround, its English label, or words
+	Ground        dsr.RefusalGround // the ground of a refusal; wins over RefusalGround when set
+	Message       string            // a question to the requester, or the requester's answer
+	Outcomes      []Outcome         // what was done, per kind, in an answer
+	Files         []File            // files the requester may download
+	FilesUntil    time.Time         // when the download links expire
+	NewRequestURL string            // where to file a new request (expired letter), if known
 
 	// A consent withdrawal (ConsentWithdrawn).
 	Categories  []string // the cookie categories withdrawn (models.Category* codes), in policy order

@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"rightsdesk/authority"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/locale"
@@ -24,6 +23,7 @@ type page struct {
 	D    Data
 
 	vars      map[string]any
+	route     Complaint
 	subject   string
 	overrides Overrides
 	fallbacks []string
@@ -32,6 +32,7 @@ type page struct {
 func newPage(k Kind, d Data, o Overrides) *page {
 	p := &page{Kind: k, Lang: Language(d.Language), D: d, overrides: o}
 	p.vars = p.variables()
+	p.route = ComplaintRoute(p.Lang, d.LeadAuthority, d.Residence)
 	return p
 }
 
@@ -164,7 +165,7 @@ func (p *page) CategoryNames() string {
 func (p *page) Join(names []string) string { return strings.Join(names, ", ") }
 
 // OptOutLinkText is the text of the link to a provider's opt-out page, which must make sense on
-// its own, as ComplaintLinkText.
+// its own, as a complaint link (Contact.LinkText).
 func (p *page) OptOutLinkText(o OptOut) string {
 	return p.vocab("format.opt_out_link", map[string]any{"Name": o.Provider})
 }
@@ -255,21 +256,8 @@ func (p *page) AnswerDueOn() deadline.Date {
 	return p.D.DueOn
 }
 
-// Authority helpers: everything shown about an authority comes from package authority's data.
-
-func (p *page) AuthorityName(a authority.Authority) string    { return a.LocalName(p.Lang) }
-func (p *page) AuthorityCountry(a authority.Authority) string { return a.CountryName(p.Lang) }
-func (p *page) AuthorityAddress(a authority.Authority) string { return a.PostalAddress(p.Lang) }
-func (p *page) ComplaintPage(a authority.Authority) string    { return a.ComplaintPage(p.Lang) }
-
-// AuthorityWebsite is the website, shown when the complaint page is not the website itself
-// and the authority publishes no e-mail address: the reader then still has a way in.
-func (p *page) AuthorityWebsite(a authority.Authority) string {
-	if a.Email == "" && a.Website != "" && a.ComplaintPage(p.Lang) != a.Website {
-		return a.Website
-	}
-	return ""
-}
+// Route is the complaint route the guidance block prints: the same as the status page shows.
+func (p *page) Route() Complaint { return p.route }
 
 // variables are the message variables of the letter: what Variables lists and what wording may
 // use. Every key is present for its kind whatever the data, so that the set is fixed per kind.
@@ -381,12 +369,6 @@ func (p *page) H(id string) (string, error) {
 // OutcomeHeading introduces the outcome of a kind in the text part: "Access (Art. 15):".
 func (p *page) OutcomeHeading(k dsr.Kind) string {
 	return p.Right(k) + " (" + p.Article(k) + ")" + p.Colon()
-}
-
-// ComplaintLinkText is the text of the link to an authority's complaint page, which must make
-// sense on its own (a screen reader lists links out of context).
-func (p *page) ComplaintLinkText(a authority.Authority) string {
-	return p.vocab("format.complaint_link", map[string]any{"Name": a.LocalName(p.Lang)})
 }
 
 // Organisation is the controller and the site, each named once: "Belgian Mobile ID SA/NV (itsme)",

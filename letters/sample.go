@@ -3,7 +3,6 @@ package letters
 import (
 	"time"
 
-	"rightsdesk/authority"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 )
@@ -35,7 +34,7 @@ func Sample(k Kind, lang string) Data {
 		VerifyURL:     "https://privacy.esomus.com/requests/verify/Vq3xJ8sWmZ2",
 		VerifyBy:      time.Date(2026, 2, 14, 11, 0, 0, 0, brussels),
 		StatusURL:     "https://privacy.esomus.com/r/k7PpT2wLx9",
-		Authorities:   authority.Guidance("BE", "FR"),
+		LeadAuthority: "BE", Residence: "FR",
 		At:            time.Date(2026, 2, 20, 14, 5, 0, 0, brussels),
 		Message:       t.question,
 		NewRequestURL: "https://privacy.esomus.com/requests/new?site=esomus.com",
@@ -91,11 +90,11 @@ func consentSample(lang string) Data {
 			CompanyNumber: "BE0723595056", Email: "privacy@esomus.com", Phone: "+32 4 265 61 92",
 		},
 		SiteName: "ESOMUS", SiteDomain: "esomus.com",
-		Authorities: authority.Guidance("BE", ""),
-		At:          time.Date(2026, 2, 20, 14, 5, 0, 0, deadline.DefaultLocation),
-		Categories:  []string{"analytics"},
-		Cleared:     []string{"STCK_ID", "UID", "U2"},
-		Identifiers: []string{"STCK_ID: 9f2c41d0…"},
+		LeadAuthority: "BE",
+		At:            time.Date(2026, 2, 20, 14, 5, 0, 0, deadline.DefaultLocation),
+		Categories:    []string{"analytics"},
+		Cleared:       []string{"STCK_ID", "UID", "U2"},
+		Identifiers:   []string{"STCK_ID: 9f2c41d0…"},
 		OptOuts: []OptOut{
 			{Provider: "Google", URL: "https://tools.google.com/dlpage/gaoptout", Cookies: []string{"_ga", "_ga_*"}},
 			{Provider: "Zendesk", Cookies: []string{"_zlc"}},

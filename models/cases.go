@@ -97,6 +97,13 @@ func (s *Store) CaseByVerifyToken(ctx context.Context, hash string) (Case, error
 	return c, notFound(err)
 }
 
+// CaseBySpentVerifyToken returns the case whose verification token, already used, hashes to hash.
+func (s *Store) CaseBySpentVerifyToken(ctx context.Context, hash string) (Case, error) {
+	var c Case
+	err := s.caseQuery(ctx).Where("verify_spent_hash = ?", hash).First(&c).Error
+	return c, notFound(err)
+}
+
 // CaseByStatusToken returns the case whose status-page token hashes to hash, locked for update when
 // called inside InTx.
 func (s *Store) CaseByStatusToken(ctx context.Context, hash string) (Case, error) {
@@ -129,7 +136,8 @@ type CaseChange struct {
 	Status          dsr.Status
 	At              time.Time
 	VerifiedAt      *time.Time
-	ClearVerify     bool    // the verification token has been used
+	ClearVerify     bool    // the verification token has been used, or has expired
+	VerifySpentHash *string // the hash of the verification token just used
 	StatusTokenHash *string // a new status-page token
 	StatusNonce     string  // with the deployment's secret, derives that token again
 	Closed          bool
@@ -158,6 +166,9 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	}
 	if ch.ClearVerify {
 		set["verify_token_hash"] = nil
+	}
+	if ch.VerifySpentHash != nil {
+		set["verify_spent_hash"] = *ch.VerifySpentHash
 	}
 	if ch.StatusTokenHash != nil {
 		set["status_token_hash"] = *ch.StatusTokenHash
@@ -196,6 +207,9 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 	}
 	if ch.ClearVerify {
 		c.VerifyTokenHash = nil
+	}
+	if ch.VerifySpentHash != nil {
+		c.VerifySpentHash = ch.VerifySpentHash
 	}
 	if ch.StatusTokenHash != nil {
 		c.StatusTokenHash, c.StatusNonce = ch.StatusTokenHash, ch.StatusNonce

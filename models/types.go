@@ -167,6 +167,9 @@ type Case struct {
 	StatsRolled     bool
 	StatusNonce     string // with the deployment's secret, derives the status-page token
 	VerifyTokenHash *string
+	// VerifySpentHash is the hash of the verification token once used, so that a second click on
+	// the link can say the request is already confirmed rather than "not found".
+	VerifySpentHash *string
 	VerifyExpiresAt time.Time
 	VerifiedAt      *time.Time
 	StatusTokenHash *string

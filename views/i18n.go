@@ -149,6 +149,8 @@ func sizeIn(ctx context.Context, n int64) string {
 	return Tf(ctx, "size.bytes", map[string]any{"N": n})
 }
 
+// letterStateIn says what became of a letter the requester was sent; empty for a letter still in
+// the outbox, which the status page does not list (cases.RequesterLetters).
 func letterStateIn(ctx context.Context, l models.Letter) string {
 	switch l.Status {
 	case models.LetterSent:
@@ -156,7 +158,15 @@ func letterStateIn(ctx context.Context, l models.Letter) string {
 	case models.LetterFailed:
 		return T(ctx, "letter.failed")
 	}
-	return T(ctx, "letter.queued")
+	return ""
+}
+
+// letterTime is when a letter reached the requester's mail server, or else when it was written.
+func letterTime(l models.Letter) time.Time {
+	if l.SentAt != nil {
+		return *l.SentAt
+	}
+	return l.CreatedAt
 }
 
 // Country is a country of residence as the filing form offers it.

@@ -281,13 +281,13 @@ func TestStatusPageInEveryLanguage(t *testing.T) {
 	}
 	events := []models.Event{
 		{Type: "filed", Message: "Request filed (Access, Erasure); e-mail confirmation sent."},
-		{Type: "verified", Message: "E-mail address confirmed; the request is open. Acknowledgement sent."},
+		{Type: "verified", Message: "E-mail address confirmed; the request is open. Acknowledgement queued."},
 		{Type: "extended", Message: "Deadline extended under Art. 12(3) from 2026-04-02 to 2026-06-02. Reasons: Veel systemen.. …"},
 		{Type: "info_requested", Message: "Information requested from the requester: Welke browser?"},
 		{Type: "replied", Message: "The requester answered: Firefox."},
 		{Type: "completed", Message: "Request answered: Access, Erasure. 2 file(s) to download until 1 April 2026."},
 		{Type: "refused", Message: "Request refused. Ground: Your identity could not be confirmed (Art. 12(6) and 11(2)). Reasons: Geen bewijs."},
-		{Type: "withdrawn", Message: "The requester withdrew the request. Confirmation sent."},
+		{Type: "withdrawn", Message: "The requester withdrew the request. Confirmation queued."},
 		{Type: "withdrawn", Message: "Closed as withdrawn at the requester's request: e-mail of 3 March"},
 		{Type: "expired", Message: "The e-mail address was not confirmed within 14 days; the request expired."},
 		{Type: "something_new", Message: "A new kind of event."},

@@ -1,0 +1,235 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"rightsdesk/cases"
+	"rightsdesk/dsr"
+	"rightsdesk/internal/testapp"
+	"rightsdesk/locale"
+	"rightsdesk/models"
+)
+
+// requester is a visitor who filed a request on ESOMUS through the pages and confirmed it.
+type requester struct {
+	c          *testapp.Client
+	ref        string
+	verifyURL  string
+	statusPath string
+}
+
+// fileAndConfirm files a request for access and erasure by a resident of country, in French, and
+// confirms it from the verification letter.
+func fileAndConfirm(t *testing.T, p *testapp.Portal, country string) requester {
+	t.Helper()
+	c := p.Client(t)
+	v := filing(testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body))
+	v.Set("country", country)
+	if res := c.Post("/requests", v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("filing: %d\n%s", res.StatusCode, res.Body)
+	}
+	ref := regexp.MustCompile(`DSR-\d{4}-\d{6}`).FindString(c.Get("/requests/filed").Body)
+	var verifyURL string
+	for _, l := range lettersOf(t, p) {
+		if l.Kind == "verification" && strings.Contains(l.Subject, ref) {
+			verifyURL = linkIn("/requests/verify/").FindString(l.TextBody)
+		}
+	}
+	if verifyURL == "" {
+		t.Fatalf("no verification letter for %s", ref)
+	}
+	confirm := c.Get(verifyURL)
+	res := c.Post(verifyURL, url.Values{"_csrf": {testapp.CSRF(t, confirm.Body)}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/r/") {
+		t.Fatalf("confirm: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	return requester{c: c, ref: ref, verifyURL: verifyURL, statusPath: res.Header.Get("Location")}
+}
+
+// staffActor is the portal's member of staff as the case service sees them.
+func staffActor(t *testing.T, p *testapp.Portal) cases.Actor {
+	t.Helper()
+	ctx := context.Background()
+	u, err := p.Store.UserByEmail(ctx, testapp.StaffEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := p.Store.UserControllerIDs(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Controllers: ids}
+}
+
+// in returns the page at path in lang, the visitor's own choice of language.
+func (r requester) in(lang, path string) testapp.Response {
+	r.c.SetCookie(locale.CookieName, lang)
+	return r.c.Get(path)
+}
+
+func lacks(t *testing.T, res testapp.Response, what ...string) {
+	t.Helper()
+	for _, s := range what {
+		if strings.Contains(res.Body, s) {
+			t.Errorf("%s: the page shows %q", res.Request.URL.Path, s)
+		}
+	}
+}
+
+// Once answered, the status page shows the answer per right and the complaint route in the page's
+// language (the APD/GBA's page in that language, the CNIL for a resident of France, the judicial
+// remedy); the lines about withdrawing are gone.
+func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		r := fileAndConfirm(t, p, "FR")
+		open := r.in("en", r.statusPath)
+		expect(t, open, 200, "Withdraw this request", "anyone who has it can see and withdraw your request")
+		lacks(t, open, "How to lodge a complaint", "The answer")
+
+		ctx, a := context.Background(), staffActor(t, p)
+		if err := p.App.Cases.Claim(ctx, a, r.ref, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.App.Cases.Complete(ctx, a, r.ref, 0, map[dsr.Kind]string{
+			dsr.KindAccess: "We hold your newsletter subscription only.", dsr.KindErasure: "CRM: deleted\nNewsletter: unsubscribed",
+		}, []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}); err != nil {
+			t.Fatal(err)
+		}
+		done := r.in("en", r.statusPath)
+		expect(t, done, 200, "Answered", "The answer", "Complied with", "We hold your newsletter subscription only.",
+			"CRM: deleted\nNewsletter: unsubscribed", "data.csv", "How to lodge a complaint",
+			"Autorité de protection des données (APD) / Gegevensbeschermingsautoriteit (GBA)",
+			`href="https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint"`, "contact@apd-gba.be",
+			"Commission Nationale de l&#39;Informatique et des Libertés", `href="https://www.cnil.fr/fr/plaintes"`,
+			"Article 79 of the GDPR", "anyone who has it can see your request.")
+		lacks(t, done, "Withdraw this request", "see and withdraw", "/withdraw")
+
+		// The same route in each language of the pages, with the authority's name and page in it.
+		for lang, want := range map[string][]string{
+			"fr": {"Comment introduire une plainte", "Autorité de protection des données (APD)",
+				`href="https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte"`, "article 79 du RGPD", "Demande satisfaite"},
+			"nl": {"Hoe dient u een klacht in?", "Gegevensbeschermingsautoriteit (GBA)",
+				`href="https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen"`, "artikel 79 AVG", "Ingewilligd", "(Frankrijk)"},
+			"de": {"Beschwerdemöglichkeit", "Datenschutzbehörde (APD/GBA)",
+				`href="https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte"`, "Art. 79 DSGVO", "Erfüllt"},
+		} {
+			expect(t, r.in(lang, r.statusPath), 200, want...)
+		}
+	})
+}
+
+// A refusal shows each right refused, the ground in the page's language and the reasons as staff
+// wrote them, and the complaint route: only the lead authority for a resident of its country.
+func TestStatusPageAfterARefusal(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		r := fileAndConfirm(t, p, "BE")
+		reasons := "The cookie value you gave belongs to another device."
+		if err := p.App.Cases.Refuse(context.Background(), staffActor(t, p), r.ref, 0, string(dsr.GroundIdentity), reasons); err != nil {
+			t.Fatal(err)
+		}
+		res := r.in("en", r.statusPath)
+		expect(t, res, 200, "The answer", "Refused", "Ground:", "Your identity could not be confirmed", reasons,
+			"How to lodge a complaint", `href="https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint"`)
+		lacks(t, res, "CNIL", "Complied with", "Withdraw this request")
+		expect(t, r.in("fr", r.statusPath), 200, "Refusée", "Fondement\u00a0:", reasons)
+	})
+}
+
+// An extension shows the complaint route while the case stays open: its withdrawal lines remain.
+func TestExtendedCaseShowsTheComplaintRoute(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		r := fileAndConfirm(t, p, "DE")
+		if err := p.App.Cases.Extend(context.Background(), staffActor(t, p), r.ref, 0, "Seven systems to search."); err != nil {
+			t.Fatal(err)
+		}
+		res := r.in("de", r.statusPath)
+		expect(t, res, 200, "Verlängerung", "Beschwerdemöglichkeit", "Datenschutzbehörde (APD/GBA)", "(Deutschland)",
+			"bfdi.bund.de", "Diesen Antrag zurückziehen", "sehen und zurückziehen")
+		lacks(t, res, "Die Antwort")
+	})
+}
+
+// A verification link clicked again says the request is already confirmed and where its status
+// page is, with a 200; pressing Confirm again changes nothing. The page does not open the status
+// page: its link is only in the acknowledgement.
+func TestReclickedVerificationLink(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		r := fileAndConfirm(t, p, "FR")
+		before := len(lettersOf(t, p))
+		token := strings.TrimPrefix(r.statusPath, "/r/")
+		for _, lang := range []string{"en", "fr"} {
+			r.c.SetCookie(locale.CookieName, lang)
+			res := r.c.Get(r.verifyURL)
+			want := map[string][]string{
+				"en": {"Request already confirmed", r.ref, "ESOMUS", "acknowledgement of receipt"},
+				"fr": {"Demande déjà confirmée", r.ref, "accusé de réception"},
+			}[lang]
+			expect(t, res, 200, want...)
+			lacks(t, res, token, "Not found", `<form method="post" action="/requests/verify/`)
+		}
+		res := r.c.Post(r.verifyURL, url.Values{"_csrf": {testapp.CSRF(t, r.c.Get("/requests/new?site=esomus").Body)}})
+		expect(t, res, 200, "Demande déjà confirmée", r.ref)
+		lacks(t, res, token)
+		if n := len(lettersOf(t, p)); n != before {
+			t.Errorf("a second confirmation queued %d letter(s)", n-before)
+		}
+		if c, _ := p.Store.CaseByReference(context.Background(), r.ref); c.Version != 2 || c.Status != dsr.StatusOpen {
+			t.Errorf("a second confirmation changed the case: version %d, %s", c.Version, c.Status)
+		}
+		// A token that was never issued is still not found.
+		expect(t, r.c.Get("/requests/verify/"+strings.Repeat("B", 43)), 404)
+	})
+}
+
+// Without a mail server the letters stay in the outbox: the status page neither lists them as
+// "being sent" nor says the acknowledgement was sent. A letter that went out is listed.
+func TestLettersHeldWithoutSMTPAreNotShown(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		r := fileAndConfirm(t, p, "FR")
+		res := r.in("en", r.statusPath)
+		expect(t, res, 200, "E-mail address confirmed; the request is open.")
+		lacks(t, res, "being sent", "Acknowledgement sent", "Letters we sent you")
+		var ack models.Letter
+		for _, l := range lettersOf(t, p) {
+			if l.Kind == "acknowledgement" {
+				ack = l
+			}
+		}
+		if ack.Status != models.LetterQueued {
+			t.Fatalf("acknowledgement %+v", ack)
+		}
+		if err := p.Store.MarkLetterSent(context.Background(), ack.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, r.in("en", r.statusPath), 200, "Letters we sent you", ack.Subject, "delivered to your mail server")
+	})
+}
+
+// The home page and a site's cookie page link the controller's disclosure page while it is
+// published, and not once it is withdrawn.
+func TestTransparencyLinks(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		c := english(p.Client(t))
+		link := `href="/transparency/esomus"`
+		expect(t, c.Get("/"), 200, link, "How ESOMUS answers requests")
+		expect(t, c.Get("/sites/esomus/cookies"), 200, link)
+		expect(t, c.Get("/transparency/esomus"), 200)
+		site, err := p.Store.SiteBySlug(context.Background(), "esomus")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Store.SetTransparency(context.Background(), site.ControllerID, true); err != nil {
+			t.Fatal(err)
+		}
+		lacks(t, c.Get("/"), link)
+		lacks(t, c.Get("/sites/esomus/cookies"), link)
+		expect(t, c.Get("/sites/itsme/cookies"), 200, `href="/transparency/`)
+		expect(t, c.Get("/transparency/esomus"), 404)
+	})
+}
