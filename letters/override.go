@@ -185,13 +185,29 @@ func singleField(pn *parse.PipeNode, what string) (string, error) {
 			return "", fmt.Errorf("%s: variables have no fields; write {{.%s}}", what, a.Ident[0])
 		}
 	case *parse.IdentifierNode:
-		return "", fmt.Errorf("%s: the function %q is not available; wording may only show variables, such as {{.Reference}}", what, a.Ident)
+		// One function: French "de" before a name, elided before a vowel ({{de .ControllerName}}).
+		if f, ok := argField(args); a.Ident == "de" && ok {
+			return f, nil
+		}
+		return "", fmt.Errorf("%s: the function %q is not available; wording may only show variables, such as {{.Reference}} (and {{de .Name}}, French \"de\" before a name)", what, a.Ident)
 	case *parse.VariableNode:
 		return "", fmt.Errorf("%s: $variables are not allowed; write a variable such as {{.Reference}}", what)
 	case *parse.DotNode:
 		return "", fmt.Errorf("%s: name a variable, such as {{.Reference}}", what)
 	}
 	return "", fmt.Errorf("%s is not allowed: wording may only show a variable, such as {{.Reference}}", what)
+}
+
+// argField returns the one argument of a function call when it is a plain variable, .Name.
+func argField(args []parse.Node) (string, bool) {
+	if len(args) != 2 {
+		return "", false
+	}
+	f, ok := args[1].(*parse.FieldNode)
+	if !ok || len(f.Ident) != 1 {
+		return "", false
+	}
+	return f.Ident[0], true
 }
 
 func dotted(names []string) string {

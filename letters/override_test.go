@@ -84,6 +84,9 @@ func TestOverridesAreRefusedWithAClearReason(t *testing.T) {
 		{"$variable", "acknowledgement", "en", "acknowledgement.intro", `{{$x := .Reference}}{{$x}}`, "$variables"},
 		{"field of a field", "acknowledgement", "en", "acknowledgement.intro", `{{.Reference.X}}`, "variables have no fields"},
 		{"condition with a function", "acknowledgement", "en", "acknowledgement.intro", `{{if eq .Reference "x"}}y{{end}}`, `function "eq"`},
+		{"de with a literal", "acknowledgement", "fr", "acknowledgement.intro", `{{de "ESOMUS"}}`, `function "de"`},
+		{"de with two names", "acknowledgement", "fr", "acknowledgement.intro", `{{de .ControllerName .Reference}}`, `function "de"`},
+		{"de with an unknown name", "acknowledgement", "fr", "acknowledgement.intro", `{{de .Controler}}`, "unknown variable .Controler"},
 	} {
 		err := CheckOverride(Kind(tt.kind), tt.lang, tt.id, tt.wording)
 		if err == nil || !errors.Is(err, ErrOverride) || !strings.Contains(err.Error(), tt.want) {
