@@ -109,6 +109,9 @@ func (s *Service) Invite(ctx context.Context, by Actor, email, name, role string
 		errs["role"] = msg
 	}
 	ids, msg := checkIDs(controllerIDs)
+	if msg == "" && errs["role"] == "" {
+		msg = CheckScope(role, ids)
+	}
 	if msg != "" {
 		errs["controllers"] = msg
 	}
@@ -280,6 +283,9 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, userID int64, role s
 		errs["role"] = msg
 	}
 	ids, msg := checkIDs(controllerIDs)
+	if msg == "" && errs["role"] == "" && active { // a deactivated account works on nothing anyway
+		msg = CheckScope(role, ids)
+	}
 	if msg != "" {
 		errs["controllers"] = msg
 	}

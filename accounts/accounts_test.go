@@ -180,7 +180,7 @@ func TestInviteLinkExpiresAfterSevenDays(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, st)
-		inv, err := f.svc.Invite(ctx, f.by(), "sam@example.org", "Sam", models.RoleStaff, nil)
+		inv, err := f.svc.Invite(ctx, f.by(), "sam@example.org", "Sam", models.RoleStaff, f.controllers[:1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,6 +227,8 @@ func TestInviteRefusesBadInputAndSavesNothing(t *testing.T) {
 			{"unknown role", "sam@example.org", "Sam", "root", nil, "role", "roles listed"},
 			{"unknown controller", "sam@example.org", "Sam", "staff", []int64{f.controllers[0], 99999}, "controllers", "controllers listed"},
 			{"malformed controller", "sam@example.org", "Sam", "staff", []int64{0}, "controllers", "controllers listed"},
+			{"staff without an organisation", "sam@example.org", "Sam", "staff", nil, "controllers", "at least one organisation"},
+			{"manager without an organisation", "sam@example.org", "Sam", "manager", nil, "controllers", "at least one organisation"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -396,6 +398,7 @@ func TestUpdateUser(t *testing.T) {
 		// Bad input and forged ids change nothing.
 		fieldError(t, f.svc.UpdateUser(ctx, f.by(), id, "root", nil, true), "role", "roles listed")
 		fieldError(t, f.svc.UpdateUser(ctx, f.by(), id, models.RoleStaff, []int64{424242}, true), "controllers", "controllers listed")
+		fieldError(t, f.svc.UpdateUser(ctx, f.by(), id, models.RoleStaff, nil, true), "controllers", "at least one organisation")
 		if err := f.svc.UpdateUser(ctx, f.by(), 424242, models.RoleStaff, nil, true); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("unknown user: %v", err)
 		}
@@ -432,7 +435,7 @@ func TestUpdateUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := accounts.Actor{UserID: id}
-		if err := f.svc.UpdateUser(ctx, other, f.admin.ID, models.RoleStaff, nil, true); err != nil {
+		if err := f.svc.UpdateUser(ctx, other, f.admin.ID, models.RoleStaff, f.controllers[:1], true); err != nil {
 			t.Fatalf("another admin demotes: %v", err)
 		}
 		// Now a member of staff: no longer allowed to manage accounts.

@@ -56,6 +56,15 @@ func checkRole(role string) string {
 	return ""
 }
 
+// CheckScope returns why an account of role with these controllers cannot exist, or "": staff and
+// managers work only the cases of the organisations they are given, so they need one at least.
+func CheckScope(role string, controllerIDs []int64) string {
+	if role != models.RoleAdmin && len(controllerIDs) == 0 {
+		return "Choose at least one organisation: staff and managers see only the cases of the organisations they are given (admins see every one)."
+	}
+	return ""
+}
+
 // checkIDs returns the distinct controller ids, sorted, and "" when none is malformed. Whether they
 // exist is the store's to say.
 func checkIDs(ids []int64) ([]int64, string) {
