@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"rightsdesk/internal/testapp"
+	"rightsdesk/lifetime"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 	"rightsdesk/views"
@@ -193,7 +194,7 @@ func TestAdminAddsEditsRetiresAndRestoresCookies(t *testing.T) {
 			t.Fatalf("edit: %d\n%s", res.StatusCode, res.Body)
 		}
 		ga = cookieNamed(t, p, "itsme", "_ga")
-		if ga.Purposes["de"] != "Unterscheidet Besucher." || ga.Identifying || ga.Lifetime != "13 mois" || ga.Position != 18 {
+		if ga.Purposes["de"] != "Unterscheidet Besucher." || ga.Identifying || ga.Lifetime != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 mois"}) || ga.Position != 18 {
 			t.Fatalf("after the edit: %+v", ga)
 		}
 		expect(t, admin.Post(edit, cookieFields(csrf, "name", "CookieConsent")), http.StatusUnprocessableEntity, "already has a cookie with this name", "CookieConsent")

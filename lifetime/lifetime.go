@@ -71,7 +71,9 @@ type Error struct {
 func (e *Error) Error() string {
 	switch e.Err {
 	case ErrNoUnit:
-		if _, err := strconv.Atoi(e.Text); err == nil && !strings.HasPrefix(e.Text, "-") {
+		if n, err := strconv.Atoi(e.Text); err == nil && n == 1 && e.Text == "1" {
+			return fmt.Sprintf("%q has no unit: write %q (or minute, hour, week, month, year)", e.Text, "1 day")
+		} else if err == nil && n > 1 && !strings.HasPrefix(e.Text, "+") {
 			return fmt.Sprintf("%q has no unit: write %q (or minutes, hours, weeks, months, years)", e.Text, e.Text+" days")
 		}
 		return fmt.Sprintf("%q has no unit: write a whole number and its unit, like \"365 days\" or \"13 months\"", e.Text)
@@ -222,7 +224,8 @@ func (l Lifetime) Format(lang string) string {
 }
 
 // Written is the lifetime as text that Parse reads back to the same lifetime: the published
-// text when it reads so, else Format(lang). An export writes it.
+// text when it reads so, else Format(lang) with a plain space, as a person types it in a
+// spreadsheet. An export writes it.
 func (l Lifetime) Written(lang string) string {
 	if !l.Stated() {
 		return l.Text
@@ -230,7 +233,7 @@ func (l Lifetime) Written(lang string) string {
 	if p, err := Parse(l.Text); err == nil && p.Same(l) {
 		return l.Text
 	}
-	return l.Format(lang)
+	return strings.ReplaceAll(l.Format(lang), "\u00a0", " ")
 }
 
 // wording is one language's words for lifetimes; units hold the singular and the plural.

@@ -185,15 +185,15 @@ func TestWrittenReadsBack(t *testing.T) {
 		l    lifetime.Lifetime
 		want string
 	}{
-		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Hour, Text: "1 Heure"}, "1 Heure"},               // as published
-		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 365, Unit: lifetime.Day, Text: "365"}, "365\u00a0jours"},           // a rule's unit
-		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 2, Unit: lifetime.Year, Text: "1 An"}, "2\u00a0ans"},               // text outdated
-		{lifetime.Lifetime{Kind: lifetime.Session}, "Session"},                                                                 // no text
-		{lifetime.Lifetime{Text: "Voir Google"}, "Voir Google"},                                                                // not stated
-		{lifetime.Lifetime{Kind: lifetime.Persistent, Text: "Jamais"}, "Jamais"},                                               // as published
-		{lifetime.Lifetime{Kind: lifetime.Persistent, Text: "2 ans"}, "Persistant"},                                            // text disagrees
-		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "P13M"}, "P13M"},                   // ISO
-		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 5, Unit: lifetime.Minute, Text: "cinq minutes"}, "5\u00a0minutes"}, // words not read
+		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Hour, Text: "1 Heure"}, "1 Heure"},          // as published
+		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 365, Unit: lifetime.Day, Text: "365"}, "365 jours"},           // a rule's unit
+		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 2, Unit: lifetime.Year, Text: "1 An"}, "2 ans"},               // text outdated
+		{lifetime.Lifetime{Kind: lifetime.Session}, "Session"},                                                            // no text
+		{lifetime.Lifetime{Text: "Voir Google"}, "Voir Google"},                                                           // not stated
+		{lifetime.Lifetime{Kind: lifetime.Persistent, Text: "Jamais"}, "Jamais"},                                          // as published
+		{lifetime.Lifetime{Kind: lifetime.Persistent, Text: "2 ans"}, "Persistant"},                                       // text disagrees
+		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "P13M"}, "P13M"},              // ISO
+		{lifetime.Lifetime{Kind: lifetime.Duration, Amount: 5, Unit: lifetime.Minute, Text: "cinq minutes"}, "5 minutes"}, // words not read
 	} {
 		got := c.l.Written("fr")
 		if got != c.want {
