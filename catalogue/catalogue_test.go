@@ -407,3 +407,60 @@ func TestExportWritesLifetimesThatReadBack(t *testing.T) {
 		t.Errorf("CookieConsent reads back as %+v", again[0].Lifetime)
 	}
 }
+
+// TestBuildStatesALifetimeFieldByField: the form's way, kind, amount and unit beside the
+// published text; and a file's way, the text alone.
+func TestBuildStatesALifetimeFieldByField(t *testing.T) {
+	base := map[string]string{"name": "UID", "party": "first", "category": "analytics"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name string
+		raw  map[string]string
+		want lifetime.Lifetime
+		errs []string // fields refused
+	}{
+		{"text read as an import reads it", with("lifetime", "13 mois"), lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 mois"}, nil},
+		{"text, bare number", with("lifetime", "365"), lifetime.Lifetime{Text: "365"}, []string{"lifetime"}},
+		{"no lifetime at all", with(), lifetime.Lifetime{}, nil},
+		{"session, a stale amount ignored", with("lifetime_kind", "session", "lifetime_amount", "3", "lifetime_unit", "day"), lifetime.Lifetime{Kind: lifetime.Session}, nil},
+		{"persistent with its words", with("lifetime_kind", "persistent", "lifetime", "Jamais"), lifetime.Lifetime{Kind: lifetime.Persistent, Text: "Jamais"}, nil},
+		{"duration", with("lifetime_kind", "duration", "lifetime_amount", " 2 ", "lifetime_unit", "year", "lifetime", "2 jaar"),
+			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 2, Unit: lifetime.Year, Text: "2 jaar"}, nil},
+		{"duration stated, a bare published number", with("lifetime_kind", "duration", "lifetime_amount", "365", "lifetime_unit", "day", "lifetime", "365"),
+			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 365, Unit: lifetime.Day, Text: "365"}, nil},
+		{"duration stated, words not read", with("lifetime_kind", "duration", "lifetime_amount", "1", "lifetime_unit", "year", "lifetime", "un an environ"),
+			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Year, Text: "un an environ"}, nil},
+		{"not stated, words kept", with("lifetime_kind", "", "lifetime", "Voir Google"), lifetime.Lifetime{Text: "Voir Google"}, nil},
+		{"duration, amount 0", with("lifetime_kind", "duration", "lifetime_amount", "0", "lifetime_unit", "day"), lifetime.Lifetime{}, []string{"lifetime_amount"}},
+		{"duration, amount too big", with("lifetime_kind", "duration", "lifetime_amount", "100000", "lifetime_unit", "day"), lifetime.Lifetime{}, []string{"lifetime_amount"}},
+		{"duration, no unit", with("lifetime_kind", "duration", "lifetime_amount", "3", "lifetime_unit", ""), lifetime.Lifetime{}, []string{"lifetime_unit"}},
+		{"duration, unknown unit", with("lifetime_kind", "duration", "lifetime_amount", "3", "lifetime_unit", "fortnight"), lifetime.Lifetime{}, []string{"lifetime_unit"}},
+		{"unknown kind", with("lifetime_kind", "forever"), lifetime.Lifetime{}, []string{"lifetime_kind"}},
+		{"text says another lifetime", with("lifetime_kind", "session", "lifetime", "1 An"), lifetime.Lifetime{Kind: lifetime.Session, Text: "1 An"}, []string{"lifetime"}},
+		{"not stated, bare number", with("lifetime_kind", "", "lifetime", "365"), lifetime.Lifetime{Text: "365"}, []string{"lifetime"}},
+		{"not stated, a duration typed", with("lifetime_kind", "", "lifetime_amount", "6", "lifetime_unit", "month"), lifetime.Lifetime{}, []string{"lifetime_kind"}},
+	} {
+		r, errs := catalogue.Build(c.raw)
+		var got []string
+		for _, f := range []string{"lifetime", "lifetime_kind", "lifetime_amount", "lifetime_unit"} {
+			if errs[f] != "" {
+				got = append(got, f)
+			}
+		}
+		if !reflect.DeepEqual(got, c.errs) || len(errs) != len(got) {
+			t.Errorf("%s: errors %v, want on %v", c.name, errs, c.errs)
+		}
+		if c.errs == nil && r.Lifetime != c.want {
+			t.Errorf("%s: %+v, want %+v", c.name, r.Lifetime, c.want)
+		}
+	}
+}

@@ -277,8 +277,12 @@ func buildLifetime(raw map[string]string, errs map[string]string) lifetime.Lifet
 	}
 	l := lifetime.Lifetime{Text: text}
 	switch k := lifetime.Kind(strings.TrimSpace(raw[FieldLifetimeKind])); k {
-	case lifetime.Session, lifetime.Persistent, lifetime.NotStated:
-		l.Kind = k
+	case lifetime.NotStated:
+		if strings.TrimSpace(raw[FieldLifetimeAmount]) != "" && strings.TrimSpace(raw[FieldLifetimeUnit]) != "" {
+			errs[FieldLifetimeKind] = "an amount and a unit are given, but the lifetime is marked not stated: choose a duration, or clear them"
+		}
+	case lifetime.Session, lifetime.Persistent:
+		l.Kind = k // an amount or unit left from a duration no longer applies
 	case lifetime.Duration:
 		l.Kind = k
 		amount := strings.TrimSpace(raw[FieldLifetimeAmount])
