@@ -143,6 +143,13 @@ func catUnitLabel(u lifetime.Unit) string {
 	return plural
 }
 
+// catPublishedDiffers reports whether a stated lifetime's published text says it in other words
+// than the English the admin pages write ("1 Heure" beside "1 hour"), worth showing beside it.
+func catPublishedDiffers(c models.Cookie) bool {
+	t := strings.Join(strings.Fields(c.Lifetime.Text), " ")
+	return t != "" && t != strings.Join(strings.Fields(c.Lifetime.Format("en")), " ")
+}
+
 func catLifetimeTextDescribedBy(f CookieForm) string {
 	id := catFieldID(catalogue.FieldLifetime)
 	if f.Errors[catalogue.FieldLifetime] != "" {

@@ -1820,7 +1820,7 @@ func cookieTable(p Page, site models.Site, cs []models.Cookie, retired bool) tem
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if c.Lifetime.Text != "" && c.Lifetime.Text != c.Lifetime.Format("en") {
+				if catPublishedDiffers(c) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 158, "<span class=\"sub\">published: <span lang=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
