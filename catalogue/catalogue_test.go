@@ -440,6 +440,7 @@ func TestBuildStatesALifetimeFieldByField(t *testing.T) {
 		{"duration stated, words not read", with("lifetime_kind", "duration", "lifetime_amount", "1", "lifetime_unit", "year", "lifetime", "un an environ"),
 			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Year, Text: "un an environ"}, nil},
 		{"not stated, words kept", with("lifetime_kind", "", "lifetime", "Voir Google"), lifetime.Lifetime{Text: "Voir Google"}, nil},
+		{"not stated, words read", with("lifetime_kind", "", "lifetime", "1 Heure"), lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Hour, Text: "1 Heure"}, nil},
 		{"duration, amount 0", with("lifetime_kind", "duration", "lifetime_amount", "0", "lifetime_unit", "day"), lifetime.Lifetime{}, []string{"lifetime_amount"}},
 		{"duration, amount too big", with("lifetime_kind", "duration", "lifetime_amount", "100000", "lifetime_unit", "day"), lifetime.Lifetime{}, []string{"lifetime_amount"}},
 		{"duration, no unit", with("lifetime_kind", "duration", "lifetime_amount", "3", "lifetime_unit", ""), lifetime.Lifetime{}, []string{"lifetime_unit"}},

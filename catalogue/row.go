@@ -270,6 +270,8 @@ func Build(raw map[string]string) (Row, map[string]string) {
 // buildLifetime reads a lifetime stated field by field, as the admin form gives it: the kind, for a
 // duration its amount and unit, and the published text, kept beside them. A published text that
 // reads as another lifetime than the one stated is refused: the page would contradict itself.
+// Left "not stated", a published text that reads as a lifetime ("1 Heure") is read, as an import
+// reads it.
 func buildLifetime(raw map[string]string, errs map[string]string) lifetime.Lifetime {
 	text, msg := text(raw[FieldLifetime], MaxLifetime, false)
 	if msg != "" {
@@ -307,8 +309,11 @@ func buildLifetime(raw map[string]string, errs map[string]string) lifetime.Lifet
 	if errs[FieldLifetimeKind] != "" || errs[FieldLifetimeAmount] != "" || errs[FieldLifetimeUnit] != "" {
 		return lifetime.Lifetime{Text: text}
 	}
-	if _, err := lifetime.Parse(text); err != nil && l.Kind == lifetime.NotStated && errs[FieldLifetime] == "" {
-		errs[FieldLifetime] = err.Error() + "; or state the lifetime above"
+	if p, err := lifetime.Parse(text); l.Kind == lifetime.NotStated && errs[FieldLifetime] == "" {
+		if err != nil {
+			errs[FieldLifetime] = err.Error() + "; or state the lifetime above"
+		}
+		return p
 	}
 	if p, err := lifetime.Parse(text); err == nil && l.Stated() && p.Stated() && !p.Same(l) {
 		errs[FieldLifetime] = fmt.Sprintf("the published text %s says %s, not %s: correct it, or empty it to show only the lifetime stated above",

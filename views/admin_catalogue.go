@@ -131,7 +131,7 @@ var catLifetimeKindLabels = map[lifetime.Kind]string{
 	lifetime.Session:    "Session: gone when the browser closes",
 	lifetime.Persistent: "Persistent: kept with no stated end (\"Persistant\", \"Jamais\")",
 	lifetime.Duration:   "A duration:",
-	lifetime.NotStated:  "Not stated, or not in these terms: the published text below is quoted as it is",
+	lifetime.NotStated:  "Not stated, or in other terms: the published text below is read where it can be (1 Heure, 13 mois), else quoted as it is",
 }
 
 func catLifetimeKindLabel(k lifetime.Kind) string { return catLifetimeKindLabels[k] }

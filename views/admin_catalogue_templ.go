@@ -1185,7 +1185,7 @@ func lifetimeFields(f CookieForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 107, "\">The policy's own words, such as <span lang=\"fr\">1 Heure</span>, kept as published; leave them to keep them, or empty the field. With \"Not stated\", the public pages quote them as they are.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 107, "\">The policy's own words, such as <span lang=\"fr\">1 Heure</span>, kept beside the lifetime stated above: leave them to keep them, or empty the field.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
