@@ -12,6 +12,7 @@ import (
 
 	"rightsdesk/catalogue"
 	"rightsdesk/demo"
+	"rightsdesk/lifetime"
 	"rightsdesk/models"
 )
 
@@ -29,8 +30,12 @@ func seedSitesF(t testing.TB) map[string][]catalogue.Row {
 		for _, s := range c.Sites {
 			var rows []catalogue.Row
 			for _, k := range s.Cookies {
+				lt, err := demo.SeedLifetime(s.Slug, k.Lifetime)
+				if err != nil {
+					t.Fatal(err)
+				}
 				rows = append(rows, catalogue.Row{Name: k.Name, Provider: k.Provider, Party: k.Party, Category: k.Category,
-					Purpose: k.Purpose, PurposeLanguage: s.PolicyLanguage, Lifetime: k.Lifetime, Identifying: k.Identifying})
+					Purpose: k.Purpose, PurposeLanguage: s.PolicyLanguage, Lifetime: lt, Identifying: k.Identifying})
 			}
 			out[s.Slug] = rows
 		}
@@ -39,6 +44,15 @@ func seedSitesF(t testing.TB) map[string][]catalogue.Row {
 		t.Fatalf("the seeds changed: %d sites", len(out))
 	}
 	return out
+}
+
+// lt is a lifetime as Parse reads it.
+func lt(s string) lifetime.Lifetime {
+	l, err := lifetime.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return l
 }
 
 // sameRows compares rows ignoring the lines they were read from.
@@ -113,7 +127,7 @@ func TestEveryFieldRoundTrips(t *testing.T) {
 	rows[1].OptOutURL = "https://www.cloudflare.com/privacypolicy/?lang=fr#opt-out"
 	rows[2].Name = "=HYPERLINK(\"http://evil.example\",\"x\")" // a formula stays text in a spreadsheet
 	rows[3].Provider = "'quoted"
-	rows[4].Lifetime = "-1"
+	rows[4].Lifetime = lifetime.Lifetime{Text: "-- voir Cloudflare"} // not read, and a formula to a spreadsheet
 	rows[5].Purpose = "@sum; \"quotes\", commas; semicolons\ttab-free"
 	rows[5].Purpose = strings.ReplaceAll(rows[5].Purpose, "\t", " ")
 	roundTrip(t, "every field", rows)
@@ -126,6 +140,9 @@ func TestEveryFieldRoundTrips(t *testing.T) {
 }
 
 // TestSeedsJSONSiteParses reads a site of demo/seeds.json as it is: {"slug": …, "cookies": [...]}.
+// itsme's table gives CookieConsent's lifetime as a bare "365": an import refuses it, saying
+// where and what to write; the demo reads it with the site's rule (days), and once the unit is
+// written the site imports as the demo loads it.
 func TestSeedsJSONSiteParses(t *testing.T) {
 	raw, err := os.ReadFile("../demo/seeds.json")
 	if err != nil {
@@ -146,6 +163,14 @@ func TestSeedsJSONSiteParses(t *testing.T) {
 			var slug struct{ Slug string }
 			_ = json.Unmarshal(s, &slug)
 			got, errs := catalogue.ParseJSON(bytes.NewReader(s))
+			if slug.Slug == "itsme" {
+				want := `line 14, column 27 (lifetime): "365" has no unit: write "365 days" (or minutes, hours, weeks, months, years)`
+				if len(errs) != 1 || errs[0].Error() != want {
+					t.Fatalf("itsme's bare 365: %v", errs)
+				}
+				s = bytes.Replace(s, []byte(`"lifetime": "365"`), []byte(`"lifetime": "365 jours"`), 1)
+				got, errs = catalogue.ParseJSON(bytes.NewReader(s))
+			}
 			if errs != nil {
 				t.Fatalf("%s: %v", slug.Slug, errs)
 			}
@@ -160,7 +185,7 @@ func TestSeedsJSONSiteParses(t *testing.T) {
 
 func TestPolicyTablesInOtherLanguagesAndSeparators(t *testing.T) {
 	fr := "\uFEFFNom du Cookie;Fournisseur;Partie;Catégorie;Description de l’objectif;Expiration;Identifiant\r\n" +
-		"CookieConsent;www.itsme-id.com;Première partie;Nécessaire;\"Stocke l’état; du consentement.\";365;non\r\n" +
+		"CookieConsent;www.itsme-id.com;Première partie;Nécessaire;\"Stocke l’état; du consentement.\";365 jours;non\r\n" +
 		"__zlcmid;zopim.com;tiers;Fonctionnel;Zopim définit ce cookie.;1 An;oui\r\n" +
 		";;;;;;\r\n"
 	rows, errs := catalogue.ParseCSV(strings.NewReader(fr))
@@ -168,8 +193,8 @@ func TestPolicyTablesInOtherLanguagesAndSeparators(t *testing.T) {
 		t.Fatal(errs)
 	}
 	want := []catalogue.Row{
-		{Name: "CookieConsent", Provider: "www.itsme-id.com", Party: "first", Category: "necessary", Purpose: "Stocke l’état; du consentement.", Lifetime: "365"},
-		{Name: "__zlcmid", Provider: "zopim.com", Party: "third", Category: "functional", Purpose: "Zopim définit ce cookie.", Lifetime: "1 An", Identifying: true},
+		{Name: "CookieConsent", Provider: "www.itsme-id.com", Party: "first", Category: "necessary", Purpose: "Stocke l’état; du consentement.", Lifetime: lt("365 jours")},
+		{Name: "__zlcmid", Provider: "zopim.com", Party: "third", Category: "functional", Purpose: "Zopim définit ce cookie.", Lifetime: lt("1 An"), Identifying: true},
 	}
 	sameRows(t, "French, semicolons", rows, want)
 	if rows[1].Line != 3 {
@@ -183,7 +208,7 @@ func TestPolicyTablesInOtherLanguagesAndSeparators(t *testing.T) {
 		t.Fatal(errs)
 	}
 	sameRows(t, "Dutch, tabs", rows, []catalogue.Row{{Name: "UID", Provider: "ESOMUS", Party: "first", Category: "analytics",
-		Purpose: "Telt pagina's.", PurposeLanguage: "nl", Lifetime: "Persistant"}})
+		Purpose: "Telt pagina's.", PurposeLanguage: "nl", Lifetime: lt("Persistant")}})
 
 	de := "Kategorie,Name,Partei,Zweck,Laufzeit,Anbieter,purpose_en,Identifying\n" +
 		"Werbung,_fbp,Drittanbieter,\"Zeile eins\nZeile zwei\",3 Monate,facebook.com,Ads,Ja\n"
@@ -192,7 +217,7 @@ func TestPolicyTablesInOtherLanguagesAndSeparators(t *testing.T) {
 		t.Fatal(errs)
 	}
 	sameRows(t, "German, columns in another order", rows, []catalogue.Row{{Name: "_fbp", Provider: "facebook.com", Party: "third",
-		Category: "marketing", Purpose: "Zeile eins\nZeile zwei", Lifetime: "3 Monate", Identifying: true, Purposes: map[string]string{"en": "Ads"}}})
+		Category: "marketing", Purpose: "Zeile eins\nZeile zwei", Lifetime: lt("3 Monate"), Identifying: true, Purposes: map[string]string{"en": "Ads"}}})
 }
 
 func TestMalformedFilesAreRefusedWithLineAndColumn(t *testing.T) {
@@ -201,7 +226,7 @@ func TestMalformedFilesAreRefusedWithLineAndColumn(t *testing.T) {
 	var many strings.Builder
 	many.WriteString(head)
 	for i := range catalogue.MaxRows + 1 {
-		many.WriteString("c" + strconv.Itoa(i) + ",p,first,necessary,x,1\n")
+		many.WriteString("c" + strconv.Itoa(i) + ",p,first,necessary,x,1 an\n")
 	}
 	for _, tc := range []struct {
 		name, format, input string
@@ -225,6 +250,9 @@ func TestMalformedFilesAreRefusedWithLineAndColumn(t *testing.T) {
 		{"bare quote", "csv", head + "UID,ES\"OMUS,first,necessary,x,1\n", []string{`line 2, column 7: a " appears inside a cell that is not quoted`}},
 		{"multi-line cell keeps lines right", "csv", head + "UID,ESOMUS,first,necessary,\"one\ntwo\",1\nU2,ESOMUS,first,bad,x,1\n",
 			[]string{`line 4, column 4 (category): "bad" is not a category`}},
+		{"a lifetime without its unit", "csv", head + "UID,ESOMUS,first,necessary,x,365\nU2,ESOMUS,first,necessary,x,0 jours\n",
+			[]string{`line 2, column 6 (lifetime): "365" has no unit: write "365 days"`,
+				`line 3, column 6 (lifetime): "0 jours" is not a lifetime: the amount must be between 1 and 99999`}},
 		{"name on two lines", "csv", head + "\"U\nID\",ESOMUS,first,necessary,x,1\n", []string{"line 2, column 1 (name): must be on one line"}},
 		{"invalid UTF-8 (Windows-1252)", "csv", head + "UID,ESOMUS,first,n\xe9cessaire,x,1\n",
 			[]string{"line 2, column 19: byte 0xE9 is not valid UTF-8 text; save the file as UTF-8"}},
@@ -353,6 +381,87 @@ func TestBuildChecksAFormsFields(t *testing.T) {
 	for _, f := range []string{"name", "category", "purpose_language"} {
 		if errs[f] == "" {
 			t.Errorf("no error for %s: %v", f, errs)
+		}
+	}
+}
+
+// TestExportWritesLifetimesThatReadBack: an export writes each lifetime as published where that
+// reads back as itself ("1 Heure"), else in words of the policy's language (itsme's bare "365",
+// which the demo's rule reads as days, goes out as "365 jours"), and the file imports unchanged.
+func TestExportWritesLifetimesThatReadBack(t *testing.T) {
+	rows := seedSites(t)["itsme"]
+	var buf bytes.Buffer
+	if err := catalogue.WriteCSV(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\r\nCookieConsent,", ",365 jours,no,", ",1 Heure,", ",Jamais,", ",7 Jours,"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the export lacks %q:\n%s", want, buf.String())
+		}
+	}
+	again, errs := catalogue.ParseCSV(&buf)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if !again[0].Lifetime.Same(lifetime.NewDuration(365, lifetime.Day)) {
+		t.Errorf("CookieConsent reads back as %+v", again[0].Lifetime)
+	}
+}
+
+// TestBuildStatesALifetimeFieldByField: the form's way, kind, amount and unit beside the
+// published text; and a file's way, the text alone.
+func TestBuildStatesALifetimeFieldByField(t *testing.T) {
+	base := map[string]string{"name": "UID", "party": "first", "category": "analytics"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name string
+		raw  map[string]string
+		want lifetime.Lifetime
+		errs []string // fields refused
+	}{
+		{"text read as an import reads it", with("lifetime", "13 mois"), lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 mois"}, nil},
+		{"text, bare number", with("lifetime", "365"), lifetime.Lifetime{Text: "365"}, []string{"lifetime"}},
+		{"no lifetime at all", with(), lifetime.Lifetime{}, nil},
+		{"session, a stale amount ignored", with("lifetime_kind", "session", "lifetime_amount", "3", "lifetime_unit", "day"), lifetime.Lifetime{Kind: lifetime.Session}, nil},
+		{"persistent with its words", with("lifetime_kind", "persistent", "lifetime", "Jamais"), lifetime.Lifetime{Kind: lifetime.Persistent, Text: "Jamais"}, nil},
+		{"duration", with("lifetime_kind", "duration", "lifetime_amount", " 2 ", "lifetime_unit", "year", "lifetime", "2 jaar"),
+			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 2, Unit: lifetime.Year, Text: "2 jaar"}, nil},
+		{"duration stated, a bare published number", with("lifetime_kind", "duration", "lifetime_amount", "365", "lifetime_unit", "day", "lifetime", "365"),
+			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 365, Unit: lifetime.Day, Text: "365"}, nil},
+		{"duration stated, words not read", with("lifetime_kind", "duration", "lifetime_amount", "1", "lifetime_unit", "year", "lifetime", "un an environ"),
+			lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Year, Text: "un an environ"}, nil},
+		{"not stated, words kept", with("lifetime_kind", "", "lifetime", "Voir Google"), lifetime.Lifetime{Text: "Voir Google"}, nil},
+		{"not stated, words read", with("lifetime_kind", "", "lifetime", "1 Heure"), lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Hour, Text: "1 Heure"}, nil},
+		{"duration, amount 0", with("lifetime_kind", "duration", "lifetime_amount", "0", "lifetime_unit", "day"), lifetime.Lifetime{}, []string{"lifetime_amount"}},
+		{"duration, amount too big", with("lifetime_kind", "duration", "lifetime_amount", "100000", "lifetime_unit", "day"), lifetime.Lifetime{}, []string{"lifetime_amount"}},
+		{"duration, no unit", with("lifetime_kind", "duration", "lifetime_amount", "3", "lifetime_unit", ""), lifetime.Lifetime{}, []string{"lifetime_unit"}},
+		{"duration, unknown unit", with("lifetime_kind", "duration", "lifetime_amount", "3", "lifetime_unit", "fortnight"), lifetime.Lifetime{}, []string{"lifetime_unit"}},
+		{"unknown kind", with("lifetime_kind", "forever"), lifetime.Lifetime{}, []string{"lifetime_kind"}},
+		{"text says another lifetime", with("lifetime_kind", "session", "lifetime", "1 An"), lifetime.Lifetime{Kind: lifetime.Session, Text: "1 An"}, []string{"lifetime"}},
+		{"not stated, bare number", with("lifetime_kind", "", "lifetime", "365"), lifetime.Lifetime{Text: "365"}, []string{"lifetime"}},
+		{"not stated, a duration typed", with("lifetime_kind", "", "lifetime_amount", "6", "lifetime_unit", "month"), lifetime.Lifetime{}, []string{"lifetime_kind"}},
+	} {
+		r, errs := catalogue.Build(c.raw)
+		var got []string
+		for _, f := range []string{"lifetime", "lifetime_kind", "lifetime_amount", "lifetime_unit"} {
+			if errs[f] != "" {
+				got = append(got, f)
+			}
+		}
+		if !reflect.DeepEqual(got, c.errs) || len(errs) != len(got) {
+			t.Errorf("%s: errors %v, want on %v", c.name, errs, c.errs)
+		}
+		if c.errs == nil && r.Lifetime != c.want {
+			t.Errorf("%s: %+v, want %+v", c.name, r.Lifetime, c.want)
 		}
 	}
 }

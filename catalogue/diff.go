@@ -1,6 +1,8 @@
 package catalogue
 
 import (
+	"strings"
+
 	"rightsdesk/models"
 )
 
@@ -86,7 +88,11 @@ func Diff(current []models.Cookie, rows []Row) Preview {
 func diffFields(a, b Row) []FieldChange {
 	var out []FieldChange
 	for _, f := range Fields {
-		if va, vb := a.Value(f), b.Value(f); va != vb {
+		va, vb := a.Value(f), b.Value(f)
+		if f == FieldLifetime && strings.Join(strings.Fields(va), " ") == strings.Join(strings.Fields(vb), " ") {
+			continue // "1 An" and "1\u00a0An" read the same and look the same
+		}
+		if va != vb {
 			out = append(out, FieldChange{Field: f, Old: va, New: vb})
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"rightsdesk/lifetime"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 )
@@ -40,6 +41,14 @@ const (
 	FieldOptOutURL       = "opt_out_url"
 )
 
+// The admin form states a lifetime field by field (FieldLifetime is then its published text);
+// files give it as text, which lifetime.Parse reads. Not in Fields: no export writes them.
+const (
+	FieldLifetimeKind   = "lifetime_kind"
+	FieldLifetimeAmount = "lifetime_amount"
+	FieldLifetimeUnit   = "lifetime_unit"
+)
+
 // PurposeField is the key of the purpose translated into lang: purpose_fr, purpose_nl…
 func PurposeField(lang string) string { return "purpose_" + lang }
 
@@ -65,7 +74,7 @@ type Row struct {
 	Purpose         string // as published
 	PurposeLanguage string // the language Purpose is written in; empty: the site's policy language
 	Purposes        map[string]string
-	Lifetime        string
+	Lifetime        lifetime.Lifetime
 	Identifying     bool
 	OptOutURL       string
 }
@@ -92,7 +101,7 @@ func (r Row) Value(key string) string {
 	case FieldPurposeLanguage:
 		return r.PurposeLanguage
 	case FieldLifetime:
-		return r.Lifetime
+		return r.LifetimeText()
 	case FieldIdentifying:
 		if r.Identifying {
 			return "yes"
@@ -105,6 +114,17 @@ func (r Row) Value(key string) string {
 		return r.Purposes[lang]
 	}
 	return ""
+}
+
+// LifetimeText is the lifetime as an export writes it, text that lifetime.Parse reads back to the
+// same lifetime: the published text where it reads so, else the lifetime in words of the
+// purpose's language ("365 jours" for itsme's bare "365", which a rule says are days).
+func (r Row) LifetimeText() string {
+	lang := r.PurposeLanguage
+	if !locale.Supported(lang) {
+		lang = locale.Fallback
+	}
+	return r.Lifetime.Written(lang)
 }
 
 // FromCookie is a stored cookie as a row.
@@ -175,7 +195,15 @@ func Build(raw map[string]string) (Row, map[string]string) {
 		errs[FieldName] = "the name is missing"
 	}
 	r.Provider = txt(FieldProvider, MaxProvider, false)
-	r.Lifetime = txt(FieldLifetime, MaxLifetime, false)
+	if _, byField := raw[FieldLifetimeKind]; byField {
+		r.Lifetime = buildLifetime(raw, errs)
+	} else if t := txt(FieldLifetime, MaxLifetime, false); errs[FieldLifetime] == "" {
+		l, err := lifetime.Parse(t)
+		if err != nil {
+			errs[FieldLifetime] = err.Error()
+		}
+		r.Lifetime = l
+	}
 	r.Purpose = txt(FieldPurpose, MaxPurpose, true)
 	for _, l := range locale.Languages {
 		if t := txt(PurposeField(l), MaxPurpose, true); t != "" {
@@ -237,6 +265,61 @@ func Build(raw map[string]string) (Row, map[string]string) {
 		errs = nil
 	}
 	return r, errs
+}
+
+// buildLifetime reads a lifetime stated field by field, as the admin form gives it: the kind, for a
+// duration its amount and unit, and the published text, kept beside them. A published text that
+// reads as another lifetime than the one stated is refused: the page would contradict itself.
+// Left "not stated", a published text that reads as a lifetime ("1 Heure") is read, as an import
+// reads it.
+func buildLifetime(raw map[string]string, errs map[string]string) lifetime.Lifetime {
+	text, msg := text(raw[FieldLifetime], MaxLifetime, false)
+	if msg != "" {
+		errs[FieldLifetime] = msg
+	}
+	l := lifetime.Lifetime{Text: text}
+	switch k := lifetime.Kind(strings.TrimSpace(raw[FieldLifetimeKind])); k {
+	case lifetime.NotStated:
+		if strings.TrimSpace(raw[FieldLifetimeAmount]) != "" && strings.TrimSpace(raw[FieldLifetimeUnit]) != "" {
+			errs[FieldLifetimeKind] = "an amount and a unit are given, but the lifetime is marked not stated: choose a duration, or clear them"
+		}
+	case lifetime.Session, lifetime.Persistent:
+		l.Kind = k // an amount or unit left from a duration no longer applies
+	case lifetime.Duration:
+		l.Kind = k
+		amount := strings.TrimSpace(raw[FieldLifetimeAmount])
+		n, err := strconv.Atoi(amount)
+		switch {
+		case amount == "":
+			errs[FieldLifetimeAmount] = "give the duration's amount, a whole number like 13"
+		case err != nil || n < 1 || n > lifetime.MaxAmount:
+			errs[FieldLifetimeAmount] = fmt.Sprintf("%s is not an amount; give a whole number from 1 to %d", shown(amount), lifetime.MaxAmount)
+		default:
+			l.Amount = n
+		}
+		u := lifetime.Unit(strings.TrimSpace(raw[FieldLifetimeUnit]))
+		if !slices.Contains(lifetime.Units, u) {
+			errs[FieldLifetimeUnit] = "choose the unit of the duration: minutes, hours, days, weeks, months or years"
+		} else {
+			l.Unit = u
+		}
+	default:
+		errs[FieldLifetimeKind] = "choose session, persistent, a duration, or not stated"
+	}
+	if errs[FieldLifetimeKind] != "" || errs[FieldLifetimeAmount] != "" || errs[FieldLifetimeUnit] != "" {
+		return lifetime.Lifetime{Text: text}
+	}
+	if p, err := lifetime.Parse(text); l.Kind == lifetime.NotStated && errs[FieldLifetime] == "" {
+		if err != nil {
+			errs[FieldLifetime] = err.Error() + "; or state the lifetime above"
+		}
+		return p
+	}
+	if p, err := lifetime.Parse(text); err == nil && l.Stated() && p.Stated() && !p.Same(l) {
+		errs[FieldLifetime] = fmt.Sprintf("the published text %s says %s, not %s: correct it, or empty it to show only the lifetime stated above",
+			shown(text), p.Format("en"), l.Format("en"))
+	}
+	return l
 }
 
 // text trims v and checks it: valid UTF-8, no control or bidirectional-override characters, one

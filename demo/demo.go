@@ -14,6 +14,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/lifetime"
 	"rightsdesk/models"
 	"rightsdesk/password"
 )
@@ -58,6 +59,21 @@ type SeedCookie struct {
 	Purpose     string `json:"purpose"`
 	Lifetime    string `json:"lifetime"`
 	Identifying bool   `json:"identifying"`
+}
+
+// bareLifetimeUnits is the unit of the bare numbers a seed site's table gives as lifetimes. itsme's
+// policy writes "365" in its Expiration column beside "1 Heure" and "7 Jours": Cookiebot's tables,
+// which it copies, count such a number in days (CookieConsent lives a year).
+var bareLifetimeUnits = map[string]lifetime.Unit{"itsme": lifetime.Day}
+
+// SeedLifetime reads a lifetime of a seed site's table as published, a bare number in the unit the
+// site's rule gives (bareLifetimeUnits); without a rule a bare number is refused, as an import
+// refuses it.
+func SeedLifetime(site, text string) (lifetime.Lifetime, error) {
+	if u, ok := bareLifetimeUnits[site]; ok {
+		return lifetime.ParseAssuming(text, u)
+	}
+	return lifetime.Parse(text)
 }
 
 // LoadSeed parses the embedded seeds.json.
@@ -163,10 +179,14 @@ func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, err
 				}
 				sum.Sites++
 				for i, ck := range ss.Cookies {
+					lt, err := SeedLifetime(ss.Slug, ck.Lifetime)
+					if err != nil {
+						return fmt.Errorf("cookie %s of %s: lifetime %w", ck.Name, ss.Slug, err)
+					}
 					row := models.Cookie{
 						SiteID: site.ID, Position: i + 1, Name: ck.Name, Provider: ck.Provider, Party: ck.Party,
 						Category: ck.Category, Purpose: ck.Purpose, PurposeLanguage: ss.PolicyLanguage,
-						Lifetime: ck.Lifetime, Identifying: ck.Identifying,
+						Lifetime: lt, Identifying: ck.Identifying,
 					}
 					if err := tx.SaveCookie(ctx, &row); err != nil {
 						return fmt.Errorf("cookie %s of %s: %w", ck.Name, ss.Slug, err)

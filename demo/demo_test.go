@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"regexp"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"rightsdesk/demo"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testdb"
+	"rightsdesk/lifetime"
 	"rightsdesk/models"
 )
 
@@ -90,6 +92,17 @@ func TestLoadIsCompleteAndIdempotent(t *testing.T) {
 		if len(cookies) != 17 || cookies[0].Name != "CookieConsent" || cookies[16].Name != "zte2095" {
 			t.Errorf("itsme catalogue: %d rows", len(cookies))
 		}
+		// Every lifetime of both tables is read; itsme's bare "365" by the site's rule, in days.
+		esomus, _ := st.SiteBySlug(ctx, "esomus")
+		esomusCookies, _ := st.Cookies(ctx, esomus.ID)
+		for _, c := range append(cookies, esomusCookies...) {
+			if !c.Lifetime.Stated() || c.Lifetime.Text == "" {
+				t.Errorf("%s: lifetime %+v not read", c.Name, c.Lifetime)
+			}
+		}
+		if l := cookies[0].Lifetime; l != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 365, Unit: lifetime.Day, Text: "365"}) {
+			t.Errorf("CookieConsent's lifetime: %+v", l)
+		}
 		statuses := map[dsr.Status]int{}
 		for i := int64(1); i <= 10; i++ {
 			c, err := st.CaseByID(ctx, i)
@@ -110,4 +123,17 @@ func TestLoadIsCompleteAndIdempotent(t *testing.T) {
 			t.Errorf("demo admin: %+v %v", u, err)
 		}
 	})
+}
+
+// TestSeedLifetimeRule: only a site with a rule reads a bare number, in the rule's unit.
+func TestSeedLifetimeRule(t *testing.T) {
+	if l, err := demo.SeedLifetime("itsme", "365"); err != nil || l != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 365, Unit: lifetime.Day, Text: "365"}) {
+		t.Errorf("itsme 365: %+v %v", l, err)
+	}
+	if _, err := demo.SeedLifetime("esomus", "365"); !errors.Is(err, lifetime.ErrNoUnit) {
+		t.Errorf("esomus has no rule, yet 365 is read: %v", err)
+	}
+	if l, err := demo.SeedLifetime("itsme", "1 Heure"); err != nil || l.Unit != lifetime.Hour {
+		t.Errorf("a written unit: %+v %v", l, err)
+	}
 }

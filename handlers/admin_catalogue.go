@@ -93,6 +93,13 @@ func cookieForm(c echo.Context, site models.Site) (models.Cookie, views.CookieFo
 	if raw[catalogue.FieldIdentifying] == "" { // an unticked box sends nothing
 		raw[catalogue.FieldIdentifying] = "no"
 	}
+	// The form states the lifetime field by field (its unit list is always sent; no kind chosen
+	// is "not stated"); a client that sends only the text has it read as an import reads it.
+	if form.Has(catalogue.FieldLifetimeUnit) || form.Has(catalogue.FieldLifetimeKind) {
+		for _, f := range []string{catalogue.FieldLifetimeKind, catalogue.FieldLifetimeAmount, catalogue.FieldLifetimeUnit} {
+			raw[f] = form.Get(f)
+		}
+	}
 	row, errs := catalogue.Build(raw)
 	ck := row.Cookie()
 	ck.SiteID = site.ID

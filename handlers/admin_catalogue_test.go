@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"rightsdesk/internal/testapp"
+	"rightsdesk/lifetime"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 	"rightsdesk/views"
@@ -193,7 +194,7 @@ func TestAdminAddsEditsRetiresAndRestoresCookies(t *testing.T) {
 			t.Fatalf("edit: %d\n%s", res.StatusCode, res.Body)
 		}
 		ga = cookieNamed(t, p, "itsme", "_ga")
-		if ga.Purposes["de"] != "Unterscheidet Besucher." || ga.Identifying || ga.Lifetime != "13 mois" || ga.Position != 18 {
+		if ga.Purposes["de"] != "Unterscheidet Besucher." || ga.Identifying || ga.Lifetime != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 mois"}) || ga.Position != 18 {
 			t.Fatalf("after the edit: %+v", ga)
 		}
 		expect(t, admin.Post(edit, cookieFields(csrf, "name", "CookieConsent")), http.StatusUnprocessableEntity, "already has a cookie with this name", "CookieConsent")
@@ -353,6 +354,93 @@ func TestExportsReimportToNoChangeAndTheTableIsInEachLanguage(t *testing.T) {
 			if strings.Contains(res.Body, "/static/style.css") || strings.Contains(res.Body, "Log out") {
 				t.Errorf("%s: the table carries the portal's page around it", lang)
 			}
+		}
+	})
+}
+
+// TestAdminStatesALifetime: the cookie form states a lifetime field by field (session,
+// persistent, a duration, not stated) beside the published text, which is kept; a duration
+// without its amount or unit, a bare number left unstated, and a published text that says
+// another lifetime are refused on the same page with what was typed kept. An import refuses a
+// bare number with its line and what to write.
+func TestAdminStatesALifetime(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
+		page := admin.Get("/admin/sites/itsme/cookies")
+		csrf := testapp.CSRF(t, page.Body)
+		expect(t, page, 200, `<legend>Lifetime</legend>`, `name="lifetime_kind" value="" checked`, `name="lifetime_amount"`,
+			`<option value="month">months</option>`, "Published text",
+			// The list says what each lifetime means, and what the policy published.
+			"365\u00a0days", "published: <span lang=\"fr\">365</span>", "1\u00a0hour", "published: <span lang=\"fr\">1 Heure</span>")
+
+		lifetimeForm := func(kind, amount, unit, text string, kv ...string) url.Values {
+			f := cookieFields(csrf, append([]string{"lifetime_kind", kind, "lifetime_amount", amount, "lifetime_unit", unit, "lifetime", text}, kv...)...)
+			return f
+		}
+		res := admin.Post("/admin/sites/itsme/cookies", lifetimeForm("duration", "13", "month", "", "name", "_ga"))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d\n%s", res.StatusCode, res.Body)
+		}
+		if ga := cookieNamed(t, p, "itsme", "_ga"); ga.Lifetime != lifetime.NewDuration(13, lifetime.Month) {
+			t.Fatalf("stored %+v", ga.Lifetime)
+		}
+		res = admin.Post("/admin/sites/itsme/cookies", lifetimeForm("duration", "1", "year", "1 An", "name", "_gid", "purpose", "Mesure."))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add with the published text: %d\n%s", res.StatusCode, res.Body)
+		}
+		gid := cookieNamed(t, p, "itsme", "_gid")
+		if gid.Lifetime != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Year, Text: "1 An"}) {
+			t.Fatalf("stored %+v", gid.Lifetime)
+		}
+		// The edit page shows it as stated, the published text kept.
+		edit := fmt.Sprintf("/admin/sites/itsme/cookies/%d", gid.ID)
+		expect(t, admin.Get(edit), 200, `value="duration" checked`, `name="lifetime_amount" value="1"`, `<option value="year" selected>years</option>`, `value="1 An"`)
+		// On the public page, in German.
+		de := p.Client(t)
+		de.SetCookie(locale.CookieName, "de")
+		expect(t, de.Get("/sites/itsme/cookies"), 200, "13\u00a0Monate", "1\u00a0Jahr<")
+
+		before := catalogueState(t, p, "itsme")
+		for _, tc := range []struct {
+			name   string
+			form   url.Values
+			errors []string
+			kept   []string
+		}{
+			{"duration without amount", lifetimeForm("duration", "", "day", "", "name", "a1"),
+				[]string{"Amount: give the duration&#39;s amount"}, []string{`value="a1"`, `value="duration" checked`, `<option value="day" selected>days</option>`}},
+			{"amount not a number", lifetimeForm("duration", "douze", "month", "", "name", "a2"),
+				[]string{"Amount: &#34;douze&#34; is not an amount"}, []string{`value="douze"`}},
+			{"duration without unit", lifetimeForm("duration", "12", "", "", "name", "a3"),
+				[]string{"Unit: choose the unit of the duration"}, []string{`name="lifetime_amount" value="12"`}},
+			{"a duration typed, its choice forgotten", lifetimeForm("", "6", "month", "", "name", "a8"),
+				[]string{"Lifetime: an amount and a unit are given, but the lifetime is marked not stated"}, []string{`name="lifetime_amount" value="6"`}},
+			{"unknown kind", lifetimeForm("eternal", "", "", "", "name", "a4"), []string{"Lifetime: choose session, persistent, a duration, or not stated"}, nil},
+			{"bare number not stated", lifetimeForm("", "", "", "365", "name", "a5"),
+				[]string{"Lifetime: &#34;365&#34; has no unit: write &#34;365 days&#34;", "or state the lifetime above"}, []string{`value="365"`}},
+			{"published text says otherwise", lifetimeForm("duration", "2", "year", "1 An", "name", "a6"),
+				[]string{"the published text &#34;1 An&#34; says 1\u00a0year, not 2\u00a0years"}, []string{`value="1 An"`, `value="2"`}},
+			{"a file's way, bare number", cookieFields(csrf, "name", "a7", "lifetime", "30"), []string{"&#34;30&#34; has no unit: write &#34;30 days&#34;"}, []string{`value="30"`}},
+		} {
+			res := admin.Post("/admin/sites/itsme/cookies", tc.form)
+			expect(t, res, http.StatusUnprocessableEntity, append(tc.errors, `id="error-summary"`)...)
+			for _, k := range tc.kept {
+				if !strings.Contains(res.Body, k) {
+					t.Errorf("%s: what was typed is not kept (%q)", tc.name, k)
+				}
+			}
+		}
+		if catalogueState(t, p, "itsme") != before {
+			t.Fatal("a refused form changed the catalogue")
+		}
+
+		// An import with a bare number: refused whole, the line named, the file kept on the page.
+		file := "name,provider,party,category,purpose,lifetime\nCookieConsent,www.itsme-id.com,first,necessary,x,365\n"
+		imp := postMultipart(t, admin, p.URL, "/admin/sites/itsme/cookies/import", url.Values{"_csrf": {csrf}, "content": {file}}, nil)
+		expect(t, imp, http.StatusUnprocessableEntity, `<ul id="import-errors">`,
+			"line 2, column 6 (lifetime): &#34;365&#34; has no unit: write &#34;365 days&#34;", "CookieConsent,www.itsme-id.com,first,necessary,x,365")
+		if catalogueState(t, p, "itsme") != before {
+			t.Fatal("a refused import changed the catalogue")
 		}
 	})
 }

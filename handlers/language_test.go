@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"rightsdesk/internal/testapp"
+	"rightsdesk/lifetime"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 )
@@ -227,7 +228,7 @@ func TestCookiePurposesInTheVisitorsLanguage(t *testing.T) {
 		c.SetCookie(locale.CookieName, "nl")
 		res := c.Get("/sites/esomus/cookies")
 		expect(t, res, 200, `<html lang="nl"`, "Cookies van ESOMUS",
-			"<td>Met deze cookie brengen we uw bezoek aan onze site in kaart.</td>",
+			`data-label="Doel">Met deze cookie brengen we uw bezoek aan onze site in kaart.</td>`,
 			`<span lang="fr">`+htmlEscape(untranslated)+`</span> <span class="muted">(gepubliceerd in het Frans)</span>`)
 		if strings.Contains(res.Body, htmlEscape(translated)) {
 			t.Error("the published wording is shown beside the Dutch translation")
@@ -236,13 +237,52 @@ func TestCookiePurposesInTheVisitorsLanguage(t *testing.T) {
 		// In French, the published language, nothing is marked.
 		c.SetCookie(locale.CookieName, "fr")
 		res = c.Get("/sites/esomus/cookies")
-		expect(t, res, 200, `<html lang="fr"`, "<td>"+htmlEscape(translated)+"</td>")
+		expect(t, res, 200, `<html lang="fr"`, `data-label="Finalité">`+htmlEscape(translated)+"</td>")
 		if strings.Contains(res.Body, "publié en") {
 			t.Error("a French purpose is marked as published in another language on a French page")
 		}
 		// In German, which has no translation, the French wording is marked as such.
 		c.SetCookie(locale.CookieName, "de")
 		expect(t, c.Get("/sites/esomus/cookies"), 200, `<span lang="fr">`+htmlEscape(translated)+`</span>`, "(auf Französisch veröffentlicht)")
+	})
+}
+
+// TestCookieLifetimesAndPolicyDateInTheVisitorsLanguage: the lifetimes of itsme's table ("365" by
+// the demo's rule in days, "1 Heure", "Session", "Jamais", "7 Jours") and the date of ESOMUS's
+// policy are written in the page's language; a lifetime Rightsdesk does not read is quoted as
+// published, marked with its language.
+func TestCookieLifetimesAndPolicyDateInTheVisitorsLanguage(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ctx := context.Background()
+		site, err := p.Store.SiteBySlug(ctx, "itsme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cookies, _ := p.Store.Cookies(ctx, site.ID)
+		last := cookies[len(cookies)-1]
+		last.Lifetime = lifetime.Lifetime{Text: "Voir la politique du fournisseur"}
+		if err := p.Store.SaveCookie(ctx, &last); err != nil {
+			t.Fatal(err)
+		}
+		for lang, want := range map[string][]string{
+			"fr": {"365\u00a0jours", "1\u00a0heure", ">Session</td>", ">Persistant</td>", "7\u00a0jours", "1\u00a0an<", "1er octobre 2024"},
+			"nl": {"365\u00a0dagen", "1\u00a0uur", ">Sessie</td>", ">Persistent</td>", "7\u00a0dagen", "1\u00a0jaar<", "1 oktober 2024"},
+			"en": {"365\u00a0days", "1\u00a0hour", ">Session</td>", ">Persistent</td>", "7\u00a0days", "1\u00a0year<", "1 October 2024"},
+			"de": {"365\u00a0Tage", "1\u00a0Stunde", ">Sitzung</td>", ">Dauerhaft</td>", "7\u00a0Tage", "1\u00a0Jahr<", "1. Oktober 2024"},
+		} {
+			c := p.Client(t)
+			c.SetCookie(locale.CookieName, lang)
+			res := c.Get("/sites/itsme/cookies")
+			quoted := `lang="fr">Voir la politique du fournisseur</td>`
+			if lang == "fr" {
+				quoted = `data-label="Durée de conservation">Voir la politique du fournisseur</td>`
+			}
+			expect(t, res, 200, append(want[:len(want)-1:len(want)-1], quoted)...)
+			if lang != "fr" && strings.Contains(res.Body, "1 Heure") {
+				t.Errorf("%s: the published French lifetime is shown", lang)
+			}
+			expect(t, c.Get("/sites/esomus/cookies"), 200, want[len(want)-1])
+		}
 	})
 }
 

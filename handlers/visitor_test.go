@@ -89,7 +89,7 @@ func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 		expect(t, c.Get("/"), 200, "ESOMUS", "Belgian Mobile ID SA/NV", "/sites/itsme/cookies", "/requests/new?site=esomus",
 			"Rectification", "Art. 17", "Consent withdrawal")
 		cookies := c.Get("/sites/itsme/cookies")
-		expect(t, cookies, 200, "CookieConsent", "__zlcmid", "zte2095", "rc::a", "1 Heure", "Strictly necessary cookies",
+		expect(t, cookies, 200, "CookieConsent", "__zlcmid", "zte2095", "rc::a", "1\u00a0hour", "365\u00a0days", "Strictly necessary cookies",
 			"Zopim définit ce cookie pour stocker un identifiant utilisateur unique.")
 		expect(t, c.Get("/sites/esomus/cookies"), 200, "STCK_ID", "ID du dernier compte", "version of 1 October 2024")
 		expect(t, c.Get("/sites/nope/cookies"), 404)

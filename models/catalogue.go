@@ -69,7 +69,7 @@ func (s *Store) SaveCookie(ctx context.Context, c *Cookie) error {
 	return s.conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "site_id"}, {Name: "name"}},
 		DoUpdates: clause.AssignmentColumns([]string{"position", "provider", "party", "category", "purpose",
-			"purpose_language", "purposes", "lifetime", "identifying", "opt_out_url", "retired_at", "updated_at"}),
+			"purpose_language", "purposes", "lifetime_kind", "lifetime_amount", "lifetime_unit", "lifetime_text", "identifying", "opt_out_url", "retired_at", "updated_at"}),
 	}).Create(c).Error
 }
 

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"rightsdesk/lifetime"
 )
 
 // The admins' side of the cookie catalogue: every write locks the site's row first, so that two
@@ -22,7 +24,7 @@ var ErrCatalogueChanged = errors.New("the cookie catalogue changed since the pre
 
 // cookieColumns are the columns an admin sets.
 var cookieColumns = []string{"name", "provider", "party", "category", "purpose", "purpose_language", "purposes",
-	"lifetime", "identifying", "opt_out_url"}
+	"lifetime_kind", "lifetime_amount", "lifetime_unit", "lifetime_text", "identifying", "opt_out_url"}
 
 // AllCookies returns every cookie of the site: the live ones in the policy's order, then the
 // retired ones.
@@ -211,7 +213,7 @@ type canonicalCookie struct {
 	Purpose         string            `json:"purpose"`
 	PurposeLanguage string            `json:"purpose_language"`
 	Purposes        map[string]string `json:"purposes"`
-	Lifetime        string            `json:"lifetime"`
+	Lifetime        lifetime.Lifetime `json:"lifetime"`
 	Identifying     bool              `json:"identifying"`
 	OptOutURL       string            `json:"opt_out_url"`
 	Retired         bool              `json:"retired"`

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"rightsdesk/internal/testdb"
+	"rightsdesk/lifetime"
 	"rightsdesk/models"
 )
 
@@ -24,7 +25,7 @@ func catalogueSite(t *testing.T, st *models.Store, slug string) models.Site {
 	}
 	for i, name := range []string{"A", "B"} {
 		party := map[bool]string{true: "first", false: "third"}[i == 0]
-		ck := models.Cookie{SiteID: s.ID, Name: name, Provider: "p", Party: party, Category: "analytics", Purpose: "x", PurposeLanguage: "fr", Lifetime: "1 An"}
+		ck := models.Cookie{SiteID: s.ID, Name: name, Provider: "p", Party: party, Category: "analytics", Purpose: "x", PurposeLanguage: "fr", Lifetime: lifetime.Lifetime{Kind: lifetime.Duration, Amount: 1, Unit: lifetime.Year, Text: "1 An"}}
 		if err := st.AddCookie(ctx, &ck); err != nil {
 			t.Fatal(err)
 		}
@@ -137,14 +138,14 @@ func TestApplyCatalogueIsAllOrNothingAndRefusesAStalePreview(t *testing.T) {
 
 		want := []models.Cookie{
 			{Name: "C", Provider: "new", Party: "third", Category: "marketing", PurposeLanguage: "fr", OptOutURL: "https://c.example/"},
-			{Name: "A", Provider: "p", Party: "first", Category: "necessary", Purpose: "back", PurposeLanguage: "fr", Lifetime: "Session"},
+			{Name: "A", Provider: "p", Party: "first", Category: "necessary", Purpose: "back", PurposeLanguage: "fr", Lifetime: lifetime.Lifetime{Kind: lifetime.Session, Text: "Session"}},
 		}
 		// Someone edits the catalogue after the preview: the import is refused and changes nothing.
 		b := all[0]
 		if b.Name != "B" {
 			t.Fatalf("the live cookie first: %v", b.Name)
 		}
-		b.Lifetime = "2 ans"
+		b.Lifetime = lifetime.Lifetime{Kind: lifetime.Duration, Amount: 2, Unit: lifetime.Year, Text: "2 ans"}
 		if err := st.UpdateCookie(ctx, b); err != nil {
 			t.Fatal(err)
 		}

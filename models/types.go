@@ -8,6 +8,7 @@ import (
 
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/lifetime"
 )
 
 var lockingClause = clause.Locking{Strength: "UPDATE"}
@@ -96,9 +97,12 @@ type Cookie struct {
 	Purpose         string // as published
 	PurposeLanguage string
 	// Purposes holds the controller's translations of Purpose, by language.
-	Purposes    Translations `gorm:"serializer:json"`
-	Lifetime    string       // as published: "Session", "1 An", "365"…
-	Identifying bool         // its value identifies a device or a person
+	Purposes Translations `gorm:"serializer:json"`
+	// Lifetime is how long the cookie lives (session, persistent, a duration) with the text the
+	// policy publishes ("1 Heure"): columns lifetime_kind, lifetime_amount, lifetime_unit,
+	// lifetime_text.
+	Lifetime    lifetime.Lifetime `gorm:"embedded;embeddedPrefix:lifetime_"`
+	Identifying bool              // its value identifies a device or a person
 	// OptOutURL is the third-party provider's own page where a visitor opts out of its cookies.
 	OptOutURL string
 	RetiredAt *time.Time

@@ -3,10 +3,12 @@ package views
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/a-h/templ"
 
 	"rightsdesk/catalogue"
+	"rightsdesk/lifetime"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 )
@@ -20,12 +22,20 @@ type CookieForm struct {
 	Notice string // a refusal that belongs to no field
 }
 
-// CookieFormOf fills a form with a stored cookie.
+// CookieFormOf fills a form with a stored cookie. The lifetime is shown field by field, with its
+// published text as stored.
 func CookieFormOf(c models.Cookie) CookieForm {
 	r := catalogue.FromCookie(c)
 	v := map[string]string{}
 	for _, f := range catalogue.Fields {
 		v[f] = r.Value(f)
+	}
+	v[catalogue.FieldLifetime] = c.Lifetime.Text
+	v[catalogue.FieldLifetimeKind] = string(c.Lifetime.Kind)
+	v[catalogue.FieldLifetimeUnit] = string(c.Lifetime.Unit)
+	v[catalogue.FieldLifetimeAmount] = ""
+	if c.Lifetime.Amount > 0 {
+		v[catalogue.FieldLifetimeAmount] = fmt.Sprint(c.Lifetime.Amount)
 	}
 	return CookieForm{ID: c.ID, Values: v}
 }
@@ -74,6 +84,7 @@ var cookieFieldLabels = map[string]string{
 	catalogue.FieldCategory: "Category", catalogue.FieldPurpose: "Purpose as published",
 	catalogue.FieldPurposeLanguage: "Language of the published purpose", catalogue.FieldLifetime: "Lifetime",
 	catalogue.FieldIdentifying: "Identifies a device or person", catalogue.FieldOptOutURL: "Opt-out page (third-party providers)",
+	catalogue.FieldLifetimeKind: "Lifetime", catalogue.FieldLifetimeAmount: "Amount", catalogue.FieldLifetimeUnit: "Unit",
 	"purpose_fr": "Purpose in French", "purpose_nl": "Purpose in Dutch", "purpose_en": "Purpose in English", "purpose_de": "Purpose in German",
 }
 
@@ -95,12 +106,56 @@ func catFormErrors(f CookieForm) map[string]string {
 	return out
 }
 
+// catErrorOrder is the order of the form's fields, the lifetime's where the form shows them.
 func catErrorOrder() []string {
-	out := make([]string, len(catalogue.Fields))
-	for i, f := range catalogue.Fields {
-		out[i] = catFieldID(f)
+	var out []string
+	for _, f := range catalogue.Fields {
+		if f == catalogue.FieldLifetime {
+			out = append(out, catFieldID(catalogue.FieldLifetimeKind), catFieldID(catalogue.FieldLifetimeAmount),
+				catFieldID(catalogue.FieldLifetimeUnit))
+		}
+		out = append(out, catFieldID(f))
 	}
 	return out
+}
+
+// catLifetimeKindID is the id of the i-th choice of kind; the first is the one an error links to.
+func catLifetimeKindID(i int) string {
+	if i == 0 {
+		return catFieldID(catalogue.FieldLifetimeKind)
+	}
+	return fmt.Sprintf("%s-%d", catFieldID(catalogue.FieldLifetimeKind), i)
+}
+
+var catLifetimeKindLabels = map[lifetime.Kind]string{
+	lifetime.Session:    "Session: gone when the browser closes",
+	lifetime.Persistent: "Persistent: kept with no stated end (\"Persistant\", \"Jamais\")",
+	lifetime.Duration:   "A duration:",
+	lifetime.NotStated:  "Not stated, or in other terms: the published text below is read where it can be (1 Heure, 13 mois), else quoted as it is",
+}
+
+func catLifetimeKindLabel(k lifetime.Kind) string { return catLifetimeKindLabels[k] }
+
+// catUnitLabel names a unit in English, in the plural: "days".
+func catUnitLabel(u lifetime.Unit) string {
+	name := lifetime.NewDuration(2, u).Format("en")
+	_, plural, _ := strings.Cut(name, "\u00a0")
+	return plural
+}
+
+// catPublishedDiffers reports whether a stated lifetime's published text says it in other words
+// than the English the admin pages write ("1 Heure" beside "1 hour"), worth showing beside it.
+func catPublishedDiffers(c models.Cookie) bool {
+	t := strings.Join(strings.Fields(c.Lifetime.Text), " ")
+	return t != "" && t != strings.Join(strings.Fields(c.Lifetime.Format("en")), " ")
+}
+
+func catLifetimeTextDescribedBy(f CookieForm) string {
+	id := catFieldID(catalogue.FieldLifetime)
+	if f.Errors[catalogue.FieldLifetime] != "" {
+		return id + "-hint " + id + "-error"
+	}
+	return id + "-hint"
 }
 
 func catFieldAria(f CookieForm, key string) templ.Attributes {

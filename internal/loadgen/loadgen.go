@@ -28,6 +28,7 @@ import (
 	"rightsdesk/deadline"
 	"rightsdesk/demo"
 	"rightsdesk/dsr"
+	"rightsdesk/lifetime"
 	"rightsdesk/models"
 )
 
@@ -285,9 +286,9 @@ func prepare(ctx context.Context, st *models.Store, opts Options) (*world, error
 			}
 			for j, ck := range []models.Cookie{
 				{Name: "visitor_id", Provider: s.Domain, Party: "first", Category: models.CategoryAnalytics,
-					Purpose: "Distinguishes visitors.", Lifetime: "13 months", Identifying: true},
+					Purpose: "Distinguishes visitors.", Lifetime: lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 months"}, Identifying: true},
 				{Name: "session", Provider: s.Domain, Party: "first", Category: models.CategoryNecessary,
-					Purpose: "Keeps the session.", Lifetime: "Session"},
+					Purpose: "Keeps the session.", Lifetime: lifetime.Lifetime{Kind: lifetime.Session, Text: "Session"}},
 			} {
 				ck.SiteID, ck.Position, ck.PurposeLanguage = s.ID, j+1, "en"
 				if err := st.SaveCookie(ctx, &ck); err != nil {
