@@ -163,7 +163,7 @@ func TestInvitationLeadsToALogin(t *testing.T) {
 func TestInvitationLinkExpires(t *testing.T) {
 	p := testapp.Start(t, testapp.Options{})
 	admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
-	admin.Post("/admin/users", inviteForm(testapp.CSRF(t, admin.Get("/admin/users").Body)))
+	expect(t, admin.Post("/admin/users", inviteForm(testapp.CSRF(t, admin.Get("/admin/users").Body), controllerIDs(t, p)[0])), http.StatusSeeOther)
 	link := lastPasswordLink(t, p, "invite")
 	expect(t, p.Client(t).Get(link), 200)
 	expireTokens(t, p)
