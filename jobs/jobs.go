@@ -75,7 +75,8 @@ type Options struct {
 	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
 	// retried; default DefaultRescueAfter. Every job's timeout is at most this (sending a letter
 	// 2m, a webhook 1m, others 4m), so a job that is still working is never rescued. River's
-	// rescuer looks every 30s, so a dead worker's job runs again within RescueAfter + 30s.
+	// rescuer (on the elected leader) looks every 30s and a rescued job waits its retry delay, so
+	// a dead worker's job runs again within about RescueAfter + 45s.
 	RescueAfter time.Duration
 	Logger      *slog.Logger
 	Now         func() time.Time

@@ -3,6 +3,7 @@ package mailer
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/textproto"
 	"testing"
@@ -47,6 +48,7 @@ func TestErrorClass(t *testing.T) {
 		{newDeliveryError(stageRcpt, &textproto.Error{Code: 550, Msg: "5.1.1 <jeanne@example.org> unknown"}), "RCPT TO: smtp 550"},
 		{newDeliveryError(stageConnect, &net.OpError{Op: "dial", Err: errors.New("refused")}), "connect: network"},
 		{invalid("To is empty"), "invalid message"},
+		{newDeliveryError(stageEndOfData, io.EOF), "end of DATA: connection closed"},
 		{errors.New("boom"), "other"},
 	}
 	for _, tt := range tests {
