@@ -327,7 +327,8 @@ func TestPossiblySentLettersWaitForTheAdmin(t *testing.T) {
 }
 
 // A temporary failure is retried with the server's answer recorded; a permanent one (550) fails
-// the letter at once.
+// the letter at once. A refused connection is a failure before DATA: each attempt clears the
+// mark it set, so the retry sends the letter (once) instead of taking it for possibly sent.
 func TestRetriesAndPermanentFailures(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
@@ -358,6 +359,9 @@ func TestRetriesAndPermanentFailures(t *testing.T) {
 			b, _ := st.LetterByID(ctx, bad.ID)
 			return a.Status == models.LetterSent && b.Status == models.LetterFailed
 		})
+		if a, _ := st.LetterByID(ctx, ok.ID); a.SendStartedAt != nil {
+			t.Errorf("the sent letter is still marked: %v", a.SendStartedAt)
+		}
 		b, _ := st.LetterByID(ctx, bad.ID)
 		if !strings.Contains(b.LastError, "550") {
 			t.Errorf("failed letter's reason: %q", b.LastError)
