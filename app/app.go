@@ -49,15 +49,22 @@ type Config struct {
 	// WebhookAllowPrivate (RIGHTSDESK_WEBHOOK_ALLOW_PRIVATE) lets webhooks reach loopback and
 	// private addresses: development and tests only.
 	WebhookAllowPrivate bool
+	// RescueAfter (RIGHTSDESK_RESCUE_AFTER, a Go duration such as 5m) is how long a job may run
+	// before it counts as stuck (its worker died) and runs again; default jobs.DefaultRescueAfter.
+	// Tests set shorter values directly.
+	RescueAfter time.Duration
 
 	// Set by tests only.
 	SMTPTLS      *tls.Config   // trust for the SMTP server's certificate
 	PollInterval time.Duration // job queue poll; default 1s
 	MailBackoff  func(attempt int) time.Duration
 	SweepEvery   time.Duration // expiry sweep; default 10m
-	RescueAfter  time.Duration // a running job counts as stuck after this; default 1h
 	Handlers     handlers.Config
 }
+
+// MinRescueAfter is the shortest RIGHTSDESK_RESCUE_AFTER: a job's timeout is at most the rescue
+// delay, and below a minute a slow but healthy SMTP conversation would be cut off.
+const MinRescueAfter = time.Minute
 
 // Defaults for the environment.
 const (
@@ -90,6 +97,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			}
 			*dst = b
 		}
+	}
+	if v := getenv("RIGHTSDESK_RESCUE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < MinRescueAfter {
+			return c, fmt.Errorf("RIGHTSDESK_RESCUE_AFTER must be a duration of at least %v, such as 5m; got %q", MinRescueAfter, v)
+		}
+		c.RescueAfter = d
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

@@ -215,11 +215,16 @@ func TestConfigFromEnv(t *testing.T) {
 	if err != nil || c.BaseURL != "https://privacy.example.be" || !c.TrustProxy {
 		t.Errorf("BASE_URL: %+v, %v", c, err)
 	}
+	if c, err := app.ConfigFromEnv(env(map[string]string{"RIGHTSDESK_RESCUE_AFTER": "3m"})); err != nil || c.RescueAfter != 3*time.Minute {
+		t.Errorf("RIGHTSDESK_RESCUE_AFTER: %v, %v", c.RescueAfter, err)
+	}
 	for name, m := range map[string]map[string]string{
 		"bad base url":    {"BASE_URL": "privacy.example.be"},
 		"bad mail from":   {"MAIL_FROM": "not an address"},
 		"bad smtp scheme": {"SMTP_URL": "http://mail.example.org"},
 		"bad proxy flag":  {"RIGHTSDESK_TRUST_PROXY": "perhaps"},
+		"bad rescue":      {"RIGHTSDESK_RESCUE_AFTER": "5"},
+		"short rescue":    {"RIGHTSDESK_RESCUE_AFTER": "30s"},
 	} {
 		if _, err := app.ConfigFromEnv(env(m)); err == nil {
 			t.Errorf("%s accepted", name)

@@ -75,8 +75,30 @@ func (s *Service) LetterFailed(ctx context.Context, letterID int64, attempts int
 	})
 }
 
-// ResendLetter puts a failed letter back in the queue (admins, after the cause was fixed: a typo
-// corrected with the requester, a mail server repaired). The case records who did it.
+// LetterPossiblySent records that a letter may have reached the mail server although its
+// sending did not end with the server's answer: it is not sent again on its own, and the case
+// (for a letter to the requester) says so to staff. An admin decides in the delivery log.
+func (s *Service) LetterPossiblySent(ctx context.Context, letterID int64, attempts int, reason string) error {
+	now := s.clock()
+	return s.store.InTx(ctx, func(tx *models.Store) error {
+		changed, err := tx.MarkLetterPossiblySent(ctx, letterID, attempts, reason)
+		if err != nil || !changed {
+			return err // not queued any more: its outcome is recorded
+		}
+		l, err := tx.LetterByID(ctx, letterID)
+		if err != nil || l.CaseID == nil || letters.Kind(l.Kind).ToStaff() {
+			return err
+		}
+		return tx.AppendEvent(ctx, &models.Event{
+			CaseID: *l.CaseID, At: now, ActorType: models.ActorSystem, Type: "letter_possibly_sent",
+			Message: fmt.Sprintf("The letter “%s” was possibly sent: the sending stopped before the mail server confirmed it. An admin checks and decides in the delivery log.", l.Subject),
+		})
+	})
+}
+
+// ResendLetter puts a failed or possibly sent letter back in the queue (admins, after the cause
+// was fixed: a typo corrected with the requester, a mail server repaired; or after finding that a
+// possibly sent letter did not arrive). It keeps its Message-ID. The case records who did it.
 func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) error {
 	if a.Role != roleAdmin {
 		return ErrNotFound
@@ -85,7 +107,7 @@ func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) err
 	return s.store.InTx(ctx, func(tx *models.Store) error {
 		l, err := tx.ResendLetter(ctx, letterID, now)
 		if errors.Is(err, models.ErrConflict) {
-			return refused("Only a letter that failed can be sent again; this one is " + l.Status + ".")
+			return refused("Only a letter that failed or was possibly sent can be sent again; this one is " + LetterStateName(l.Status) + ".")
 		}
 		if err != nil || l.CaseID == nil {
 			return err
@@ -96,6 +118,38 @@ func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) err
 			Message: fmt.Sprintf("%s sent the letter “%s” again.", a.Name, l.Subject),
 		})
 	})
+}
+
+// ConfirmLetterSent records an admin's finding that a possibly sent letter did arrive (in the
+// recipient's mailbox, or in the mail server's log): it is sent and never goes out again. The
+// case records who decided.
+func (s *Service) ConfirmLetterSent(ctx context.Context, a Actor, letterID int64) error {
+	if a.Role != roleAdmin {
+		return ErrNotFound
+	}
+	now := s.clock()
+	return s.store.InTx(ctx, func(tx *models.Store) error {
+		l, err := tx.ConfirmLetterSent(ctx, letterID, now)
+		if errors.Is(err, models.ErrConflict) {
+			return refused("Only a letter that was possibly sent can be marked as sent; this one is " + LetterStateName(l.Status) + ".")
+		}
+		if err != nil || l.CaseID == nil {
+			return err
+		}
+		uid := a.UserID
+		return tx.AppendEvent(ctx, &models.Event{
+			CaseID: *l.CaseID, At: now, ActorType: models.ActorStaff, ActorUserID: &uid, Type: "letter_confirmed_sent",
+			Message: fmt.Sprintf("%s marked the letter “%s” as sent: it had reached the mail server.", a.Name, l.Subject),
+		})
+	})
+}
+
+// LetterStateName is a letter's state in words, for staff pages and messages.
+func LetterStateName(status string) string {
+	if status == models.LetterPossiblySent {
+		return "possibly sent"
+	}
+	return status
 }
 
 // responsible are the people told about a case: its assignee, or the controller's managers when

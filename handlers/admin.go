@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"rightsdesk/cases"
 	"rightsdesk/dsr"
 	"rightsdesk/letters"
 	"rightsdesk/models"
@@ -26,9 +28,7 @@ func (h *Handler) mailbox(c echo.Context) error {
 		Status: c.QueryParam("status"), Kind: c.QueryParam("kind"),
 		Reference: strings.TrimSpace(c.QueryParam("reference")), Recipient: strings.TrimSpace(c.QueryParam("recipient")),
 	}
-	switch f.Status {
-	case "", models.LetterQueued, models.LetterSent, models.LetterFailed:
-	default:
+	if f.Status != "" && !slices.Contains(models.LetterStates, f.Status) {
 		f.Status = ""
 	}
 	kinds := make([]string, 0, len(letters.Kinds))
@@ -68,8 +68,19 @@ func (h *Handler) mailbox(c echo.Context) error {
 	return render(c, status, views.Mailbox(h.page(c, "Delivery log"), v))
 }
 
-// resendLetter puts a failed letter back in the queue.
+// resendLetter puts a failed or possibly sent letter back in the queue.
 func (h *Handler) resendLetter(c echo.Context) error {
+	return h.decideLetter(c, h.cases.ResendLetter, "The letter is queued again; it goes out within a few seconds.")
+}
+
+// confirmLetterSent records that a possibly sent letter did arrive: nothing more is sent.
+func (h *Handler) confirmLetterSent(c echo.Context) error {
+	return h.decideLetter(c, h.cases.ConfirmLetterSent, "The letter is marked as sent; it will not be sent again.")
+}
+
+// decideLetter runs an admin's decision on a letter and goes back to its page, which says what
+// happened or why the decision was refused (the letter is in another state).
+func (h *Handler) decideLetter(c echo.Context, decide func(context.Context, cases.Actor, int64) error, done string) error {
 	a, _, err := h.actor(c)
 	if err != nil {
 		return err
@@ -78,8 +89,7 @@ func (h *Handler) resendLetter(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	back := fmt.Sprintf("/admin/mailbox/%d", l.ID)
-	err = h.cases.ResendLetter(c.Request().Context(), a, l.ID)
+	err = decide(c.Request().Context(), a, l.ID)
 	var rule *dsr.RuleError
 	switch {
 	case errors.As(err, &rule):
@@ -87,9 +97,9 @@ func (h *Handler) resendLetter(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
-		h.flash(c, "The letter is queued again; it goes out within a few seconds.")
+		h.flash(c, done)
 	}
-	return c.Redirect(http.StatusSeeOther, back)
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/mailbox/%d", l.ID))
 }
 
 func (h *Handler) letter(c echo.Context) (models.Letter, error) {

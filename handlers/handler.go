@@ -135,6 +135,7 @@ type Cases interface {
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
 	ResendLetter(ctx context.Context, a cases.Actor, letterID int64) error
+	ConfirmLetterSent(ctx context.Context, a cases.Actor, letterID int64) error
 	Bulk(ctx context.Context, refs []string, do func(ref string) error) cases.BulkResult
 }
 

@@ -119,7 +119,8 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/admin/mailbox", Admin, h.mailbox, "delivery log: filters by state, letter, case, recipient"},
 		{http.MethodGet, "/admin/mailbox/:id", Admin, h.mailboxLetter, ""},
 		{http.MethodGet, "/admin/mailbox/:id/html", Admin, h.mailboxLetterHTML, "HTML part, sandboxed"},
-		{http.MethodPost, "/admin/mailbox/:id/resend", Admin, h.resendLetter, "send a failed letter again (same Message-ID)"},
+		{http.MethodPost, "/admin/mailbox/:id/resend", Admin, h.resendLetter, "send a failed or possibly sent letter again (same Message-ID)"},
+		{http.MethodPost, "/admin/mailbox/:id/confirm", Admin, h.confirmLetterSent, "mark a possibly sent letter as sent (nothing more goes out)"},
 		// The audit trail: the events of every case (keyset pages, filters) and the check of the chain.
 		{http.MethodGet, "/admin/audit", Admin, h.auditLog, "events newest first: filters by controller, case, actor, type, days"},
 		{http.MethodGet, "/admin/audit/chain", Admin, h.auditChain, "verify the tamper-evident event chain (reads every event)"},

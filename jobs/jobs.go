@@ -37,6 +37,9 @@ const (
 type Cases interface {
 	// LetterFailed marks a letter failed for good and tells staff, in one transaction.
 	LetterFailed(ctx context.Context, letterID int64, attempts int, reason string) error
+	// LetterPossiblySent marks a queued letter possibly sent (it may have reached the server) and
+	// records it on its case, in one transaction.
+	LetterPossiblySent(ctx context.Context, letterID int64, attempts int, reason string) error
 	// ExpireUnverified closes requests whose e-mail was not confirmed in time.
 	ExpireUnverified(ctx context.Context) (int, error)
 	// SendReminders queues the reminders and escalations due at now, each once per case.
@@ -70,11 +73,21 @@ type Options struct {
 	// PollInterval is how often workers look for new jobs; default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
-	// retried; default 1h. Tests shorten it.
+	// retried; default DefaultRescueAfter. Every job's timeout is at most this (sending a letter
+	// 2m, a webhook 1m, others 4m), so a job that is still working is never rescued. River's
+	// rescuer (on the elected leader) looks every 30s and a rescued job waits its retry delay, so
+	// a dead worker's job runs again within about RescueAfter + 45s.
 	RescueAfter time.Duration
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
+
+// DefaultRescueAfter is how long a job runs before it counts as stuck: a little above the
+// longest job timeout, so that the job of a worker that died runs again within minutes.
+const DefaultRescueAfter = 5 * time.Minute
+
+// defaultJobTimeout bounds a job without a timeout of its own (sweeps, reminders, rollups).
+const defaultJobTimeout = 4 * time.Minute
 
 // Queue is the River client with Rightsdesk's workers.
 type Queue struct {
@@ -108,6 +121,9 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = time.Second
 	}
+	if opts.RescueAfter <= 0 {
+		opts.RescueAfter = DefaultRescueAfter
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -134,13 +150,14 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 		queues[QueueMail] = river.QueueConfig{MaxWorkers: 4}
 	}
 	cfg := &river.Config{
-		Queues:            queues,
-		Workers:           workers,
-		FetchPollInterval: opts.PollInterval,
-		FetchCooldown:     min(100*time.Millisecond, opts.PollInterval),
-		MaxAttempts:       opts.MaxAttempts,
-		JobTimeout:        5 * time.Minute,
-		Logger:            quiet(opts.Logger),
+		Queues:               queues,
+		Workers:              workers,
+		FetchPollInterval:    opts.PollInterval,
+		FetchCooldown:        min(100*time.Millisecond, opts.PollInterval),
+		MaxAttempts:          opts.MaxAttempts,
+		JobTimeout:           min(defaultJobTimeout, opts.RescueAfter),
+		RescueStuckJobsAfter: opts.RescueAfter,
+		Logger:               quiet(opts.Logger),
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(opts.SweepEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return SweepArgs{}, nil
@@ -152,10 +169,6 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 				return RollupArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "rollup"}),
 		},
-	}
-	if opts.RescueAfter > 0 {
-		cfg.RescueStuckJobsAfter = opts.RescueAfter
-		cfg.JobTimeout = min(cfg.JobTimeout, opts.RescueAfter)
 	}
 	var client *river.Client[*sql.Tx]
 	if store.Dialect() == models.Postgres {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,8 +22,8 @@ import (
 	"rightsdesk/models"
 )
 
-// The child process of TestAWorkerKilledAfterSendingResendsTheSameMessage: it works the queue
-// with a sender that dies the moment the server has accepted a letter, before it can be marked.
+// The child process of TestAWorkerKilledWhileSendingNeverSendsTwice: it works the queue with a
+// sender that dies at the moment CHILD_DIE names, after the letter was marked.
 func TestMain(m *testing.M) {
 	if os.Getenv("RIGHTSDESK_JOBS_CHILD") == "1" {
 		os.Exit(child())
@@ -30,13 +31,24 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// dieAfterSend exits the moment the server has accepted a letter (the reply to the final "."
+// read), before the worker can record it: killed between DATA and the status update.
 type dieAfterSend struct{ mailer.Sender }
 
 func (d dieAfterSend) Send(ctx context.Context, m mailer.Message) error {
 	if err := d.Sender.Send(ctx, m); err != nil {
 		return err
 	}
-	os.Exit(3) // killed between the server's acceptance and MarkLetterSent
+	os.Exit(3)
+	return nil
+}
+
+// dieBeforeSend exits after the letter was marked but before any connection: nothing reached the
+// server, though nothing in the database can tell this death from the other.
+type dieBeforeSend struct{}
+
+func (dieBeforeSend) Send(context.Context, mailer.Message) error {
+	os.Exit(3)
 	return nil
 }
 
@@ -52,7 +64,11 @@ func child() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	q, err := jobs.New(st, service(st), jobs.Options{Sender: dieAfterSend{smtp}, PollInterval: 50 * time.Millisecond})
+	var sender mailer.Sender = dieAfterSend{smtp}
+	if os.Getenv("CHILD_DIE") == "before" {
+		sender = dieBeforeSend{}
+	}
+	q, err := jobs.New(st, service(st), jobs.Options{Sender: sender, PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -162,65 +178,157 @@ func TestTwoWorkersNeverSendALetterTwice(t *testing.T) {
 	}
 }
 
-// A worker killed after the server accepted a letter but before it was marked sent: the job is
-// rescued and the letter sent again with the same Message-ID, so the receiver can tell it is the
-// same letter; then it is marked sent and never sent a third time.
-func TestAWorkerKilledAfterSendingResendsTheSameMessage(t *testing.T) {
+// A worker killed while sending: its job stays "running" until the surviving replica's rescuer
+// (RescueAfter, here 1s) hands it on. The rescued job finds the letter marked and does not send
+// it: the letter is "possibly sent" and the server holds at most the one copy, whether the worker
+// died after the server accepted the letter (killed between the end of DATA and the status
+// update) or before it connected.
+func TestAWorkerKilledWhileSendingNeverSendsTwice(t *testing.T) {
 	for _, d := range testdb.Dialects {
-		t.Run(d, func(t *testing.T) {
-			ctx := context.Background()
-			opts := testdb.Migrated(t, d)
-			st := open(t, opts)
-			smtp := smtptest.Start(t, smtptest.Options{})
-			sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			q, err := jobs.New(st, service(st), jobs.Options{Sender: sender, PollInterval: 50 * time.Millisecond,
-				Backoff: fastBackoff, RescueAfter: time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			l := letter(1)
-			if err := st.QueueLetter(ctx, l); err != nil {
-				t.Fatal(err)
-			}
-
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "RIGHTSDESK_JOBS_CHILD=1", "CHILD_DATABASE_URL="+opts.DatabaseURL,
-				"CHILD_DATA_DIR="+opts.DataDir, "CHILD_SMTP_URL="+smtp.URL())
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-				t.Fatalf("the worker was to die after sending: %v\n%s", err, out)
-			}
-			if got := smtp.Messages(); len(got) != 1 || got[0].MessageID != l.MessageID {
-				t.Fatalf("before the rescue: %d messages", len(got))
-			}
-			if got, _ := st.LetterByID(ctx, l.ID); got.Status != models.LetterQueued {
-				t.Fatalf("the letter is %s though its worker died before marking it", got.Status)
-			}
-
-			run(t, q) // the surviving replica: its rescuer finds the job stuck in "running"
-			waitFor(t, "the rescued letter to be sent", 90*time.Second, func() bool {
-				got, _ := st.LetterByID(ctx, l.ID)
-				return got.Status == models.LetterSent
-			})
-			time.Sleep(300 * time.Millisecond)
-			got := smtp.Messages()
-			if len(got) != 2 || got[0].MessageID != got[1].MessageID || got[1].MessageID != l.MessageID {
-				ids := []string{}
-				for _, m := range got {
-					ids = append(ids, m.MessageID)
+		for _, die := range []struct {
+			when   string
+			copies int
+		}{{"after", 1}, {"before", 0}} {
+			t.Run(d+"/"+die.when, func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				opts := testdb.Migrated(t, d)
+				st := open(t, opts)
+				smtp := smtptest.Start(t, smtptest.Options{})
+				sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL()})
+				if err != nil {
+					t.Fatal(err)
 				}
-				t.Fatalf("messages: %v; want the same Message-ID twice", ids)
-			}
-		})
+				const rescueAfter = time.Second
+				q, err := jobs.New(st, service(st), jobs.Options{Sender: sender, PollInterval: 50 * time.Millisecond,
+					Backoff: fastBackoff, RescueAfter: rescueAfter})
+				if err != nil {
+					t.Fatal(err)
+				}
+				l := letter(1)
+				if err := st.QueueLetter(ctx, l); err != nil {
+					t.Fatal(err)
+				}
+
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(os.Environ(), "RIGHTSDESK_JOBS_CHILD=1", "CHILD_DATABASE_URL="+opts.DatabaseURL,
+					"CHILD_DATA_DIR="+opts.DataDir, "CHILD_SMTP_URL="+smtp.URL(), "CHILD_DIE="+die.when)
+				out, err := cmd.CombinedOutput()
+				var exit *exec.ExitError
+				if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+					t.Fatalf("the worker was to die while sending: %v\n%s", err, out)
+				}
+				died := time.Now()
+				if got := smtp.Messages(); len(got) != die.copies {
+					t.Fatalf("before the rescue: %d messages, want %d", len(got), die.copies)
+				}
+				if got, _ := st.LetterByID(ctx, l.ID); got.Status != models.LetterQueued || got.SendStartedAt == nil {
+					t.Fatalf("the letter is %s, marked %v; want queued and marked", got.Status, got.SendStartedAt)
+				}
+
+				run(t, q) // the surviving replica: its rescuer finds the job stuck in "running"
+				waitFor(t, "the rescued letter to be possibly sent", 90*time.Second, func() bool {
+					got, _ := st.LetterByID(ctx, l.ID)
+					return got.Status == models.LetterPossiblySent
+				})
+				t.Logf("rescued and recorded possibly sent %v after the worker died (RescueAfter %v)", time.Since(died).Round(100*time.Millisecond), rescueAfter)
+				time.Sleep(time.Second) // room for a wrong second copy to show up
+				if got := smtp.Messages(); len(got) != die.copies {
+					t.Fatalf("after the rescue: %d messages, want %d", len(got), die.copies)
+				}
+				got, _ := st.LetterByID(ctx, l.ID)
+				if got.SendStartedAt == nil || got.LastError == "" {
+					t.Errorf("possibly sent letter: mark %v, reason %q", got.SendStartedAt, got.LastError)
+				}
+			})
+		}
 	}
 }
 
+// The admin's decisions on possibly sent letters, through the queue and a real SMTP server: a
+// lost answer to the end of the data makes the letter possibly sent (the server has it) and it is
+// not retried; "send again" sends exactly one more copy with the same Message-ID; "mark as sent"
+// sends none. A 451 to the end of the data is a refusal the client heard: retried, sent once.
+func TestPossiblySentLettersWaitForTheAdmin(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		var dropping, deferred atomic.Bool
+		dropping.Store(true)
+		smtp := smtptest.Start(t, smtptest.Options{
+			DropAfterData: func(rcpt string) bool { return dropping.Load() && rcpt != "person3@example.org" },
+			DeferData:     func(rcpt string) bool { return rcpt == "person3@example.org" && !deferred.Swap(true) },
+		})
+		sender, err := mailer.NewSMTP(mailer.Config{URL: smtp.URL(), Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := service(st)
+		q, err := jobs.New(st, svc, jobs.Options{Sender: sender, PollInterval: 20 * time.Millisecond, Backoff: fastBackoff})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, confirmed, deferredLetter := letter(1), letter(2), letter(3)
+		for _, l := range []*models.Letter{again, confirmed, deferredLetter} {
+			if err := st.QueueLetter(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run(t, q)
+		state := func(l *models.Letter) models.Letter {
+			got, _ := st.LetterByID(ctx, l.ID)
+			return got
+		}
+		waitFor(t, "two letters possibly sent, one sent", 20*time.Second, func() bool {
+			return state(again).Status == models.LetterPossiblySent && state(confirmed).Status == models.LetterPossiblySent &&
+				state(deferredLetter).Status == models.LetterSent
+		})
+		time.Sleep(500 * time.Millisecond) // five backoffs: a wrong retry would show
+		copies := func() map[string]int {
+			n := map[string]int{}
+			for _, m := range smtp.Messages() {
+				n[m.MessageID]++
+			}
+			return n
+		}
+		if c := copies(); c[again.MessageID] != 1 || c[confirmed.MessageID] != 1 || c[deferredLetter.MessageID] != 1 || len(smtp.Messages()) != 3 {
+			t.Fatalf("copies on the server: %v", c)
+		}
+		if got := state(again); got.Attempts != 1 || !strings.Contains(got.LastError, "did not answer") {
+			t.Errorf("possibly sent letter: %d attempt(s), reason %q", got.Attempts, got.LastError)
+		}
+		if got := state(deferredLetter); got.Attempts != 1 || got.SendStartedAt != nil {
+			t.Errorf("deferred then sent: %d attempt(s) recorded, mark %v", got.Attempts, got.SendStartedAt)
+		}
+
+		dropping.Store(false)
+		admin := cases.Actor{UserID: 1, Name: "Ada Admin", Role: models.RoleAdmin}
+		if err := svc.ResendLetter(ctx, admin, again.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.ConfirmLetterSent(ctx, admin, confirmed.ID); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the letter sent again", 20*time.Second, func() bool { return state(again).Status == models.LetterSent })
+		time.Sleep(500 * time.Millisecond)
+		if c := copies(); c[again.MessageID] != 2 || c[confirmed.MessageID] != 1 || len(smtp.Messages()) != 4 {
+			t.Fatalf("copies after the decisions: %v", c)
+		}
+		if got := state(confirmed); got.Status != models.LetterSent || got.SentAt == nil {
+			t.Errorf("confirmed letter: %s sent %v", got.Status, got.SentAt)
+		}
+		// Each decision once: a second is refused and changes nothing.
+		if err := svc.ConfirmLetterSent(ctx, admin, again.ID); err == nil {
+			t.Error("a sent letter was marked as sent again")
+		}
+		if err := svc.ResendLetter(ctx, admin, confirmed.ID); err == nil {
+			t.Error("a confirmed letter was sent again")
+		}
+	})
+}
+
 // A temporary failure is retried with the server's answer recorded; a permanent one (550) fails
-// the letter at once.
+// the letter at once. A refused connection is a failure before DATA: each attempt clears the
+// mark it set, so the retry sends the letter (once) instead of taking it for possibly sent.
 func TestRetriesAndPermanentFailures(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
@@ -251,6 +359,9 @@ func TestRetriesAndPermanentFailures(t *testing.T) {
 			b, _ := st.LetterByID(ctx, bad.ID)
 			return a.Status == models.LetterSent && b.Status == models.LetterFailed
 		})
+		if a, _ := st.LetterByID(ctx, ok.ID); a.SendStartedAt != nil {
+			t.Errorf("the sent letter is still marked: %v", a.SendStartedAt)
+		}
 		b, _ := st.LetterByID(ctx, bad.ID)
 		if !strings.Contains(b.LastError, "550") {
 			t.Errorf("failed letter's reason: %q", b.LastError)
@@ -268,6 +379,8 @@ type countingCases struct {
 }
 
 func (c *countingCases) LetterFailed(context.Context, int64, int, string) error { return nil }
+
+func (c *countingCases) LetterPossiblySent(context.Context, int64, int, string) error { return nil }
 
 func (c *countingCases) ExpireUnverified(context.Context) (int, error) {
 	c.mu.Lock()

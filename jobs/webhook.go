@@ -36,8 +36,11 @@ type webhookWorker struct {
 	opts   Options
 }
 
-// Timeout bounds one call; the HTTP client's own timeout is shorter.
-func (w *webhookWorker) Timeout(*river.Job[WebhookArgs]) time.Duration { return time.Minute }
+// Timeout bounds one call; the HTTP client's own timeout is shorter. Like every job's, it is at
+// most RescueAfter.
+func (w *webhookWorker) Timeout(*river.Job[WebhookArgs]) time.Duration {
+	return min(time.Minute, w.opts.RescueAfter)
+}
 
 // NextRetry spaces the calls out with our backoff: a site that is down for an hour is not hammered
 // and is still told within minutes of coming back.

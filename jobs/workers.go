@@ -37,13 +37,11 @@ type sendWorker struct {
 	opts   Options
 }
 
-// Timeout bounds one attempt (the SMTP client has its own, shorter, timeouts). River's rescuer
-// leaves a running job alone for this long, so it must not exceed RescueAfter.
+// Timeout bounds one attempt, the SMTP conversation included (mailer.SMTP.Send ends with its
+// context). River's rescuer leaves a running job alone for this long, so it must not exceed
+// RescueAfter.
 func (w *sendWorker) Timeout(*river.Job[SendArgs]) time.Duration {
-	if w.opts.RescueAfter > 0 {
-		return min(2*time.Minute, w.opts.RescueAfter)
-	}
-	return 2 * time.Minute
+	return min(sendTimeout, w.opts.RescueAfter)
 }
 
 // NextRetry spaces the attempts out with our backoff rather than River's default.
@@ -51,8 +49,14 @@ func (w *sendWorker) NextRetry(job *river.Job[SendArgs]) time.Time {
 	return w.opts.Now().Add(w.opts.Backoff(job.Attempt))
 }
 
-// Work sends the letter unless it is no longer queued (sent, or failed, by an earlier attempt):
-// a job that runs again after a crash sends at most a copy with the same Message-ID.
+// Work sends the letter unless it is no longer queued (sent, failed or possibly sent by an
+// earlier attempt). Before the SMTP conversation the letter is marked (StartSending), and the
+// mark is cleared only with a known outcome. A job that finds the letter still marked follows an
+// attempt that handed the letter over and never recorded how that ended (its worker died, or
+// could not write the outcome): the letter may be in the recipient's mailbox, so it is not sent
+// again but set "possibly sent" for an admin to decide. The same goes for a failure after which
+// the server may have taken the letter (no reply to the final "."). So no crash sends a letter
+// twice unasked.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	l, err := w.store.LetterByID(ctx, job.Args.LetterID)
 	if errors.Is(err, models.ErrNotFound) {
@@ -65,6 +69,20 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return nil
 	}
 	log := w.opts.Logger.With("letter_id", l.ID, "attempt", job.Attempt)
+	marked, err := w.store.StartSending(ctx, l.ID, w.opts.Now())
+	if err != nil {
+		return err
+	}
+	if !marked {
+		if l, err = w.store.LetterByID(ctx, l.ID); err != nil || l.Status != models.LetterQueued {
+			return err // its outcome was recorded meanwhile
+		}
+		log.Error("mail: letter possibly sent: an earlier attempt stopped while handing it to the mail server; an admin decides")
+		if err := w.cases.LetterPossiblySent(ctx, l.ID, max(job.Attempt-1, l.Attempts), reasonStopped); err != nil {
+			return err
+		}
+		return river.JobCancel(errPossiblySent)
+	}
 	sendErr := w.sender.Send(ctx, l.Message())
 
 	// Record the outcome even if ctx was cancelled meanwhile: a letter the server accepted but
@@ -76,21 +94,38 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	case sendErr == nil:
 		log.Info("mail: letter sent")
 		return w.store.MarkLetterSent(bctx, l.ID, now)
+	case mailer.MayHaveBeenAccepted(sendErr):
+		log.Error("mail: letter possibly sent: no answer to the end of the data; an admin decides", "error_class", mailer.ErrorClass(sendErr))
+		if err := w.cases.LetterPossiblySent(bctx, l.ID, job.Attempt, reasonNoAnswer+sendErr.Error()); err != nil {
+			return err // retried: the next attempt finds the mark and records the same
+		}
+		return river.JobCancel(errPossiblySent)
 	case mailer.IsPermanent(sendErr) || job.Attempt >= job.MaxAttempts:
 		log.Error("mail: letter failed", "error_class", mailer.ErrorClass(sendErr), "permanent", mailer.IsPermanent(sendErr))
 		if err := w.cases.LetterFailed(bctx, l.ID, job.Attempt, sendErr.Error()); err != nil {
-			return err // retried: the failure is recorded once the bookkeeping works
+			return err // retried: the letter stays marked, so that attempt records it possibly sent
 		}
 		return river.JobCancel(sendErr)
 	default:
 		next := w.NextRetry(job)
 		log.Warn("mail: letter will be retried", "error_class", mailer.ErrorClass(sendErr), "next_attempt", next)
 		if err := w.store.NoteLetterAttempt(bctx, l.ID, job.Attempt, next, sendErr.Error()); err != nil {
-			log.Error("mail: record attempt", "error", err)
+			log.Error("mail: record attempt", "error", err) // the mark stays: the retry records the letter possibly sent
 		}
 		return sendErr
 	}
 }
+
+// sendTimeout bounds one attempt to send a letter.
+const sendTimeout = 2 * time.Minute
+
+// The reasons a letter is possibly sent, as the delivery log shows them.
+const (
+	reasonStopped  = "the sending stopped before the mail server confirmed the letter (the worker was stopped, or could not record the answer)"
+	reasonNoAnswer = "the mail server did not answer the end of the letter: "
+)
+
+var errPossiblySent = errors.New("letter possibly sent: not sent again until an admin decides")
 
 // SweepArgs is the periodic sweep: unverified requests expire, stale sessions go, and letters
 // whose job went missing get one back.

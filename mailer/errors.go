@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 )
 
@@ -32,6 +33,8 @@ func ErrorClass(err error) string {
 		kind = "timeout"
 	case errors.As(err, &netErr):
 		kind = "network"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		kind = "connection closed"
 	}
 	if de != nil {
 		return de.stage + ": " + kind

@@ -72,15 +72,25 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	}
 	// We dial ourselves so that we hold the socket: go-mail leaves it open when EHLO, STARTTLS
 	// or AUTH fails, which would leak one connection per attempt while a server is misconfigured.
-	var conn net.Conn
+	// The commands have their own deadlines (s.timeout each); ctx bounds the whole conversation,
+	// closing the socket when it ends, so that an attempt never outlives its job and a rescued
+	// job never races a live one.
+	var (
+		conn net.Conn
+		stop = func() bool { return false }
+	)
 	defer func() {
+		stop()
 		if conn != nil {
 			conn.Close()
 		}
 	}()
-	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+	dial := func(dctx context.Context, _, _ string) (net.Conn, error) {
 		var err error
-		conn, err = s.dial(ctx)
+		if conn, err = s.dial(dctx); err == nil {
+			c := conn
+			stop = context.AfterFunc(ctx, func() { c.Close() })
+		}
 		return conn, err
 	}
 	c, err := gomail.NewClient(s.ep.Host, s.options(dial)...)
@@ -121,8 +131,11 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if err := client.UpdateDeadline(s.timeout); err != nil {
 		return newDeliveryError(stageData, err)
 	}
-	if err := w.Close(); err != nil { // the server's verdict on the whole letter
-		return newDeliveryError(stageData, err)
+	// Close sends the final "." and reads the server's verdict on the whole letter. A reply
+	// (4xx, 5xx) is a refusal; any other failure (timeout, connection lost) leaves it unknown
+	// whether the server took the letter: see MayHaveBeenAccepted.
+	if err := w.Close(); err != nil {
+		return newDeliveryError(stageEndOfData, err)
 	}
 	_ = client.Quit() // the letter is accepted; a failed goodbye changes nothing
 	return nil
@@ -183,6 +196,9 @@ const (
 	stageMail    = "MAIL FROM"
 	stageRcpt    = "RCPT TO"
 	stageData    = "DATA"
+	// stageEndOfData is the final "." and the server's reply to it: the only moment at which a
+	// failure may hide an accepted letter.
+	stageEndOfData = "end of DATA"
 )
 
 // deliveryError is a failed Send. Its text is the stage and the underlying error, which for a
@@ -217,4 +233,26 @@ func IsPermanent(err error) bool {
 	}
 	var de *deliveryError
 	return errors.As(err, &de) && de.stage != stageConnect && de.code >= 500 && de.code <= 599
+}
+
+// MayHaveBeenAccepted reports whether the server may have accepted the letter although Send
+// failed: the connection failed (timeout, reset, closed) after the body was written, while the
+// final "." went out or its reply was awaited. An SMTP server delivers a message only once it
+// has that "." and delivers nothing of a conversation cut before it (RFC 5321 §4.1.1.4), so every
+// earlier failure — refused connection, greeting, TLS, AUTH, MAIL FROM, RCPT TO, the DATA command,
+// the body cut off — is certain: the letter was not accepted. So is any reply to the ".", which
+// is the server's verdict. go-mail writes the "." and reads the reply in one call (DataCloser.Close
+// drops the write error), so a failure to send the "." counts as uncertain too.
+//
+// An error that does not come from SMTP.Send (another Sender) says nothing about where it
+// happened and counts as uncertain.
+func MayHaveBeenAccepted(err error) bool {
+	if err == nil || errors.Is(err, ErrInvalidMessage) {
+		return false
+	}
+	var de *deliveryError
+	if !errors.As(err, &de) {
+		return true
+	}
+	return de.stage == stageEndOfData && de.code == 0
 }

@@ -3,6 +3,7 @@ package mailer_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/mail"
 	"strings"
 	"testing"
@@ -279,5 +280,77 @@ func TestNewSMTPRejectsBadConfig(t *testing.T) {
 		if _, err := mailer.NewSMTP(cfg); err == nil {
 			t.Errorf("NewSMTP(%+v): no error", cfg)
 		}
+	}
+}
+
+// Only a failure after the body was written, with no reply to the final ".", leaves it open
+// whether the server took the letter; every other failure is certain, and so is success.
+func TestMayHaveBeenAcceptedWithServer(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{
+		RejectRecipients: func(rcpt string) bool { return rcpt == "gone@example.org" },
+		DropAfterData:    func(rcpt string) bool { return rcpt == "lost@example.org" },
+		DeferData:        func(rcpt string) bool { return rcpt == "later@example.org" },
+	})
+	s := newSMTP(t, srv, srv.URL())
+	send := func(id, to string) error {
+		m := letter(id)
+		m.To = to
+		return s.Send(context.Background(), m)
+	}
+
+	err := send("lost", "lost@example.org")
+	if err == nil || !mailer.MayHaveBeenAccepted(err) || mailer.IsPermanent(err) {
+		t.Errorf("reply to the final dot lost: error %v, MayHaveBeenAccepted %v; want an uncertain, temporary error",
+			err, mailer.MayHaveBeenAccepted(err))
+	}
+	if got := srv.Messages(); len(got) != 1 || got[0].MessageID != letter("lost").MessageID {
+		t.Fatalf("the server should hold the letter whose answer was lost: %d message(s)", len(got))
+	}
+	if err := send("later", "later@example.org"); err == nil || mailer.MayHaveBeenAccepted(err) || !strings.Contains(err.Error(), "451") {
+		t.Errorf("451 to the final dot: %v; want a certain refusal", err)
+	}
+	if err := send("gone", "gone@example.org"); err == nil || mailer.MayHaveBeenAccepted(err) {
+		t.Errorf("550 to RCPT TO: %v; want a certain refusal", err)
+	}
+	if err := send("ok", "jeanne@example.org"); err != nil || mailer.MayHaveBeenAccepted(err) {
+		t.Errorf("accepted letter: %v", err)
+	}
+	srv.Stop()
+	if err := send("down", "jeanne@example.org"); err == nil || mailer.MayHaveBeenAccepted(err) {
+		t.Errorf("refused connection: %v; want certain", err)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("server holds %d message(s), want 2 (lost, ok)", n)
+	}
+}
+
+// Send gives up when its context ends, even in the middle of the conversation: an attempt never
+// outlives its job.
+func TestSendStopsWithItsContext(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { // a server that greets and then never answers
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("220 slow.example ESMTP\r\n"))
+			defer c.Close()
+		}
+	}()
+	s, err := mailer.NewSMTP(mailer.Config{URL: "smtp://" + l.Addr().String(), Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = s.Send(ctx, letter("slow"))
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("Send = %v after %v; want an error soon after the context's end", err, time.Since(start))
 	}
 }

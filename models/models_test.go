@@ -249,6 +249,88 @@ func TestOutboxStates(t *testing.T) {
 	})
 }
 
+// The mark before sending: set once, cleared by a known outcome; a letter found marked becomes
+// possibly sent, which only an admin's decision changes (send again, or confirm it arrived).
+func TestOutboxSendingMark(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		ids := queue(t, st, 3, now)
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		mark := func(id int64) bool {
+			t.Helper()
+			ok, err := st.StartSending(ctx, id, now)
+			must(err)
+			return ok
+		}
+		if !mark(ids[0]) || mark(ids[0]) {
+			t.Fatal("a letter is marked once")
+		}
+		must(st.NoteLetterAttempt(ctx, ids[0], 1, now, "connection refused"))
+		if l, _ := st.LetterByID(ctx, ids[0]); l.SendStartedAt != nil || !mark(ids[0]) {
+			t.Errorf("a failed attempt clears the mark: %v", l.SendStartedAt)
+		}
+		must(st.MarkLetterSent(ctx, ids[0], now))
+		if l, _ := st.LetterByID(ctx, ids[0]); l.Status != models.LetterSent || l.SendStartedAt != nil || mark(ids[0]) {
+			t.Errorf("sent letter: %s, mark %v", l.Status, l.SendStartedAt)
+		}
+
+		// Found marked: possibly sent, never again queued by a worker.
+		mark(ids[1])
+		if ok, err := st.MarkLetterPossiblySent(ctx, ids[1], 1, "worker stopped"); err != nil || !ok {
+			t.Fatalf("MarkLetterPossiblySent = %v, %v", ok, err)
+		}
+		if ok, _ := st.MarkLetterPossiblySent(ctx, ids[0], 1, "late"); ok {
+			t.Error("a sent letter became possibly sent")
+		}
+		if ok, _ := st.FailLetter(ctx, ids[1], 2, now, "late"); ok {
+			t.Error("a possibly sent letter was failed by a worker")
+		}
+		must(st.NoteLetterAttempt(ctx, ids[1], 2, now, "late"))
+		if l, _ := st.LetterByID(ctx, ids[1]); l.Status != models.LetterPossiblySent || l.SendStartedAt == nil || l.LastError != "worker stopped" {
+			t.Errorf("possibly sent letter: %s, mark %v, %q", l.Status, l.SendStartedAt, l.LastError)
+		}
+		counts, err := st.LetterCounts(ctx)
+		must(err)
+		if counts[models.LetterPossiblySent] != 1 {
+			t.Errorf("counts = %v", counts)
+		}
+		if ls, _ := st.Letters(ctx, models.LetterFilter{Status: models.LetterPossiblySent}); len(ls) != 1 || ls[0].ID != ids[1] {
+			t.Errorf("filter by possibly sent: %d letters", len(ls))
+		}
+
+		// The admin confirms it arrived: sent as of the moment it was handed over.
+		l, err := st.ConfirmLetterSent(ctx, ids[1], now.Add(time.Hour))
+		must(err)
+		if l.Status != models.LetterSent || l.SentAt == nil || !l.SentAt.Equal(now) || l.SendStartedAt != nil {
+			t.Errorf("confirmed letter: %s sent %v mark %v", l.Status, l.SentAt, l.SendStartedAt)
+		}
+		if _, err := st.ConfirmLetterSent(ctx, ids[1], now); !errors.Is(err, models.ErrConflict) {
+			t.Errorf("confirming a sent letter: %v", err)
+		}
+		if _, err := st.ConfirmLetterSent(ctx, ids[2], now); !errors.Is(err, models.ErrConflict) {
+			t.Errorf("confirming a queued letter: %v", err)
+		}
+
+		// Or sends it again: queued, unmarked, with a job of its own.
+		var enqueued int
+		st.SetEnqueuer(func(context.Context, *sql.Tx, int64, int) error { enqueued++; return nil })
+		mark(ids[2])
+		_, err = st.MarkLetterPossiblySent(ctx, ids[2], 1, "reply lost")
+		must(err)
+		l, err = st.ResendLetter(ctx, ids[2], now)
+		must(err)
+		if l.Status != models.LetterQueued || l.SendStartedAt != nil || l.Resends != 1 || enqueued != 1 || !mark(ids[2]) {
+			t.Errorf("sent again: %s mark %v resends %d, %d job(s)", l.Status, l.SendStartedAt, l.Resends, enqueued)
+		}
+	})
+}
+
 // A letter and its job commit together: a failing enqueue or a rolled-back change leaves no
 // letter, and a letter queued outside a transaction gets one of its own.
 func TestLetterAndJobCommitTogether(t *testing.T) {

@@ -66,17 +66,28 @@ func (s *Store) enqueueLetter(ctx context.Context, id int64, resend int) error {
 	return nil
 }
 
-// MarkLetterSent records that the SMTP server accepted the letter. It changes only a queued letter.
-func (s *Store) MarkLetterSent(ctx context.Context, id int64, at time.Time) error {
-	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
-		"status": LetterSent, "sent_at": at.UTC(), "last_error": "",
-	}).Error
+// StartSending marks a queued letter just before its message goes to the SMTP server. It reports
+// whether this call marked it: false when the letter is no longer queued or is already marked —
+// an earlier attempt handed it over and did not record how that ended.
+func (s *Store) StartSending(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res := s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ? AND send_started_at IS NULL", id, LetterQueued).
+		Update("send_started_at", at.UTC())
+	return res.RowsAffected == 1, res.Error
 }
 
-// NoteLetterAttempt records a failed attempt that will be retried, with the server's answer.
+// MarkLetterSent records that the SMTP server accepted the letter and clears the mark. It changes
+// a queued letter, or one possibly sent (an attempt that outlived its job and then heard the
+// server's yes: that answer settles it).
+func (s *Store) MarkLetterSent(ctx context.Context, id int64, at time.Time) error {
+	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status IN ?", id, []string{LetterQueued, LetterPossiblySent}).
+		Updates(map[string]any{"status": LetterSent, "sent_at": at.UTC(), "last_error": "", "send_started_at": nil}).Error
+}
+
+// NoteLetterAttempt records a failed attempt that will be retried, with the server's answer, and
+// clears the mark: the letter was certainly not accepted, so the retry may send it.
 func (s *Store) NoteLetterAttempt(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
 	return s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
-		"attempts": attempts, "next_attempt_at": next.UTC(), "last_error": truncate(reason, 1000),
+		"attempts": attempts, "next_attempt_at": next.UTC(), "last_error": truncate(reason, 1000), "send_started_at": nil,
 	}).Error
 }
 
@@ -85,6 +96,18 @@ func (s *Store) NoteLetterAttempt(ctx context.Context, id int64, attempts int, n
 func (s *Store) FailLetter(ctx context.Context, id int64, attempts int, at time.Time, reason string) (bool, error) {
 	res := s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
 		"status": LetterFailed, "failed_at": at.UTC(), "attempts": attempts, "last_error": truncate(reason, 1000),
+		"send_started_at": nil,
+	})
+	return res.RowsAffected == 1, res.Error
+}
+
+// MarkLetterPossiblySent records that the letter may have reached the server: it is not sent
+// again until an admin decides. The mark stays, as the moment the letter was handed over. It
+// reports whether this call changed the letter (false: it was not queued any more).
+func (s *Store) MarkLetterPossiblySent(ctx context.Context, id int64, attempts int, reason string) (bool, error) {
+	res := s.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterQueued).Updates(map[string]any{
+		"status": LetterPossiblySent, "attempts": attempts,
+		"last_error": truncate(reason, 1000),
 	})
 	return res.RowsAffected == 1, res.Error
 }
@@ -94,14 +117,15 @@ func (s *Store) MarkLetterNotified(ctx context.Context, id int64, at time.Time) 
 	return s.conn(ctx).Model(&Letter{}).Where("id = ?", id).Update("notified_at", at.UTC()).Error
 }
 
-// ResendLetter puts a failed letter back in the queue with a job of its own; it keeps its
-// Message-ID, since the receiver never accepted it. ErrConflict: the letter is not failed.
+// ResendLetter puts a failed or possibly sent letter back in the queue with a job of its own; it
+// keeps its Message-ID, so a receiver that has it already sees the same letter. ErrConflict: the
+// letter is in another state (returned with it).
 func (s *Store) ResendLetter(ctx context.Context, id int64, at time.Time) (Letter, error) {
 	var l Letter
 	err := s.InTx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterFailed).Updates(map[string]any{
+		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status IN ?", id, []string{LetterFailed, LetterPossiblySent}).Updates(map[string]any{
 			"status": LetterQueued, "resends": gorm.Expr("resends + 1"), "attempts": 0,
-			"failed_at": nil, "notified_at": nil, "next_attempt_at": at.UTC(),
+			"failed_at": nil, "notified_at": nil, "next_attempt_at": at.UTC(), "send_started_at": nil,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -116,6 +140,29 @@ func (s *Store) ResendLetter(ctx context.Context, id int64, at time.Time) (Lette
 			return err
 		}
 		return tx.enqueueLetter(ctx, l.ID, l.Resends)
+	})
+	return l, err
+}
+
+// ConfirmLetterSent records an admin's finding that a possibly sent letter did arrive: it is
+// sent, as of the moment it was handed to the server, and never goes out again. ErrConflict: the
+// letter is in another state (returned with it).
+func (s *Store) ConfirmLetterSent(ctx context.Context, id int64, at time.Time) (Letter, error) {
+	var l Letter
+	err := s.InTx(ctx, func(tx *Store) error {
+		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterPossiblySent).Updates(map[string]any{
+			"status": LetterSent, "sent_at": gorm.Expr("COALESCE(send_started_at, ?)", at.UTC()), "send_started_at": nil,
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if err := tx.conn(ctx).Omit("text_body", "html_body").First(&l, id).Error; err != nil {
+			return notFound(err)
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict
+		}
+		return nil
 	})
 	return l, err
 }

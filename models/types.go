@@ -282,7 +282,14 @@ const (
 	LetterQueued = "queued"
 	LetterSent   = "sent"
 	LetterFailed = "failed"
+	// LetterPossiblySent: the attempt that handed the letter to the SMTP server ended without an
+	// answer (its worker died, or the connection broke while the server answered the end of the
+	// data). The letter may be in the recipient's mailbox; an admin decides.
+	LetterPossiblySent = "possibly_sent"
 )
+
+// LetterStates are the states of a letter, in the order the delivery log lists them.
+var LetterStates = []string{LetterQueued, LetterSent, LetterPossiblySent, LetterFailed}
 
 // Letter is an e-mail: a row first (the outbox), then a message on the wire.
 type Letter struct {
@@ -308,6 +315,9 @@ type Letter struct {
 	Resends       int        // times an admin put the letter back in the queue after it failed
 	NotifiedAt    *time.Time // when staff were told that it failed
 	WithdrawalID  *int64     // the consent withdrawal a confirmation letter is about (no case)
+	// SendStartedAt is set just before the message goes to the SMTP server and cleared once the
+	// outcome is known: a queued letter found with it set was perhaps sent by a worker that died.
+	SendStartedAt *time.Time
 }
 
 // Roles of staff users.

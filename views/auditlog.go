@@ -17,6 +17,7 @@ var EventTypes = []struct{ Type, Label string }{
 	{"refused", "Refused"}, {"withdrawn", "Withdrawn"}, {"expired", "Expired"}, {"note", "Internal note"},
 	{"reminder_early", "Reminder (first)"}, {"reminder_late", "Reminder (second)"},
 	{"escalation", "Escalated to the managers"}, {"letter_failed", "Letter failed"}, {"letter_resent", "Letter sent again"},
+	{"letter_possibly_sent", "Letter possibly sent"}, {"letter_confirmed_sent", "Letter marked as sent"},
 }
 
 // EventTypeLabel names an event type; an unknown one is shown as stored.

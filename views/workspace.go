@@ -416,12 +416,17 @@ func provenanceLabel(p dsr.Provenance) string {
 	return string(p)
 }
 
+// LetterStateName is a letter's state in words.
+func LetterStateName(status string) string { return cases.LetterStateName(status) }
+
 func letterStateText(l models.Letter) string {
 	switch l.Status {
 	case models.LetterSent:
 		return "sent " + instantPtr(l.SentAt)
 	case models.LetterFailed:
 		return "failed: " + l.LastError
+	case models.LetterPossiblySent:
+		return "possibly sent: the sending stopped before the mail server confirmed it; an admin checks and decides"
 	}
 	if l.Attempts > 0 {
 		return fmt.Sprintf("queued, %d attempt(s): %s", l.Attempts, l.LastError)

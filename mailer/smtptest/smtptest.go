@@ -38,6 +38,13 @@ type Options struct {
 	Username, Password string // when set, require AUTH PLAIN before MAIL FROM
 	// RejectRecipients, when set, answers 550 to RCPT TO for the addresses it matches.
 	RejectRecipients func(rcpt string) bool
+	// DropAfterData, when set, keeps the messages to the addresses it matches and then closes
+	// the connection without answering the final ".": the server has the letter, the client
+	// never hears so (a reply lost to a network failure).
+	DropAfterData func(rcpt string) bool
+	// DeferData, when set, answers 451 to the final "." for the addresses it matches and keeps
+	// nothing: a refusal the client hears.
+	DeferData func(rcpt string) bool
 }
 
 // Received is one accepted message.
@@ -275,11 +282,22 @@ func (se *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	if se.matches(se.s.opts.DeferData) {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
 	rec := Received{From: se.from, To: slices.Clone(se.to), Data: data}
 	_, rec.TLS = se.conn.TLSConnectionState()
 	decode(&rec) // a message it cannot parse is still recorded, with Data only
 	se.s.record(rec)
+	if se.matches(se.s.opts.DropAfterData) {
+		se.conn.Conn().Close() // before go-smtp writes the 250
+	}
 	return nil
+}
+
+// matches reports whether f matches one of the session's recipients.
+func (se *session) matches(f func(string) bool) bool {
+	return f != nil && slices.ContainsFunc(se.to, f)
 }
 
 func (se *session) Reset() { se.from, se.to = "", nil }
