@@ -333,3 +333,16 @@ func TestStatusPageInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestFrenchTypography: French puts a no-break space before ":" and a narrow one before ";", "?"
+// and "!" — a plain space lets the sign wrap to the next line, alone.
+func TestFrenchTypography(t *testing.T) {
+	for _, id := range Messages.IDs("fr") {
+		src, _ := Messages.Source("fr", id)
+		for _, sign := range []string{" :", " ;", " ?", " !"} {
+			if strings.Contains(src, sign) {
+				t.Errorf("fr %s: a plain space before %q: %s", id, sign[1:], src)
+			}
+		}
+	}
+}
