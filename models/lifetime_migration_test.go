@@ -73,7 +73,7 @@ func TestLifetimesBecomeData(t *testing.T) {
 			if err := db.Exec(`UPDATE cookies SET lifetime_text = '' WHERE name IN ('13 mois', 'Session')`).Error; err != nil {
 				t.Fatal(err)
 			}
-			if err := downOne(t, st, dialect); err != nil {
+			if err := downTo(t, st, dialect, 17); err != nil {
 				t.Fatal(err)
 			}
 			var texts []struct{ Name, Lifetime string }
@@ -91,8 +91,8 @@ func TestLifetimesBecomeData(t *testing.T) {
 	}
 }
 
-// downOne undoes the last migration applied.
-func downOne(t *testing.T, st *models.Store, d string) error {
+// downTo undoes the migrations applied after version.
+func downTo(t *testing.T, st *models.Store, d string, version int64) error {
 	t.Helper()
 	fsys, _ := migrations.FS(d)
 	db, _ := st.SQLDB()
@@ -104,6 +104,6 @@ func downOne(t *testing.T, st *models.Store, d string) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.Down(context.Background())
+	_, err = p.DownTo(context.Background(), version)
 	return err
 }
