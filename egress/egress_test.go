@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,6 @@ func TestDescribe(t *testing.T) {
 
 	for _, tc := range []struct{ url, want string }{
 		{slow.URL, "timeout"}, {tlsSrv.URL, "TLS error"}, {closed, "connection refused"},
-		{"http://no-such-host.invalid", "name not found"},
 	} {
 		res, err := egress.Client(dev).Get(tc.url)
 		if err == nil {
@@ -97,6 +97,13 @@ func TestDescribe(t *testing.T) {
 	res.Body.Close()
 	if got := egress.Describe(res.StatusCode, nil); got != "HTTP 503" {
 		t.Errorf("503: %q", got)
+	}
+	// A name that does not resolve, as the transport reports it (no DNS query: the test machine's
+	// resolver may not answer at all).
+	notFound := &url.Error{Op: "Post", URL: "https://shop.invalid/hook", Err: &net.OpError{Op: "dial", Net: "tcp",
+		Err: &net.DNSError{Err: "no such host", Name: "shop.invalid", IsNotFound: true}}}
+	if got := egress.Describe(0, notFound); got != "name not found" {
+		t.Errorf("DNS: %q", got)
 	}
 	if got := egress.Describe(204, nil); got != "" {
 		t.Errorf("204: %q", got)

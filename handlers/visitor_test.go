@@ -510,10 +510,7 @@ func TestStrangersCannotLockAnAccountOut(t *testing.T) {
 	if took < slowdown {
 		t.Errorf("a guess on an account under attack took %v, want at least %v", took, slowdown)
 	}
-	// Another account is not slowed by the attack on this one.
-	res, took = login(from("198.51.100.9"), testapp.StaffEmail, "not the password")
-	expect(t, res, http.StatusUnauthorized)
-	if took >= slowdown {
-		t.Errorf("a login on another account took %v: it was slowed by an attack it is not part of", took)
-	}
+	// Another account is not slowed by the attack on this one (TestLoginThrottle checks it without
+	// a clock: a login's own time under the race detector is too close to any slowdown).
+	expect(t, from("198.51.100.9").Login(testapp.StaffEmail, "not the password"), http.StatusUnauthorized)
 }
