@@ -142,25 +142,26 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		cookieIDs[c.Name] = c.ID
 	}
 	c := models.Case{
-		ControllerID:       ctrl.ID,
-		SiteID:             site.ID,
-		Status:             dsr.StatusUnverified,
-		Email:              r.Email,
-		Name:               r.Name,
-		Language:           r.Language,
-		Country:            r.Country,
-		Details:            r.Details,
-		RectificationWrong: r.RectificationWrong,
-		RectificationRight: r.RectificationRight,
-		ObjectionGrounds:   r.ObjectionGrounds,
-		ReceivedAt:         now,
-		ReceivedOn:         receivedOn,
-		DueOn:              cal.Due(receivedOn),
-		AnswerDueOn:        cal.Due(receivedOn),
-		TargetOn:           deadline.InternalTarget(receivedOn, ctrl.InternalTargetDays),
-		VerifyTokenHash:    &verifyHash,
-		VerifyExpiresAt:    now.Add(VerifyTTL),
-		Version:            1,
+		ControllerID:             ctrl.ID,
+		SiteID:                   site.ID,
+		Status:                   dsr.StatusUnverified,
+		Email:                    r.Email,
+		Name:                     r.Name,
+		Language:                 r.Language,
+		Country:                  r.Country,
+		Details:                  r.Details,
+		RectificationWrong:       r.RectificationWrong,
+		RectificationRight:       r.RectificationRight,
+		ObjectionGrounds:         r.ObjectionGrounds,
+		ObjectionDirectMarketing: r.ObjectionDirectMarketing,
+		ReceivedAt:               now,
+		ReceivedOn:               receivedOn,
+		DueOn:                    cal.Due(receivedOn),
+		AnswerDueOn:              cal.Due(receivedOn),
+		TargetOn:                 deadline.InternalTarget(receivedOn, ctrl.InternalTargetDays),
+		VerifyTokenHash:          &verifyHash,
+		VerifyExpiresAt:          now.Add(VerifyTTL),
+		Version:                  1,
 	}
 	for _, k := range r.Kinds {
 		c.Kinds = append(c.Kinds, models.CaseKind{Kind: k})
@@ -325,10 +326,20 @@ type StatusPage struct {
 	Timeline []models.Event
 	Letters  []models.Letter   // the letters the requester was sent, or that could not be delivered
 	Files    []models.CaseFile // without their content
-	// The answer, once given: what was done per right (an answered case), or the reasons given with
-	// the refusal's ground (Case.RefusalGround), as staff recorded them.
-	Outcomes       []models.CaseOutcome
-	RefusalReasons string
+	// The answer, once given: per right, complied with (and what was done), in part, or refused
+	// with its ground and reasons, as staff recorded them.
+	Outcomes []models.CaseOutcome
+}
+
+// IdentityNotConfirmed reports whether a right was refused because the requester's identity
+// could not be confirmed: the page then says how to provide more information (Art. 11(2)).
+func (p StatusPage) IdentityNotConfirmed() bool {
+	for _, o := range p.Outcomes {
+		if o.Result.Refuses() && o.Ground == dsr.GroundIdentity {
+			return true
+		}
+	}
+	return false
 }
 
 // Answered reports whether the answer was given: the request was complied with or refused.
@@ -377,17 +388,6 @@ func RequesterLetters(ls []models.Letter) []models.Letter {
 	return out
 }
 
-// refusalReasons are the reasons given with the refusal, as its event recorded them.
-func refusalReasons(events []models.Event) string {
-	reasons := ""
-	for _, e := range events {
-		if e.Type == "refused" {
-			_, reasons, _ = strings.Cut(e.Message, ". Reasons: ")
-		}
-	}
-	return reasons
-}
-
 // Status returns the case a status token opens, with its requester-visible timeline, the letters
 // sent and, once answered, the answer.
 func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) {
@@ -408,8 +408,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 		return StatusPage{}, err
 	}
 	sp := StatusPage{Case: c, Timeline: events, Letters: RequesterLetters(ls), Files: files}
-	switch c.Status {
-	case dsr.StatusCompleted:
+	if sp.Answered() {
 		outs, err := s.store.Outcomes(ctx, c.ID)
 		if err != nil {
 			return StatusPage{}, err
@@ -419,8 +418,6 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 			return slices.Index(order, a.Kind) - slices.Index(order, b.Kind)
 		})
 		sp.Outcomes = outs
-	case dsr.StatusRefused:
-		sp.RefusalReasons = refusalReasons(events)
 	}
 	return sp, nil
 }

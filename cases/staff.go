@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/letters"
 	"rightsdesk/models"
@@ -257,75 +259,184 @@ func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
 	return err
 }
 
-// Complete answers the request: an outcome for every kind and, for access, the files found, which
-// the requester downloads from the status page until they expire.
-func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int, outcomes map[dsr.Kind]string, files []Upload) error {
-	if err := checkUploads(files); err != nil {
+// Answer is staff's answer to a request, right by right, with the files it hands over.
+type Answer struct {
+	Rights map[dsr.Kind]dsr.RightInput
+	// Files is the copy of the data found (access, Art. 15(3)); Portable, the data the requester
+	// provided in a structured, machine-readable file (portability, Art. 20(1)).
+	Files, Portable []Upload
+	// LateAck acknowledges that refusing a right after the one-month date is late (Art. 12(4)).
+	LateAck bool
+}
+
+// answerFacts is what the answer rules need to know of case c on the day now.
+func answerFacts(c *models.Case, now time.Time, lateAck bool) dsr.AnswerFacts {
+	loc := time.UTC
+	if c.Controller != nil {
+		loc = c.Controller.Location()
+	}
+	return dsr.AnswerFacts{
+		Kinds: c.KindList(), DirectMarketing: c.ObjectionDirectMarketing,
+		RefusalDue: c.DueOn.Time(loc).Format("2 January 2006"),
+		Late:       deadline.Today(now, loc).After(c.DueOn),
+		LateAck:    lateAck,
+	}
+}
+
+// Complete answers the request right by right: each right complied with, complied with in part,
+// or refused with its own ground and reasons (Art. 12(4), 15–21), and the files handed over —
+// a copy of the data for access, machine-readable files for portability — which the requester
+// downloads from the status page until they expire. A request whose every right is refused is
+// closed as refused; otherwise as answered.
+func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int, in Answer) error {
+	if err := checkUploads(append(slices.Clip(in.Files), in.Portable...)); err != nil {
 		return err
 	}
+	portable := make([]Upload, len(in.Portable))
+	for i, f := range in.Portable {
+		format, why := dsr.CheckPortable(f.Name, f.Data)
+		if why != "" {
+			return &FormError{Fields: dsr.Errors{"portable": why}}
+		}
+		f.ContentType = format.ContentType()
+		portable[i] = f
+	}
 	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
-		kinds := c.KindList()
-		if errs := dsr.CheckCompletion(kinds, outcomes); errs != nil {
+		facts := answerFacts(c, now, in.LateAck)
+		answers, errs := dsr.CheckAnswer(facts, in.Rights)
+		if errs != nil {
 			return &FormError{Fields: errs}
 		}
-		if len(files) > 0 && !hasKind(kinds, dsr.KindAccess) {
-			return &FormError{Fields: dsr.Errors{"files": "Files answer an access request; this request asks for no access."}}
+		complied := map[dsr.Kind]bool{}
+		for _, an := range answers {
+			complied[an.Kind] = an.Result != dsr.ResultRefused
 		}
-		msg := "Request answered: " + dsr.Labels(kinds) + "."
-		if len(files) > 0 {
-			msg += fmt.Sprintf(" %d file(s) to download until %s.", len(files), now.Add(FilesTTL).Format("2 January 2006"))
+		switch {
+		case len(in.Files) > 0 && !complied[dsr.KindAccess]:
+			return &FormError{Fields: dsr.Errors{"files": "A copy of the data answers an access request that is complied with, in whole or in part."}}
+		case len(portable) > 0 && !complied[dsr.KindPortability]:
+			return &FormError{Fields: dsr.Errors{"portable": "Machine-readable files answer a portability request that is complied with, in whole or in part."}}
+		}
+		overall := dsr.Overall(answers)
+		// The event is "completed" either way: an answer right by right, whose rights may all have
+		// been refused (each with its own ground); "refused" is the refusal of the whole request.
+		action, ground := dsr.ActionComplete, ""
+		if overall == dsr.ResultRefused {
+			action, ground = dsr.ActionRefuse, string(answers[0].Ground)
+		}
+		msg := "Request answered: " + answerSummary(answers) + "."
+		if n := len(in.Files) + len(portable); n > 0 {
+			msg += fmt.Sprintf(" %d file(s) to download until %s.", n, now.Add(FilesTTL).Format("2 January 2006"))
 		}
 		// The transition first: it refuses a case that is no longer open before anything is written
 		// (a second answer would otherwise collide with the first one's outcomes).
-		if err := transition(ctx, tx, c, a, dsr.ActionComplete, now, models.CaseChange{Closed: true, Answered: true}, "completed", msg, true); err != nil {
+		ch := models.CaseChange{Closed: true, Answered: true, AnswerResult: string(overall), RefusalGround: ground,
+			RefusedLate: overall != dsr.ResultFull && facts.Late}
+		if err := transition(ctx, tx, c, a, action, now, ch, "completed", msg, true); err != nil {
 			return err
 		}
-		var rows []models.CaseOutcome
-		var outs []letters.Outcome
-		for _, k := range kinds {
-			text := strings.TrimSpace(outcomes[k])
-			rows = append(rows, models.CaseOutcome{CaseID: c.ID, Kind: k, Outcome: text})
-			outs = append(outs, letters.Outcome{Kind: k, Outcome: text})
+		if err := noteLateRefusal(ctx, tx, c, a, now, ch.RefusedLate, facts.RefusalDue); err != nil {
+			return err
 		}
-		if err := tx.SaveOutcomes(ctx, rows); err != nil {
+		if err := saveAnswers(ctx, tx, c.ID, answers); err != nil {
 			return err
 		}
 		var fileRefs []letters.File
-		for _, f := range files {
-			sum := sha256.Sum256(f.Data)
-			row := models.CaseFile{
-				CaseID: c.ID, Name: f.Name, ContentType: f.ContentType, SizeBytes: int64(len(f.Data)),
-				SHA256: hex.EncodeToString(sum[:]), Data: f.Data, UploadedBy: &a.UserID, CreatedAt: now, ExpiresAt: now.Add(FilesTTL),
+		for _, set := range []struct {
+			kind  dsr.Kind
+			files []Upload
+		}{{dsr.KindAccess, in.Files}, {dsr.KindPortability, portable}} {
+			for _, f := range set.files {
+				sum := sha256.Sum256(f.Data)
+				row := models.CaseFile{
+					CaseID: c.ID, Kind: set.kind, Name: f.Name, ContentType: f.ContentType, SizeBytes: int64(len(f.Data)),
+					SHA256: hex.EncodeToString(sum[:]), Data: f.Data, UploadedBy: &a.UserID, CreatedAt: now, ExpiresAt: now.Add(FilesTTL),
+				}
+				if err := tx.AddFile(ctx, &row); err != nil {
+					return err
+				}
+				fileRefs = append(fileRefs, letters.File{Name: f.Name, Size: SizeText(int64(len(f.Data))), For: set.kind})
 			}
-			if err := tx.AddFile(ctx, &row); err != nil {
-				return err
-			}
-			fileRefs = append(fileRefs, letters.File{Name: f.Name, Size: SizeText(int64(len(f.Data)))})
 		}
 		d := s.letterData(*c, *c.Site)
-		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = outs, fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)
+		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = letterOutcomes(answers), fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)
 		d.At = now // when consent-based processing stopped, for a withdrawal of consent
 		return s.queue(ctx, tx, *c, letters.Completed, d)
 	})
 }
 
-// Refuse refuses the request with a ground and reasons; the letter carries the complaint guidance
-// and the right to a judicial remedy (Art. 12(4)).
-func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, ground, reasons string) error {
+// Refuse refuses the whole request on one ground, with reasons; the letter carries the complaint
+// guidance and the right to a judicial remedy (Art. 12(4)). A ground that limits one right
+// (Art. 17(3)) or a right that cannot be refused (a direct-marketing objection) needs the answer
+// right by right instead.
+func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, ground, reasons string, lateAck bool) error {
 	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
-		if errs := dsr.CheckRefusal(c.KindList(), ground, reasons); errs != nil {
+		facts := answerFacts(c, now, lateAck)
+		if errs := dsr.CheckRefusal(facts, ground, reasons); errs != nil {
 			return &FormError{Fields: errs}
 		}
 		g, _ := dsr.ParseRefusalGround(ground)
 		reasons = strings.TrimSpace(reasons)
-		if err := transition(ctx, tx, c, a, dsr.ActionRefuse, now, models.CaseChange{Closed: true, Answered: true, RefusalGround: string(g)},
+		ch := models.CaseChange{Closed: true, Answered: true, AnswerResult: string(dsr.ResultRefused), RefusalGround: string(g), RefusedLate: facts.Late}
+		if err := transition(ctx, tx, c, a, dsr.ActionRefuse, now, ch,
 			"refused", "Request refused. Ground: "+g.Label()+". Reasons: "+reasons, true); err != nil {
+			return err
+		}
+		if err := noteLateRefusal(ctx, tx, c, a, now, ch.RefusedLate, facts.RefusalDue); err != nil {
+			return err
+		}
+		var answers []dsr.RightAnswer
+		for _, k := range facts.Kinds {
+			answers = append(answers, dsr.RightAnswer{Kind: k, Result: dsr.ResultRefused, Ground: g, Reasons: reasons})
+		}
+		if err := saveAnswers(ctx, tx, c.ID, answers); err != nil {
 			return err
 		}
 		d := s.letterData(*c, *c.Site)
 		d.Ground, d.RefusalGround, d.Reason, d.StatusURL = g, g.Label(), reasons, s.statusURLOf(*c)
 		return s.queue(ctx, tx, *c, letters.Refused, d)
 	})
+}
+
+// noteLateRefusal records, when late, that a right was refused after the one-month date with the
+// acknowledgement of the member of staff: the answer counts late (Art. 12(4)).
+func noteLateRefusal(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time, late bool, due string) error {
+	if !late {
+		return nil
+	}
+	return note(ctx, tx, c, a, now, "refusal_late",
+		"Refused after "+due+", the one-month date of Article 12(4), with the acknowledgement that it is late; counted late.", false)
+}
+
+// saveAnswers stores the answer of each right of case caseID.
+func saveAnswers(ctx context.Context, tx *models.Store, caseID int64, answers []dsr.RightAnswer) error {
+	rows := make([]models.CaseOutcome, len(answers))
+	for i, an := range answers {
+		rows[i] = models.CaseOutcome{CaseID: caseID, Kind: an.Kind, Outcome: an.Done, Result: an.Result, Ground: an.Ground, Reasons: an.Reasons}
+	}
+	return tx.SaveOutcomes(ctx, rows)
+}
+
+// letterOutcomes are the answers as the letter shows them.
+func letterOutcomes(answers []dsr.RightAnswer) []letters.Outcome {
+	out := make([]letters.Outcome, len(answers))
+	for i, an := range answers {
+		out[i] = letters.Outcome{Kind: an.Kind, Outcome: an.Done, Result: an.Result, Ground: an.Ground, Reasons: an.Reasons}
+	}
+	return out
+}
+
+// answerSummary says each right's result for the timeline: "Access: complied with; Erasure:
+// refused (An exception of Article 17(3) applies to the erasure)".
+func answerSummary(answers []dsr.RightAnswer) string {
+	parts := make([]string, len(answers))
+	for i, an := range answers {
+		parts[i] = an.Kind.Label() + ": " + strings.ToLower(an.Result.Label())
+		if an.Result.Refuses() {
+			parts[i] += " (" + an.Ground.Label() + ")"
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // CloseWithdrawn closes the case as withdrawn on the requester's word (by mail or phone).
@@ -472,4 +583,14 @@ func (s *Service) queueTo(ctx context.Context, tx *models.Store, c *models.Case,
 		Recipient: to.Email, RecipientName: to.Name, Subject: r.Subject, TextBody: r.Text, HTMLBody: r.HTML,
 		MessageID: messageID(k, s.fromAddress()), CreatedAt: now, NextAttemptAt: now,
 	})
+}
+
+// CompliedWith is an answer complying in full with each right of done, saying what was done:
+// the common answer, as code writes it (the demo, tests).
+func CompliedWith(done map[dsr.Kind]string) map[dsr.Kind]dsr.RightInput {
+	in := make(map[dsr.Kind]dsr.RightInput, len(done))
+	for k, text := range done {
+		in[k] = dsr.RightInput{Result: string(dsr.ResultFull), Done: text}
+	}
+	return in
 }

@@ -176,17 +176,15 @@ func TestCompleteAccessWithFiles(t *testing.T) {
 		w.svc.Claim(ctx, w.staff, w.ref, 0)
 		file := cases.Upload{Name: "export.json", ContentType: "application/json", Data: []byte(`{"STCK_ID":"abc-123","pages":12}`)}
 
-		err := w.svc.Complete(ctx, w.staff, w.ref, 0, map[dsr.Kind]string{dsr.KindAccess: "Export attached."}, []cases.Upload{file})
+		err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Export attached."}), Files: []cases.Upload{file}})
 		var fe *cases.FormError
-		if !errors.As(err, &fe) || fe.Fields[dsr.OutcomeField(dsr.KindErasure)] == "" {
+		if !errors.As(err, &fe) || fe.Fields[dsr.ResultField(dsr.KindErasure)] == "" {
 			t.Fatalf("an answer without the erasure outcome: %v", err)
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"},
-			[]cases.Upload{{Name: "../../etc/passwd", Data: []byte("x")}}); !errors.As(err, &fe) || fe.Fields["files"] == "" {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"}), Files: []cases.Upload{{Name: "../../etc/passwd", Data: []byte("x")}}}); !errors.As(err, &fe) || fe.Fields["files"] == "" {
 			t.Errorf("a file name with slashes: %v", err)
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"},
-			[]cases.Upload{{Name: "big.bin", Data: make([]byte, cases.MaxFileSize+1)}}); !errors.As(err, &fe) {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"}), Files: []cases.Upload{{Name: "big.bin", Data: make([]byte, cases.MaxFileSize+1)}}}); !errors.As(err, &fe) {
 			t.Errorf("a file over the limit: %v", err)
 		}
 		if n := len(letters(t, st)); n != 2 {
@@ -197,7 +195,7 @@ func TestCompleteAccessWithFiles(t *testing.T) {
 			dsr.KindAccess:  "Page views and the account id linked to STCK_ID; purposes: statistics; kept 13 months.",
 			dsr.KindErasure: "CRM: contact deleted on 10 March. Analytics: STCK_ID history deleted on 10 March.",
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, outcomes, []cases.Upload{file}); err != nil {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(outcomes), Files: []cases.Upload{file}}); err != nil {
 			t.Fatal(err)
 		}
 		c := w.load(t)
@@ -237,8 +235,7 @@ func TestCompleteRefusesFilesWithoutAccess(t *testing.T) {
 		w := newWorkspace(t, st, r)
 		ctx := context.Background()
 		w.svc.Claim(ctx, w.staff, w.ref, 0)
-		err := w.svc.Complete(ctx, w.staff, w.ref, 0, map[dsr.Kind]string{dsr.KindErasure: "Deleted."},
-			[]cases.Upload{{Name: "a.txt", Data: []byte("a")}})
+		err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindErasure: "Deleted."}), Files: []cases.Upload{{Name: "a.txt", Data: []byte("a")}}})
 		var fe *cases.FormError
 		if !errors.As(err, &fe) || fe.Fields["files"] == "" {
 			t.Errorf("files on an erasure: %v", err)
@@ -250,11 +247,11 @@ func TestRefuse(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		w := newWorkspace(t, st, request())
 		ctx := context.Background()
-		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, "identity_not_confirmed", ""); !errors.Is(err, dsr.ErrRefused) {
+		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, "identity_not_confirmed", "", false); !errors.Is(err, dsr.ErrRefused) {
 			t.Errorf("refusal without reasons: %v", err)
 		}
 		reasons := "The cookie values you gave belong to another device, and you did not answer our question."
-		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, "identity_not_confirmed", reasons); err != nil {
+		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, "identity_not_confirmed", reasons, false); err != nil {
 			t.Fatal(err)
 		}
 		c := w.load(t)
@@ -268,7 +265,7 @@ func TestRefuse(t *testing.T) {
 				t.Errorf("the refusal letter lacks %q", want)
 			}
 		}
-		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, "other", "again"); !errors.Is(err, dsr.ErrTransitionNotAllowed) {
+		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, "other", "again", false); !errors.Is(err, dsr.ErrTransitionNotAllowed) {
 			t.Errorf("refusing a closed case: %v", err)
 		}
 	})
@@ -333,7 +330,7 @@ func TestConcurrentEditsNeverOverwrite(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			errs[0] = w.svc.Refuse(ctx, w.staff, w.ref, v, "other", "Not ours to answer.")
+			errs[0] = w.svc.Refuse(ctx, w.staff, w.ref, v, "other", "Not ours to answer.", false)
 		}()
 		go func() {
 			defer wg.Done()

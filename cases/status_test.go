@@ -75,9 +75,9 @@ func TestStatusAfterTheAnswer(t *testing.T) {
 		if err := w.svc.Claim(ctx, w.staff, w.ref, 0); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, map[dsr.Kind]string{
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
 			dsr.KindErasure: "CRM: deleted\nNewsletter: unsubscribed", dsr.KindAccess: "Nothing else kept.",
-		}, nil); err != nil {
+		})}); err != nil {
 			t.Fatal(err)
 		}
 		page, err = w.svc.Status(ctx, w.statusToken)
@@ -106,17 +106,22 @@ func TestStatusAfterARefusal(t *testing.T) {
 		r.Country = "BE"
 		w := newWorkspace(t, st, r)
 		reasons := "The values you gave belong to another device.\nYou did not answer our question."
-		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, string(dsr.GroundIdentity), reasons); err != nil {
+		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, string(dsr.GroundIdentity), reasons, false); err != nil {
 			t.Fatal(err)
 		}
 		page, err := w.svc.Status(ctx, w.statusToken)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !page.Answered() || !page.ShowsComplaintRoute() || page.RefusalReasons != reasons ||
-			page.Case.RefusalGround != string(dsr.GroundIdentity) {
-			t.Errorf("refused case: answered %v, route %v, reasons %q, ground %q", page.Answered(), page.ShowsComplaintRoute(),
-				page.RefusalReasons, page.Case.RefusalGround)
+		if !page.Answered() || !page.ShowsComplaintRoute() || len(page.Outcomes) != len(r.Kinds) ||
+			page.Case.RefusalGround != string(dsr.GroundIdentity) || !page.IdentityNotConfirmed() {
+			t.Errorf("refused case: answered %v, route %v, outcomes %+v, ground %q", page.Answered(), page.ShowsComplaintRoute(),
+				page.Outcomes, page.Case.RefusalGround)
+		}
+		for _, o := range page.Outcomes {
+			if o.Result != dsr.ResultRefused || o.Ground != dsr.GroundIdentity || o.Reasons != reasons {
+				t.Errorf("a right of the refused request: %+v", o)
+			}
 		}
 		// A resident of Belgium is sent to the APD/GBA only.
 		if as := page.Complaints("fr").Authorities(); len(as) != 1 || as[0].Name != "Autorité de protection des données (APD)" {

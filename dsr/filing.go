@@ -57,6 +57,9 @@ type Filing struct {
 	RectificationWrong string
 	RectificationRight string
 	ObjectionGrounds   string
+	// ObjectionDirectMarketing: the objection is to direct marketing (Art. 21(2)); it needs no
+	// grounds.
+	ObjectionDirectMarketing bool
 	// Browser lists identifiers read from the request's cookies; Signed, those of a verified site
 	// link; Typed lists the form's typed rows, in order, blank rows included so that errors can
 	// point at a row.
@@ -76,7 +79,10 @@ type Request struct {
 	RectificationWrong string
 	RectificationRight string
 	ObjectionGrounds   string
-	Identifiers        []Identifier
+	// ObjectionDirectMarketing: an objection to direct marketing, which can never be refused
+	// (Art. 21(3)).
+	ObjectionDirectMarketing bool
+	Identifiers              []Identifier
 }
 
 // Errors maps a form field to the message shown beside it.
@@ -150,8 +156,9 @@ func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
 		"For rectification, say which data is wrong.")
 	required("rectification_right", r.RectificationRight, f.RectificationRight, MaxField, has(KindRectification),
 		"For rectification, say what the correct data is.")
-	required("objection_grounds", r.ObjectionGrounds, f.ObjectionGrounds, MaxDetails, has(KindObjection),
-		"For an objection, give the grounds relating to your situation (not needed against direct marketing: say so).")
+	r.ObjectionDirectMarketing = f.ObjectionDirectMarketing && has(KindObjection)
+	required("objection_grounds", r.ObjectionGrounds, f.ObjectionGrounds, MaxDetails, has(KindObjection) && !r.ObjectionDirectMarketing,
+		"For an objection, give the grounds relating to your situation, or tick that you object to direct marketing.")
 
 	r.Identifiers = validateIdentifiers(f, identifying, errs)
 

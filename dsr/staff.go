@@ -1,9 +1,6 @@
 package dsr
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // RefusalGround is why a request is refused (Art. 12(5), 12(6), 17(3)).
 type RefusalGround string
@@ -46,38 +43,6 @@ func ParseRefusalGround(s string) (RefusalGround, bool) {
 const (
 	MaxMessage = 5000 // a question, an answer, a note, an outcome
 )
-
-// CheckRefusal checks a refusal: a known ground, Art. 17(3) only against an erasure, and reasons,
-// which Art. 12(4) requires.
-func CheckRefusal(kinds []Kind, ground, reasons string) Errors {
-	errs := Errors{}
-	g, ok := ParseRefusalGround(ground)
-	switch {
-	case !ok:
-		errs["ground"] = "Choose the ground of the refusal."
-	case g == GroundArt17_3 && !contains(kinds, KindErasure):
-		errs["ground"] = "Article 17(3) limits the right to erasure; this request asks for no erasure."
-	}
-	if msg := checkRequiredText(reasons, MaxMessage, "Give the reasons: the requester must be told why (Article 12(4))."); msg != "" {
-		errs["reasons"] = msg
-	}
-	return nilIfEmpty(errs)
-}
-
-// CheckCompletion checks the outcomes of an answer: one for every kind of the request.
-func CheckCompletion(kinds []Kind, outcomes map[Kind]string) Errors {
-	errs := Errors{}
-	for _, k := range kinds {
-		what := fmt.Sprintf("Say what was done for the %s request.", strings.ToLower(k.Label()))
-		if k == KindAccess {
-			what = "Say what data was found (attach the files below), or that none was found."
-		}
-		if msg := checkRequiredText(outcomes[k], MaxMessage, what); msg != "" {
-			errs[OutcomeField(k)] = msg
-		}
-	}
-	return nilIfEmpty(errs)
-}
 
 // OutcomeField is the form field (and Errors key) of a kind's outcome.
 func OutcomeField(k Kind) string { return "outcome_" + string(k) }

@@ -127,12 +127,22 @@ type Data struct {
 	FailedReason    string    // delivery_failed: the mail server's answer
 }
 
-// Outcome is what was done for one kind of request. Staff write one line per system
+// Outcome is the answer to one right of a request: complied with (Result full, or empty), in
+// part, or refused with a ground and reasons. Staff write what was done one line per system
 // ("CRM: deleted"); the letter shows the lines as a list.
 type Outcome struct {
 	Kind    dsr.Kind
 	Outcome string
+	Result  dsr.Result        // empty: complied with
+	Ground  dsr.RefusalGround // for a right refused in whole or in part
+	Reasons string
 }
+
+// Refuses reports whether the right is refused, in whole or in part.
+func (o Outcome) Refuses() bool { return o.Result.Refuses() }
+
+// Complies reports whether something was done for the right: complied with in whole or in part.
+func (o Outcome) Complies() bool { return o.Result != dsr.ResultRefused }
 
 // OptOut is a third-party provider and the page where the visitor opts out of its cookies (URL
 // empty when the site's catalogue names none).
@@ -146,6 +156,7 @@ type OptOut struct {
 type File struct {
 	Name string
 	Size string
+	For  dsr.Kind // the right it answers: access (a copy of the data, the default) or portability
 }
 
 // Rendered is a letter ready for the outbox.

@@ -319,7 +319,7 @@ func TestAnswerPerKind(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Access (Art. 15):", "  - Website analytics: 14 visits", "A copy of your data is in the files",
-		"Erasure (Art. 17):\nWhat was erased, per system:\n  - CRM: deleted\n  - Newsletter: deleted",
+		"Erasure (Art. 17): complied with\nWhat was erased, per system:\n  - CRM: deleted\n  - Newsletter: deleted",
 		"Portability (Art. 20):", "machine-readable files",
 		"Your consent was withdrawn on 20 February 2026 at 14:05 CET.",
 		"  - esomus-access-DSR-2026-000042.json (24 KB)", "until 22 March 2026 at 14:05 CET",

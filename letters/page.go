@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"rightsdesk/deadline"
@@ -178,9 +179,75 @@ func (p *page) OutcomeIntro(k dsr.Kind) string {
 	return "completed." + string(k)
 }
 
-// HasFilesFor reports whether the answer offers files (access and portability answers do).
+// HasFilesFor reports whether the answer offers files for right k: a copy of the data (access)
+// or machine-readable files (portability).
 func (p *page) HasFilesFor(k dsr.Kind) bool {
-	return len(p.D.Files) > 0 && (k == dsr.KindAccess || k == dsr.KindPortability)
+	for _, f := range p.D.Files {
+		if f.For == k || (f.For == "" && k == dsr.KindAccess) {
+			return true
+		}
+	}
+	return false
+}
+
+// Result says a right's result in the letter's language, to follow a colon: "complied with in
+// part". An empty result is a right complied with.
+func (p *page) Result(r dsr.Result) string {
+	if r == "" {
+		r = dsr.ResultFull
+	}
+	return p.vocab("result."+string(r), nil)
+}
+
+// ResultTitle is Result with a capital, for a line of its own.
+func (p *page) ResultTitle(r dsr.Result) string {
+	s := p.Result(r)
+	if c, n := utf8.DecodeRuneInString(s); n > 0 {
+		return string(unicode.ToUpper(c)) + s[n:]
+	}
+	return s
+}
+
+// GroundOf is ground g in the letter's language.
+func (p *page) GroundOf(g dsr.RefusalGround) string { return p.vocab(groundID(g), nil) }
+
+// RefusalIntro is the id of the sentence before the ground and reasons of a right refused in whole
+// or in part.
+func (p *page) RefusalIntro(o Outcome) string {
+	if o.Result == dsr.ResultPartial {
+		return "completed.refusal_partial"
+	}
+	return "completed.refusal"
+}
+
+// refusedGrounds are the grounds of the rights the answer refuses, in whole or in part.
+func (p *page) refusedGrounds() []dsr.RefusalGround {
+	var gs []dsr.RefusalGround
+	for _, o := range p.D.Outcomes {
+		if o.Refuses() && !slices.Contains(gs, o.Ground) {
+			gs = append(gs, o.Ground)
+		}
+	}
+	return gs
+}
+
+// AnyRefused reports whether the answer refuses a right in whole or in part: the letter then
+// carries the Art. 12(4) paragraph and the complaint route.
+func (p *page) AnyRefused() bool { return len(p.refusedGrounds()) > 0 }
+
+// RefusedUnderArt12_5 reports whether a right is refused as manifestly unfounded or excessive.
+func (p *page) RefusedUnderArt12_5() bool {
+	gs := p.refusedGrounds()
+	return slices.Contains(gs, dsr.GroundUnfounded) || slices.Contains(gs, dsr.GroundExcessive)
+}
+
+// IdentityNotConfirmed reports whether the refusal, or a right's, rests on the requester's identity
+// not being confirmed: the letter then says how to provide more information (Art. 11(2)).
+func (p *page) IdentityNotConfirmed() bool {
+	if g, ok := p.ground(); ok && g == dsr.GroundIdentity {
+		return true
+	}
+	return slices.Contains(p.refusedGrounds(), dsr.GroundIdentity)
 }
 
 // Lines splits staff's text into its non-empty lines, for a list.

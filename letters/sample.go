@@ -52,7 +52,7 @@ func Sample(k Kind, lang string) Data {
 		for _, dk := range dsr.Kinds {
 			d.Outcomes = append(d.Outcomes, Outcome{Kind: dk, Outcome: t.outcomes[dk]})
 		}
-		d.Files = []File{{Name: "esomus-access-DSR-2026-000042.json", Size: "24 KB"}, {Name: "esomus-portability-DSR-2026-000042.csv", Size: "3 KB"}}
+		d.Files = []File{{Name: "esomus-access-DSR-2026-000042.json", Size: "24 KB", For: dsr.KindAccess}, {Name: "esomus-portability-DSR-2026-000042.csv", Size: "3 KB", For: dsr.KindPortability}}
 		d.FilesUntil = time.Date(2026, 3, 22, 14, 5, 0, 0, brussels)
 	case Refused:
 		d.Ground, d.RefusalGround, d.Reason = dsr.GroundExcessive, dsr.GroundExcessive.Label(), t.refusal

@@ -150,7 +150,11 @@ type CaseChange struct {
 	Assignee    *int64
 	// Answered marks the moment the case was completed or refused.
 	Answered      bool
+	AnswerResult  string // dsr.Result of the answer as a whole
 	RefusalGround string
+	// RefusedLate: a right was refused after the one-month date of Art. 12(4) on an extended
+	// case; the answer was due that day, so it counts late wherever "on time" is read.
+	RefusedLate bool
 }
 
 // UpdateCase applies ch to the case at the version it was read at. It returns ErrConflict when the
@@ -186,6 +190,10 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		set["answered_on"] = on
 		set["days_taken"] = days
 		set["refusal_ground"] = ch.RefusalGround
+		set["answer_result"] = ch.AnswerResult
+		if ch.RefusedLate {
+			set["answer_due_on"] = c.DueOn
+		}
 	}
 	if !ch.ExtendedDueOn.IsZero() {
 		set["extended_due_on"] = ch.ExtendedDueOn
@@ -225,6 +233,10 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		at := ch.At
 		on, days := AnswerDay(*c, at)
 		c.AnsweredAt, c.AnsweredOn, c.DaysTaken, c.RefusalGround = &at, on, &days, ch.RefusalGround
+		c.AnswerResult = ch.AnswerResult
+		if ch.RefusedLate {
+			c.AnswerDueOn = c.DueOn
+		}
 	}
 	if !ch.ExtendedDueOn.IsZero() {
 		at := ch.At

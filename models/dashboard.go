@@ -50,6 +50,7 @@ type Dashboard struct {
 // Answers sums answered cases.
 type Answers struct {
 	Answered, OnTime, Late, Extended, Refused int64
+	Partial                                   int64     // answered in part: some right refused, some complied with
 	Days                                      Histogram // days from receipt to answer
 }
 
@@ -63,10 +64,11 @@ type Tally struct {
 	Kind                                                       dsr.Kind
 	SiteID                                                     int64
 	Received, OnTime, Late, Open, Withdrawn, Extended, Refused int64
+	Partial                                                    int64
 }
 
 func (t *Tally) addStat(s CaseStat) {
-	t.Add(Tally{Received: s.Received, OnTime: s.OnTime, Late: s.Late, Extended: s.Extended, Refused: s.Refused, Withdrawn: s.Withdrawn})
+	t.Add(Tally{Received: s.Received, OnTime: s.OnTime, Late: s.Late, Extended: s.Extended, Refused: s.Refused, Partial: s.Partial, Withdrawn: s.Withdrawn})
 }
 
 // Add adds o's counts to t's.
@@ -78,6 +80,7 @@ func (t *Tally) Add(o Tally) {
 	t.Withdrawn += o.Withdrawn
 	t.Extended += o.Extended
 	t.Refused += o.Refused
+	t.Partial += o.Partial
 }
 
 // OnTimeShare is the share of the answered ones answered on time, in percent.
@@ -194,7 +197,7 @@ func (s *Store) dashboardAnswers(ctx context.Context, f StatsFilter, d *Dashboar
 		DaysTaken           int
 		InPeriod, ThisMonth bool
 		OnTime, Extended    bool
-		Refused             bool
+		Refused, Partial    bool
 		N                   int64
 	}
 	q := f.withKind(f.scoped(s.conn(ctx).Table("cases"), "cases")).
@@ -202,8 +205,8 @@ func (s *Store) dashboardAnswers(ctx context.Context, f StatsFilter, d *Dashboar
 		Select(`cases.assignee_id, cases.days_taken,
 			cases.answered_on >= ? AS in_period, cases.answered_on >= ? AS this_month,
 			cases.answered_on <= cases.answer_due_on AS on_time, cases.extended_due_on IS NOT NULL AS extended,
-			cases.status = ? AS refused, COUNT(*) AS n`, f.Since, MonthOf(f.Today), dsr.StatusRefused).
-		Group("cases.assignee_id, cases.days_taken, in_period, this_month, on_time, extended, refused")
+			cases.status = ? AS refused, cases.answer_result = ? AS partial, COUNT(*) AS n`, f.Since, MonthOf(f.Today), dsr.StatusRefused, dsr.ResultPartial).
+		Group("cases.assignee_id, cases.days_taken, in_period, this_month, on_time, extended, refused, partial")
 	if err := q.Scan(&rows).Error; err != nil {
 		return fmt.Errorf("dashboard: answers: %w", err)
 	}
@@ -227,6 +230,9 @@ func (s *Store) dashboardAnswers(ctx context.Context, f StatsFilter, d *Dashboar
 		if r.Refused {
 			p.Refused += r.N
 		}
+		if r.Partial {
+			p.Partial += r.N
+		}
 		p.Days.Add(r.DaysTaken, r.N)
 	}
 	slices.SortFunc(d.Workload, func(a, b Workload) int { return cmp.Compare(a.AssigneeID, b.AssigneeID) })
@@ -240,6 +246,7 @@ type liveTally struct {
 	Kind                                                       string
 	KindMask                                                   int
 	Received, OnTime, Late, Open, Withdrawn, Extended, Refused int64
+	Partial                                                    int64
 }
 
 // dashboardSeries builds the monthly series and its sums per kind and per site.
@@ -249,7 +256,7 @@ func (s *Store) dashboardSeries(ctx context.Context, f StatsFilter, d *Dashboard
 	var stats []CaseStat
 	q := f.scoped(s.conn(ctx).Model(&CaseStat{}), "case_stats").Where("month >= ? AND month <= ?", first, f.Today).
 		Select(`month, site_id, kind, SUM(received) AS received, SUM(on_time) AS on_time, SUM(late) AS late,
-			SUM(extended) AS extended, SUM(refused) AS refused, SUM(withdrawn) AS withdrawn`).
+			SUM(extended) AS extended, SUM(refused) AS refused, SUM(partial) AS partial, SUM(withdrawn) AS withdrawn`).
 		Group("month, site_id, kind")
 	if err := q.Scan(&stats).Error; err != nil {
 		return fmt.Errorf("dashboard: rollup: %w", err)
@@ -260,7 +267,7 @@ func (s *Store) dashboardSeries(ctx context.Context, f StatsFilter, d *Dashboard
 	}
 	for _, l := range live {
 		stats = append(stats, CaseStat{Month: l.Month, SiteID: l.SiteID, Kind: l.Kind, Received: l.Received, OnTime: l.OnTime,
-			Late: l.Late, Extended: l.Extended, Refused: l.Refused, Withdrawn: l.Withdrawn})
+			Late: l.Late, Extended: l.Extended, Refused: l.Refused, Partial: l.Partial, Withdrawn: l.Withdrawn})
 	}
 	months := map[deadline.Date]*Tally{}
 	for m := first; !m.After(f.Today); m = m.AddMonths(1) {
@@ -335,8 +342,9 @@ func (s *Store) liveTallies(ctx context.Context, f StatsFilter, first deadline.D
 			SUM(CASE WHEN cases.answered_on > cases.answer_due_on THEN 1 ELSE 0 END) AS late,
 			SUM(CASE WHEN cases.status = ? THEN 1 ELSE 0 END) AS withdrawn,
 			SUM(CASE WHEN cases.status = ? THEN 1 ELSE 0 END) AS refused,
+			SUM(CASE WHEN cases.answer_result = ? THEN 1 ELSE 0 END) AS partial,
 			SUM(CASE WHEN cases.extended_due_on IS NOT NULL THEN 1 ELSE 0 END) AS extended`,
-			ActiveStatuses, dsr.StatusWithdrawn, dsr.StatusRefused).
+			ActiveStatuses, dsr.StatusWithdrawn, dsr.StatusRefused, dsr.ResultPartial).
 		Group("1, cases.site_id, cases.kind_mask").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: live: %w", err)

@@ -19,6 +19,7 @@ type CaseLine struct {
 	Kinds         []dsr.Kind
 	Status        dsr.Status
 	RefusalGround string
+	AnswerResult  string // full, partial or refused once answered
 	ReceivedOn    deadline.Date
 	DueOn         deadline.Date
 	ExtendedDueOn deadline.Date
@@ -49,7 +50,7 @@ func (s *Store) EachCaseLine(ctx context.Context, f StatsFilter, from, to deadli
 		Joins("JOIN sites st ON st.id = cases.site_id").
 		Where("cases.status IN ?", Counted).
 		Select(`cases.reference, ctl.slug, st.slug, cases.kind_mask, cases.status, cases.refusal_ground, cases.received_on, cases.due_on, cases.extended_due_on,
-			cases.answered_on, cases.days_taken, cases.answer_due_on`).
+			cases.answered_on, cases.days_taken, cases.answer_due_on, cases.answer_result`).
 		Order("cases.id")
 	if !from.IsZero() {
 		q = q.Where("cases.received_on >= ?", from)
@@ -67,7 +68,7 @@ func (s *Store) EachCaseLine(ctx context.Context, f StatsFilter, from, to deadli
 		var mask int
 		var days sql.NullInt64
 		err := rows.Scan(&l.Reference, &l.Controller, &l.Site, &mask, &l.Status, &l.RefusalGround, &l.ReceivedOn,
-			&l.DueOn, &l.ExtendedDueOn, &l.AnsweredOn, &days, &l.AnswerDueOn)
+			&l.DueOn, &l.ExtendedDueOn, &l.AnsweredOn, &days, &l.AnswerDueOn, &l.AnswerResult)
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -85,10 +86,11 @@ func (s *Store) EachCaseLine(ctx context.Context, f StatsFilter, from, to deadli
 
 // CaseLineHeader is the header of the audit export.
 var CaseLineHeader = []string{"reference", "controller", "site", "kinds", "received", "due", "extended_to",
-	"answered", "outcome", "refusal_ground", "days_taken", "on_time"}
+	"answered", "outcome", "refusal_ground", "days_taken", "on_time", "answer"}
 
 // CaseLineRecord is l as a CSV record under CaseLineHeader. Outcome is the case's status: an
-// answer ("completed"), a refusal, a withdrawal, or still open.
+// answer ("completed"), a refusal, a withdrawal, or still open; answer, the answer as a whole:
+// full, partial (some right refused, another complied with) or refused.
 func CaseLineRecord(l CaseLine) []string {
 	kinds := make([]string, len(l.Kinds))
 	for i, k := range l.Kinds {
@@ -99,5 +101,5 @@ func CaseLineRecord(l CaseLine) []string {
 		days = strconv.Itoa(*l.DaysTaken)
 	}
 	return []string{l.Reference, l.Controller, l.Site, strings.Join(kinds, " "), l.ReceivedOn.String(), l.DueOn.String(),
-		l.ExtendedDueOn.String(), l.AnsweredOn.String(), string(l.Status), l.RefusalGround, days, l.OnTime()}
+		l.ExtendedDueOn.String(), l.AnsweredOn.String(), string(l.Status), l.RefusalGround, days, l.OnTime(), l.AnswerResult}
 }

@@ -36,7 +36,9 @@ type CaseStat struct {
 	Late         int64
 	Extended     int64
 	Refused      int64
-	Withdrawn    int64
+	// Partial were answered in part: some right complied with, some refused (Art. 12(4)).
+	Partial   int64
+	Withdrawn int64
 }
 
 // CaseStatDays is a row of the case_stats_days rollup: answered cases that took Days days.
@@ -64,6 +66,7 @@ type Fact struct {
 	DaysTaken                *int
 	Extended                 bool
 	AssigneeID               *int64
+	AnswerResult             string // a dsr.Result once answered
 }
 
 // Answered reports whether the case was answered (completed or refused).
@@ -94,6 +97,9 @@ func (st *CaseStat) add(f Fact) {
 	}
 	if f.Status == dsr.StatusRefused {
 		st.Refused++
+	}
+	if f.AnswerResult == string(dsr.ResultPartial) {
+		st.Partial++
 	}
 }
 
@@ -156,7 +162,7 @@ func (s *Store) rollUpBatch(ctx context.Context, limit int) (int, error) {
 }
 
 const factColumns = "id, controller_id, site_id, status, received_on, answer_due_on, answered_on, days_taken, " +
-	"extended_due_on IS NOT NULL AS extended, assignee_id"
+	"extended_due_on IS NOT NULL AS extended, assignee_id, answer_result"
 
 // kindsOf returns the kinds of the cases ids.
 func (s *Store) kindsOf(ctx context.Context, ids []int64) (map[int64][]dsr.Kind, error) {
@@ -225,7 +231,7 @@ func (s *Store) upsertStats(ctx context.Context, stats []CaseStat, days []CaseSt
 	}
 	pk := []clause.Column{{Name: "controller_id"}, {Name: "month"}, {Name: "site_id"}, {Name: "kind"}}
 	if len(stats) > 0 {
-		err := s.conn(ctx).Clauses(clause.OnConflict{Columns: pk, DoUpdates: add("received", "on_time", "late", "extended", "refused", "withdrawn")}).
+		err := s.conn(ctx).Clauses(clause.OnConflict{Columns: pk, DoUpdates: add("received", "on_time", "late", "extended", "refused", "partial", "withdrawn")}).
 			CreateInBatches(stats, 500).Error
 		if err != nil {
 			return fmt.Errorf("rollup: case_stats: %w", err)

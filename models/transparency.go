@@ -13,9 +13,11 @@ type YearFigures struct {
 	Year     int
 	Kind     dsr.Kind
 	Received int64
-	// Complied were answered in whole or in part; Refused were refused (Art. 12(4)).
-	Complied, Refused, Withdrawn, Open int64
-	Days                               Histogram
+	// Complied were answered in whole or in part, Partial of them in part (a right refused, another
+	// complied with); Refused were refused (Art. 12(4)). A case answered in part counts so under
+	// each of its rights.
+	Complied, Partial, Refused, Withdrawn, Open int64
+	Days                                        Histogram
 }
 
 // Transparency returns the figures of the public disclosure page: per year of receipt (newest
@@ -39,10 +41,11 @@ func (s *Store) Transparency(ctx context.Context, controllerID int64) ([]YearFig
 		Year                                       int
 		Kind                                       string
 		Received, OnTime, Late, Refused, Withdrawn int64
+		Partial                                    int64
 	}
 	err := s.conn(ctx).Model(&CaseStat{}).Where("controller_id = ?", controllerID).
 		Select(fmt.Sprintf(year, "month") + ` AS year, kind, SUM(received) AS received, SUM(on_time) AS on_time,
-			SUM(late) AS late, SUM(refused) AS refused, SUM(withdrawn) AS withdrawn`).
+			SUM(late) AS late, SUM(refused) AS refused, SUM(partial) AS partial, SUM(withdrawn) AS withdrawn`).
 		Group("1, kind").Scan(&stats).Error
 	if err != nil {
 		return nil, fmt.Errorf("transparency: %w", err)
@@ -52,6 +55,7 @@ func (s *Store) Transparency(ctx context.Context, controllerID int64) ([]YearFig
 		f.Received += r.Received
 		f.Complied += r.OnTime + r.Late - r.Refused // answered, less the refusals
 		f.Refused += r.Refused
+		f.Partial += r.Partial
 		f.Withdrawn += r.Withdrawn
 	}
 	var days []struct {
@@ -73,18 +77,23 @@ func (s *Store) Transparency(ctx context.Context, controllerID int64) ([]YearFig
 	var live []struct {
 		Year, Days, KindMask int
 		Status               dsr.Status
+		AnswerResult         string
 		N                    int64
 	}
 	f := StatsFilter{Controllers: []int64{controllerID}}
 	err = f.live(s.conn(ctx)).
-		Select(fmt.Sprintf(year, "cases.received_on") + " AS year, cases.status, COALESCE(cases.days_taken, -1) AS days, cases.kind_mask, COUNT(*) AS n").
-		Group("1, cases.status, 3, cases.kind_mask").Scan(&live).Error
+		Select(fmt.Sprintf(year, "cases.received_on") + " AS year, cases.status, COALESCE(cases.days_taken, -1) AS days, cases.kind_mask, cases.answer_result, COUNT(*) AS n").
+		Group("1, cases.status, 3, cases.kind_mask, cases.answer_result").Scan(&live).Error
 	if err != nil {
 		return nil, fmt.Errorf("transparency: live: %w", err)
 	}
 	for _, r := range live {
 		for _, k := range append([]dsr.Kind{AllKinds}, dsr.KindsOf(r.KindMask)...) {
-			addLive(at(r.Year, string(k)), r.Status, r.Days, r.N)
+			y := at(r.Year, string(k))
+			addLive(y, r.Status, r.Days, r.N)
+			if r.AnswerResult == string(dsr.ResultPartial) {
+				y.Partial += r.N
+			}
 		}
 	}
 

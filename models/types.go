@@ -149,18 +149,24 @@ type Case struct {
 	RectificationWrong string
 	RectificationRight string
 	ObjectionGrounds   string
-	ReceivedAt         time.Time
-	ReceivedOn         deadline.Date
-	DueOn              deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
-	TargetOn           deadline.Date // the controller's internal target
-	ExtendedDueOn      deadline.Date // zero unless extended under Art. 12(3)
-	ExtensionReason    string
-	ExtendedAt         *time.Time
-	ExtendedBy         *int64
-	AnswerDueOn        deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it
-	AssigneeID         *int64
-	RefusalGround      string
-	AnsweredAt         *time.Time // when the case was completed or refused
+	// ObjectionDirectMarketing: the objection is to direct marketing (Art. 21(2)); it can never be
+	// refused (Art. 21(3)).
+	ObjectionDirectMarketing bool
+	ReceivedAt               time.Time
+	ReceivedOn               deadline.Date
+	DueOn                    deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
+	TargetOn                 deadline.Date // the controller's internal target
+	ExtendedDueOn            deadline.Date // zero unless extended under Art. 12(3)
+	ExtensionReason          string
+	ExtendedAt               *time.Time
+	ExtendedBy               *int64
+	AnswerDueOn              deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it; DueOn again when a right was refused after it (Art. 12(4))
+	AssigneeID               *int64
+	RefusalGround            string
+	// AnswerResult is the answer as a whole (a dsr.Result): full, partial or refused; empty
+	// until answered.
+	AnswerResult string
+	AnsweredAt   *time.Time // when the case was completed or refused
 	// The day of the answer in the controller's time zone, and the calendar days from receipt to
 	// it: "on time" is AnsweredOn <= AnswerDueOn.
 	AnsweredOn deadline.Date
@@ -231,17 +237,24 @@ type CaseIdentifier struct {
 	VerifiedAt     *time.Time
 }
 
-// CaseOutcome is what was done for one kind of a completed case.
+// CaseOutcome is the answer to one right of an answered case: complied with in full, in part, or
+// refused with its ground and reasons (Art. 12(4)).
 type CaseOutcome struct {
 	CaseID  int64    `gorm:"primaryKey"`
 	Kind    dsr.Kind `gorm:"primaryKey"`
-	Outcome string
+	Outcome string   // what was done or found; empty for a right refused in whole
+	Result  dsr.Result
+	Ground  dsr.RefusalGround // for a right refused in whole or in part
+	Reasons string
 }
 
 // CaseFile is a file found for an access request, downloadable by the requester until it expires.
 type CaseFile struct {
-	ID          int64
-	CaseID      int64
+	ID     int64
+	CaseID int64
+	// Kind is the right the file answers: a copy of the data (access) or the data in a
+	// machine-readable file (portability).
+	Kind        dsr.Kind
 	Name        string
 	ContentType string
 	SizeBytes   int64

@@ -1,0 +1,141 @@
+package letters
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rightsdesk/dsr"
+	"rightsdesk/locale"
+)
+
+// scenarioTexts is what staff would type for the scenarios, in the requester's language.
+var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity string }{
+	"en": {
+		access:      "Website analytics: 14 visits from your device, kept 13 months, used to measure traffic",
+		erasureKept: "Your invoices of 2024 and 2025 are kept until 2032: Belgian accounting law requires it (Art. 17(3)(b) GDPR).",
+		portability: "Newsletter: your subscription data, in JSON",
+		identity:    "None of the identifiers you gave appears in our records, and the cookie value you quoted was not set by our site.",
+	},
+	"fr": {
+		access:      "Statistiques du site : 14 visites depuis votre appareil, conservées 13 mois, pour mesurer l'audience",
+		erasureKept: "Vos factures de 2024 et 2025 sont conservées jusqu'en 2032 : le droit comptable belge l'impose (art. 17, § 3, b), RGPD).",
+		portability: "Lettre d'information : vos données d'abonnement, en JSON",
+		identity:    "Aucun des identifiants que vous avez donnés ne figure dans nos systèmes, et la valeur de cookie citée n'a pas été déposée par notre site.",
+	},
+	"nl": {
+		access:      "Websitestatistieken: 14 bezoeken vanaf uw toestel, 13 maanden bewaard, om het verkeer te meten",
+		erasureKept: "Uw facturen van 2024 en 2025 worden tot 2032 bewaard: het Belgische boekhoudrecht verplicht ons daartoe (art. 17, lid 3, b), AVG).",
+		portability: "Nieuwsbrief: uw abonnementsgegevens, in JSON",
+		identity:    "Geen van de identificatoren die u opgaf, komt in onze systemen voor, en de vermelde cookiewaarde werd niet door onze site geplaatst.",
+	},
+	"de": {
+		access:      "Website-Statistik: 14 Besuche von Ihrem Gerät, 13 Monate gespeichert, zur Reichweitenmessung",
+		erasureKept: "Ihre Rechnungen von 2024 und 2025 werden bis 2032 aufbewahrt: Das belgische Buchhaltungsrecht schreibt es vor (Art. 17 Abs. 3 lit. b DSGVO).",
+		portability: "Newsletter: Ihre Abonnementdaten, als JSON",
+		identity:    "Keine der von Ihnen angegebenen Kennungen ist in unseren Systemen verzeichnet, und der genannte Cookie-Wert wurde nicht von unserer Website gesetzt.",
+	},
+}
+
+// scenarios are the answers a legal review asked to read in every language (issue 14).
+var scenarios = []struct {
+	name string
+	kind Kind
+	data func(lang string) Data
+}{
+	{"partial_answer", Completed, func(lang string) Data {
+		// Access complied with; erasure refused under Art. 17(3): each right has its own outcome.
+		t := scenarioTexts[lang]
+		d := Sample(Completed, lang)
+		d.Kinds = []dsr.Kind{dsr.KindAccess, dsr.KindErasure}
+		d.Outcomes = []Outcome{
+			{Kind: dsr.KindAccess, Result: dsr.ResultFull, Outcome: t.access},
+			{Kind: dsr.KindErasure, Result: dsr.ResultRefused, Ground: dsr.GroundArt17_3, Reasons: t.erasureKept},
+		}
+		d.Files = d.Files[:1]
+		return d
+	}},
+	{"portability_answer", Completed, func(lang string) Data {
+		// Portability alone, answered with a JSON file.
+		d := Sample(Completed, lang)
+		d.Kinds = []dsr.Kind{dsr.KindPortability}
+		d.Outcomes = []Outcome{{Kind: dsr.KindPortability, Result: dsr.ResultFull, Outcome: scenarioTexts[lang].portability}}
+		d.Files = []File{{Name: "esomus-portability-DSR-2026-000042.json", Size: "3 KB", For: dsr.KindPortability}}
+		return d
+	}},
+	{"identity_refusal", Refused, func(lang string) Data {
+		d := Sample(Refused, lang)
+		d.Ground, d.RefusalGround, d.Reason = dsr.GroundIdentity, dsr.GroundIdentity.Label(), scenarioTexts[lang].identity
+		return d
+	}},
+}
+
+// TestGoldenScenarios: the letters of the scenarios above, in every language, for review. Run
+// go test ./letters -update after changing wording, and read the diff.
+func TestGoldenScenarios(t *testing.T) {
+	for _, sc := range scenarios {
+		for _, lang := range locale.Languages {
+			r, err := Render(sc.kind, sc.data(lang))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := accessible(r.HTML, lang); err != nil {
+				t.Errorf("%s %s: %v", sc.name, lang, err)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", "scenarios", sc.name+"."+lang+".txt"), "Subject: "+r.Subject+"\n\n"+r.Text)
+		}
+	}
+}
+
+// checkGolden compares got with the golden file at path, or rewrites it with -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./letters -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; if the change is intended, run go test ./letters -update\n--- got ---\n%s", path, got)
+	}
+}
+
+// TestPerRightOutcomes: a refusal of one right never reads as a refusal of the others, every
+// right refused carries its ground and reasons, and the Art. 12(4) paragraph comes only with one.
+func TestPerRightOutcomes(t *testing.T) {
+	d := scenarios[0].data("en")
+	r, err := Render(Completed, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Access (Art. 15): complied with\n",
+		"Erasure (Art. 17): refused\nThis right is not complied with, for the reasons below:\n  Ground: An exception of Article 17(3) applies to the erasure\n" + scenarioTexts["en"].erasureKept,
+		"Article 12(4) of the GDPR requires us to give you the reasons",
+	} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("the partial answer lacks %q:\n%s", want, r.Text)
+		}
+	}
+	full, _ := Render(Completed, Sample(Completed, "en"))
+	if strings.Contains(full.Text, "Article 12(4)") || strings.Contains(full.Text, "Ground:") {
+		t.Errorf("an answer complying with every right speaks of a refusal:\n%s", full.Text)
+	}
+	id, _ := Render(Refused, scenarios[2].data("en"))
+	if !strings.Contains(id.Text, "Articles 11(2) and 12(2)") {
+		t.Errorf("an identity refusal without the Art. 11(2) sentence:\n%s", id.Text)
+	}
+	other, _ := Render(Refused, Sample(Refused, "en"))
+	if strings.Contains(other.Text, "Articles 11(2)") {
+		t.Errorf("the Art. 11(2) sentence in a refusal on another ground:\n%s", other.Text)
+	}
+}
