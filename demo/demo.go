@@ -211,12 +211,12 @@ func sampleStep(ctx context.Context, svc *cases.Service, staff cases.Actor, ref,
 	case "extend":
 		return svc.Extend(ctx, staff, ref, 0, "The data is spread over three systems, one of them archived off-site.")
 	case "complete":
-		return svc.Complete(ctx, staff, ref, 0, map[dsr.Kind]string{
-			dsr.KindAccess: "No personal data is linked to the identifier __zlcmid you gave: the chat provider keeps no history for it.",
-		}, nil)
+		return svc.Complete(ctx, staff, ref, 0, cases.Answer{Rights: map[dsr.Kind]dsr.RightInput{
+			dsr.KindAccess: {Result: string(dsr.ResultFull), Done: "No personal data is linked to the identifier __zlcmid you gave: the chat provider keeps no history for it."},
+		}})
 	case "refuse":
 		return svc.Refuse(ctx, staff, ref, 0, string(dsr.GroundExcessive),
-			"This is the fifth identical request in two months; the data has not changed since our answer of last month.")
+			"This is the fifth identical request in two months; the data has not changed since our answer of last month.", false)
 	}
 	return fmt.Errorf("unknown step %q", step)
 }
@@ -249,7 +249,7 @@ func loadSamples(ctx context.Context, st *models.Store, cfg cases.Config, now ti
 			Identifiers: []dsr.Identifier{id("__zlcmid", "1Kq7zXbq9mNvYt", dsr.ProvenanceTyped)}}},
 		{site: "esomus", daysAgo: 40, verify: true, then: []string{"claim"}, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindObjection, dsr.KindRestriction}, Email: "dieter.schmidt@example.org", Name: "Dieter Schmidt",
-			Language: "de", Country: "DE", ObjectionGrounds: "Ich widerspreche der Nutzung meiner Daten für Direktwerbung.",
+			Language: "de", Country: "DE", ObjectionDirectMarketing: true,
 			Identifiers: []dsr.Identifier{id("U2", "a9f0e1d2c3", dsr.ProvenanceBrowser)}}},
 		{site: "itsme", daysAgo: 10, verify: true, then: []string{"withdraw"}, request: dsr.Request{
 			Kinds: []dsr.Kind{dsr.KindPortability}, Email: "emma.janssens@example.org", Name: "Emma Janssens",

@@ -80,7 +80,10 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(".flash")),
 				chromedp.Click(chromedp.Search(`//summary[contains(., "Answer the request")]`)),
 				chromedp.SendKeys(chromedp.ID("complete-outcome_access"), "UID u-31337: page views, kept 13 months."),
-				chromedp.SendKeys(chromedp.ID("complete-outcome_erasure"), "Statistics: deleted."),
+				// Right by right: the access complied with, the erasure refused under Art. 17(3).
+				chromedp.Click(chromedp.ID("complete-result_erasure-refused")),
+				chromedp.SetValue(chromedp.ID("complete-ground_erasure"), "art_17_3_exception"),
+				chromedp.SendKeys(chromedp.ID("complete-reasons_erasure"), "Invoices are kept 7 years by law."),
 				submit(chromedp.CSS(`form[action*="/complete#"] button.primary`)),
 				chromedp.WaitVisible(chromedp.CSS(".flash")),
 			)
@@ -94,7 +97,8 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			)
 			shot(t, visitor, "answered-en")
 			main := get(t, visitor, "answered case", chromedp.Text(chromedp.CSS("main")))
-			for _, want := range []string{"The answer", "Complied with", "UID u-31337: page views, kept 13 months.", "Statistics: deleted.",
+			for _, want := range []string{"The answer", "Complied with", "UID u-31337: page views, kept 13 months.",
+				"Refused", "Article 17(3)", "Invoices are kept 7 years by law.",
 				"delivered to your mail server", "anyone who has it can see your request."} {
 				if !strings.Contains(main, want) {
 					t.Errorf("the answered case's page lacks %q", want)

@@ -75,7 +75,7 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 		p.App.Cases.Extend(ctx, a, w.busy, 0, "Seven systems to search."),
 		p.App.Cases.RequestInfo(ctx, a, w.busy, 0, "Which address did you use?"),
 		p.App.Cases.Claim(ctx, a, w.answered, 0),
-		p.App.Cases.Complete(ctx, a, w.answered, 0, map[dsr.Kind]string{dsr.KindAccess: "Nothing kept."}, nil),
+		p.App.Cases.Complete(ctx, a, w.answered, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing kept."})}),
 	} {
 		if err != nil {
 			t.Fatal(err)

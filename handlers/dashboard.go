@@ -157,12 +157,13 @@ func (h *Handler) dashboardCSV(c echo.Context) error {
 	row("period", "", "p90_days", views.Days(p90, ok))
 	row("period", "", "extended", p.Extended)
 	row("period", "", "refused", p.Refused)
+	row("period", "", "partial", p.Partial)
 	tally := func(section, key string, t models.Tally) {
 		for _, m := range []struct {
 			name string
 			n    int64
 		}{{"received", t.Received}, {"on_time", t.OnTime}, {"late", t.Late}, {"open", t.Open},
-			{"withdrawn", t.Withdrawn}, {"extended", t.Extended}, {"refused", t.Refused}} {
+			{"withdrawn", t.Withdrawn}, {"extended", t.Extended}, {"refused", t.Refused}, {"partial", t.Partial}} {
 			row(section, key, m.name, m.n)
 		}
 	}

@@ -227,15 +227,16 @@ func (h *Handler) filed(c echo.Context) error {
 // missing lists ticked cookies the browser did not send.
 func parseFiling(form url.Values, r *http.Request, cookies []models.Cookie) (f dsr.Filing, browser []views.BrowserCookie, missing []string) {
 	f = dsr.Filing{
-		Kinds:              form["kinds"],
-		Email:              form.Get("email"),
-		Name:               form.Get("name"),
-		Language:           form.Get("language"),
-		Country:            form.Get("country"),
-		Details:            form.Get("details"),
-		RectificationWrong: form.Get("rectification_wrong"),
-		RectificationRight: form.Get("rectification_right"),
-		ObjectionGrounds:   form.Get("objection_grounds"),
+		Kinds:                    form["kinds"],
+		Email:                    form.Get("email"),
+		Name:                     form.Get("name"),
+		Language:                 form.Get("language"),
+		Country:                  form.Get("country"),
+		Details:                  form.Get("details"),
+		RectificationWrong:       form.Get("rectification_wrong"),
+		RectificationRight:       form.Get("rectification_right"),
+		ObjectionGrounds:         form.Get("objection_grounds"),
+		ObjectionDirectMarketing: form.Get("objection_direct_marketing") == "yes",
 	}
 	ticked := form["browser_cookie"]
 	browser = browserCookies(r, cookies)

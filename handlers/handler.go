@@ -129,8 +129,8 @@ type Cases interface {
 	DecideIdentifier(ctx context.Context, a cases.Actor, ref string, version int, identifierID int64, verified bool, reason string) error
 	RequestInfo(ctx context.Context, a cases.Actor, ref string, version int, question string) error
 	Extend(ctx context.Context, a cases.Actor, ref string, version int, reason string) error
-	Complete(ctx context.Context, a cases.Actor, ref string, version int, outcomes map[dsr.Kind]string, files []cases.Upload) error
-	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string) error
+	Complete(ctx context.Context, a cases.Actor, ref string, version int, in cases.Answer) error
+	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string, lateAck bool) error
 	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error

@@ -96,9 +96,9 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 		if err := p.App.Cases.Claim(ctx, a, r.ref, 0); err != nil {
 			t.Fatal(err)
 		}
-		if err := p.App.Cases.Complete(ctx, a, r.ref, 0, map[dsr.Kind]string{
+		if err := p.App.Cases.Complete(ctx, a, r.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
 			dsr.KindAccess: "We hold your newsletter subscription only.", dsr.KindErasure: "CRM: deleted\nNewsletter: unsubscribed",
-		}, []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}); err != nil {
+		}), Files: []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}}); err != nil {
 			t.Fatal(err)
 		}
 		done := r.in("en", r.statusPath)
@@ -130,7 +130,7 @@ func TestStatusPageAfterARefusal(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
 		r := fileAndConfirm(t, p, "BE")
 		reasons := "The cookie value you gave belongs to another device."
-		if err := p.App.Cases.Refuse(context.Background(), staffActor(t, p), r.ref, 0, string(dsr.GroundIdentity), reasons); err != nil {
+		if err := p.App.Cases.Refuse(context.Background(), staffActor(t, p), r.ref, 0, string(dsr.GroundIdentity), reasons, false); err != nil {
 			t.Fatal(err)
 		}
 		res := r.in("en", r.statusPath)

@@ -31,7 +31,7 @@ func answer(t *testing.T, p *testapp.Portal, ref string) {
 	if err := p.App.Cases.Claim(ctx, a, ref, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.App.Cases.Complete(ctx, a, ref, 0, map[dsr.Kind]string{dsr.KindAccess: "Nothing found."}, nil); err != nil {
+	if err := p.App.Cases.Complete(ctx, a, ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing found."})}); err != nil {
 		t.Fatal(err)
 	}
 }

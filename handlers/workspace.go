@@ -411,33 +411,37 @@ func (h *Handler) extend(c echo.Context) error {
 
 func (h *Handler) complete(c echo.Context) error {
 	return h.caseAction("complete", "The answer is sent.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
-		outcomes := map[dsr.Kind]string{}
+		in := cases.Answer{Rights: map[dsr.Kind]dsr.RightInput{}, LateAck: f.Get(dsr.LateAckField) == "yes"}
 		for _, k := range dsr.Kinds {
-			if v, ok := f[dsr.OutcomeField(k)]; ok {
-				outcomes[k] = v[0]
+			in.Rights[k] = dsr.RightInput{
+				Result: f.Get(dsr.ResultField(k)), Done: f.Get(dsr.OutcomeField(k)),
+				Ground: f.Get(dsr.GroundField(k)), Reasons: f.Get(dsr.ReasonsField(k)),
 			}
 		}
-		files, err := uploads(c)
-		if err != nil {
+		var err error
+		if in.Files, err = uploads(c, "files"); err != nil {
 			return err
 		}
-		return h.cases.Complete(c.Request().Context(), a, ref, version, outcomes, files)
+		if in.Portable, err = uploads(c, "portable"); err != nil {
+			return err
+		}
+		return h.cases.Complete(c.Request().Context(), a, ref, version, in)
 	})(c)
 }
 
-// uploads reads the files of an answer from the multipart form.
-func uploads(c echo.Context) ([]cases.Upload, error) {
+// uploads reads the files of an answer from the multipart form's field.
+func uploads(c echo.Context, field string) ([]cases.Upload, error) {
 	mf, err := c.MultipartForm()
 	if err != nil {
 		return nil, nil // no file part: an answer without files
 	}
 	var out []cases.Upload
-	for _, fh := range mf.File["files"] {
+	for _, fh := range mf.File[field] {
 		if fh.Filename == "" && fh.Size == 0 {
 			continue // the browser sends an empty part when no file is chosen
 		}
 		if fh.Size > cases.MaxFileSize {
-			return nil, &cases.FormError{Fields: dsr.Errors{"files": fmt.Sprintf("The file %q is larger than 10 MB.", fh.Filename)}}
+			return nil, &cases.FormError{Fields: dsr.Errors{field: fmt.Sprintf("The file %q is larger than 10 MB.", fh.Filename)}}
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -459,7 +463,7 @@ func uploads(c echo.Context) ([]cases.Upload, error) {
 
 func (h *Handler) refuse(c echo.Context) error {
 	return h.caseAction("refuse", "The refusal is sent.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
-		return h.cases.Refuse(c.Request().Context(), a, ref, version, f.Get("ground"), f.Get("reasons"))
+		return h.cases.Refuse(c.Request().Context(), a, ref, version, f.Get("ground"), f.Get("reasons"), f.Get(dsr.LateAckField) == "yes")
 	})(c)
 }
 

@@ -94,7 +94,7 @@ func TestNobodySeesAnotherControllersCases(t *testing.T) {
 			"complete", "refuse", "withdraw", "notes", "expire"} {
 			res := other.Post("/staff/cases/"+ref+"/"+path, url.Values{"_csrf": {token}, "version": {fmt.Sprint(cs.Version)},
 				"assignee": {"1"}, "verified": {"yes"}, "reason": {"x"}, "question": {"x"}, "ground": {"other"}, "reasons": {"x"},
-				"how": {"x"}, "note": {"x"}, "outcome_access": {"x"}})
+				"how": {"x"}, "note": {"x"}, "outcome_access": {"x"}, "result_access": {"full"}})
 			if res.StatusCode != http.StatusNotFound {
 				t.Errorf("POST %s by another controller: %d", path, res.StatusCode)
 			}
@@ -244,11 +244,11 @@ func TestCaseActionsOverHTTP(t *testing.T) {
 		page = staff.Get("/staff/cases/" + ref)
 		expect(t, page, 200, "The requester answered: The one with carla@example.org.")
 		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
-		body, ctype := multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "outcome_access": ""},
+		body, ctype := multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "result_access": "full", "outcome_access": ""},
 			"files", "export <1>.json", `{"uid":"uid-carla"}`)
 		res = staff.Do(postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", body, ctype))
 		expect(t, res, http.StatusUnprocessableEntity, "Say what data was found")
-		body, ctype = multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "outcome_access": "Page views linked to uid-carla."},
+		body, ctype = multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "result_access": "full", "outcome_access": "Page views linked to uid-carla."},
 			"files", "export <1>.json", `{"uid":"uid-carla"}`)
 		res = staff.Do(postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", body, ctype))
 		if res.StatusCode != http.StatusSeeOther {
@@ -409,7 +409,7 @@ func TestCaseFormsNeedTheirVersion(t *testing.T) {
 		expect(t, staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {before}}), http.StatusSeeOther)
 		answer := func() testapp.Response {
 			return staff.Post("/staff/cases/"+ref+"/complete", url.Values{"_csrf": {csrf}, "version": {versionOf()},
-				"outcome_access": {"Page views linked to uid-victor."}})
+				"outcome_access": {"Page views linked to uid-victor."}, "result_access": {"full"}})
 		}
 		expect(t, answer(), http.StatusSeeOther)
 		expect(t, answer(), http.StatusConflict, "Page views linked to uid-victor.")
@@ -432,7 +432,7 @@ func TestAnswerBodyLimitHoldsWithoutALength(t *testing.T) {
 	expect(t, staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {version}}), http.StatusSeeOther)
 	cs, _ := p.Store.CaseByReference(context.Background(), ref)
 
-	body, ctype := multipartForm(t, map[string]string{"_csrf": csrf, "version": fmt.Sprint(cs.Version), "outcome_access": "All of it."},
+	body, ctype := multipartForm(t, map[string]string{"_csrf": csrf, "version": fmt.Sprint(cs.Version), "result_access": "full", "outcome_access": "All of it."},
 		"files", "huge.json", strings.Repeat("x", 30<<20))
 	req := postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", nil, ctype)
 	req.Body = io.NopCloser(io.MultiReader(body)) // no length known: sent chunked

@@ -240,7 +240,7 @@ var fieldErrors = []fieldError{
 	exact("Choose your country of residence, or “Other country”.", "fielderr.country"),
 	exact("For rectification, say which data is wrong.", "fielderr.rectification_wrong"),
 	exact("For rectification, say what the correct data is.", "fielderr.rectification_right"),
-	exact("For an objection, give the grounds relating to your situation (not needed against direct marketing: say so).", "fielderr.objection_grounds"),
+	exact("For an objection, give the grounds relating to your situation, or tick that you object to direct marketing.", "fielderr.objection_grounds"),
 	{re: regexp.MustCompile(`^The cookie "(.*)" is not an identifying cookie of this site\.$`), id: "fielderr.browser_not_identifying", keys: []string{"Cookie"}},
 	{re: regexp.MustCompile(`^The value of your cookie (\S+) cannot be used: (.*)$`), id: "fielderr.browser_value", keys: []string{"Cookie", "Why"}},
 	exact("Choose which cookie this value comes from.", "fielderr.typed_no_name"),
@@ -370,4 +370,15 @@ func groundIn(ctx context.Context, g string) string {
 // TransitionErrorText says why an action is not possible now, in the page's language.
 func TransitionErrorText(ctx context.Context, from dsr.Status) string {
 	return Tf(ctx, "error.transition.text", map[string]any{"Status": StatusLabel(ctx, from)})
+}
+
+// resultKey is the message id of a right's result on the status page.
+func resultKey(r dsr.Result) string {
+	switch r {
+	case dsr.ResultPartial:
+		return "status.answer_partial"
+	case dsr.ResultRefused:
+		return "status.answer_refused"
+	}
+	return "status.answer_complied"
 }

@@ -152,15 +152,26 @@ var caseForms = map[string]string{
 }
 
 // caseFields labels the fields of the actions' forms, in the order they appear on the page.
-var caseFields = []struct{ key, label string }{
-	{"verified", "Does it belong to the requester?"}, {"reason", "Reasons"}, {"question", "Your question"},
-	{"outcome_access", "Access: what was found"}, {"outcome_rectification", "Rectification: what was done"},
-	{"outcome_erasure", "Erasure: what was done"}, {"outcome_restriction", "Restriction: what was done"},
-	{"outcome_portability", "Portability: what was done"}, {"outcome_objection", "Objection: what was done"},
-	{"outcome_consent_withdrawal", "Consent withdrawal: what was done"}, {"files", "Data found (files)"},
-	{"ground", "Ground"}, {"reasons", "Reasons"}, {"how", "How the requester withdrew"}, {"note", "Note"},
-	{"assignee", "Assign to"},
-}
+var caseFields = func() []struct{ key, label string } {
+	fs := []struct{ key, label string }{
+		{"verified", "Does it belong to the requester?"}, {"reason", "Reasons"}, {"question", "Your question"},
+	}
+	for _, k := range dsr.Kinds {
+		done := k.Label() + ": what was done"
+		if k == dsr.KindAccess {
+			done = k.Label() + ": what was found"
+		}
+		fs = append(fs, []struct{ key, label string }{
+			{dsr.ResultField(k), k.Label() + ": result"}, {dsr.OutcomeField(k), done},
+			{dsr.GroundField(k), k.Label() + ": ground of the refusal"}, {dsr.ReasonsField(k), k.Label() + ": reasons of the refusal"},
+		}...)
+	}
+	return append(fs, []struct{ key, label string }{
+		{"files", "Data found (files)"}, {"portable", "Machine-readable files (portability)"},
+		{"ground", "Ground"}, {"reasons", "Reasons"}, {dsr.LateAckField, "Late refusal acknowledged"},
+		{"how", "How the requester withdrew"}, {"note", "Note"}, {"assignee", "Assign to"},
+	}...)
+}()
 
 // FormName is the name of the form the refused action came from.
 func (f CaseForm) FormName() string {
@@ -189,6 +200,9 @@ func (f CaseForm) FieldID(key string) string {
 	}
 	if f.Action == "assign" && key == "assignee" {
 		return "assign-to"
+	}
+	if strings.HasPrefix(key, "result_") {
+		return f.Action + "-" + key + "-" + string(dsr.ResultFull) // the first of the choices
 	}
 	return f.Action + "-" + key
 }
@@ -222,7 +236,10 @@ func (f CaseForm) Typed() []TypedValue {
 	var out []TypedValue
 	for _, fl := range caseFields {
 		switch fl.key {
-		case "verified", "ground", "assignee", "files":
+		case "verified", "ground", "assignee", "files", "portable", dsr.LateAckField:
+			continue
+		}
+		if strings.HasPrefix(fl.key, "result_") || strings.HasPrefix(fl.key, "ground_") {
 			continue
 		}
 		if v := strings.TrimSpace(f.Values[fl.key]); v != "" {
@@ -460,4 +477,45 @@ func identifierBadge(id models.CaseIdentifier) string {
 		return "typed, verified"
 	}
 	return "typed, rejected"
+}
+
+// refusalLate reports whether refusing a right now comes after the one-month date of Art. 12(4):
+// the forms then ask for the acknowledgement that it is late.
+func (v CaseView) refusalLate() bool { return v.Today.After(v.Case.DueOn) }
+
+// refusalDueSoon reports whether the case page warns that the one-month date for a refusal is
+// near: on an extended case, from 7 days before it, while refusing is still on time.
+func (v CaseView) refusalDueSoon() bool {
+	return v.active() && v.Case.Extended() && !v.refusalLate() && !v.Today.Before(v.Case.DueOn.AddDays(-7))
+}
+
+// refusedLate reports whether a right was refused after the one-month date: the answer was due
+// that day and counts late (Art. 12(4)).
+func (v CaseView) refusedLate() bool {
+	return v.Case.Extended() && !v.Case.AnsweredOn.IsZero() && v.Case.AnswerDueOn == v.Case.DueOn &&
+		v.Case.AnsweredOn.After(v.Case.DueOn)
+}
+
+// resultChecked reports whether result r is the chosen one for right k on the answer form: what
+// was typed on a refused form, else "complied with".
+func (v CaseView) resultChecked(k dsr.Kind, r dsr.Result) bool {
+	if got := v.Form.value("complete", dsr.ResultField(k)); got != "" {
+		return got == string(r)
+	}
+	return r == dsr.ResultFull
+}
+
+// resultOffered reports whether result r may be chosen for right k: a direct-marketing objection
+// cannot be refused, in whole or in part (Art. 21(3)).
+func (v CaseView) resultOffered(k dsr.Kind, r dsr.Result) bool {
+	return r == dsr.ResultFull || !(k == dsr.KindObjection && v.Case.ObjectionDirectMarketing)
+}
+
+// wholeRefusalGrounds are the grounds that may refuse a whole request of kinds: Art. 17(3) only
+// when erasure is all it asks.
+func wholeRefusalGrounds(kinds []dsr.Kind) []dsr.RefusalGround {
+	if len(kinds) == 1 {
+		return dsr.GroundsFor(kinds[0])
+	}
+	return dsr.GroundsFor(dsr.KindAccess) // any right but erasure: no Art. 17(3)
 }
