@@ -109,9 +109,8 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			want := map[string]struct{ name, page, remedy string }{
 				"fr": {"Autorité de protection des données (APD)", "https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte", "article 79 du RGPD"},
 				"nl": {"Gegevensbeschermingsautoriteit (GBA)", "https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen", "artikel 79 AVG"},
-				"en": {"Autorité de protection des données (APD) / Gegevensbeschermingsautoriteit (GBA)", "https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "Article 79 of the GDPR"},
-				// The authority publishes no German page: its default one, under its German name.
-				"de": {"Datenschutzbehörde (APD/GBA)", "https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte", "Art. 79 DSGVO"},
+				"en": {"Belgian Data Protection Authority (APD/GBA)", "https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "Article 79 of the GDPR"},
+				"de": {"Datenschutzbehörde (APD/GBA)", "https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen", "Art. 79 DSGVO"},
 			}
 			for _, lang := range []string{"fr", "nl", "en", "de"} {
 				step(t, visitor, "read it in "+lang,
@@ -135,6 +134,10 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 				route := get(t, visitor, "route", chromedp.Text(chromedp.CSS("section.complaint")))
 				if !strings.Contains(route, want[lang].remedy) {
 					t.Errorf("%s: the route lacks the judicial remedy (%s):\n%s", lang, want[lang].remedy, route)
+				}
+				// An English reader is told the languages the APD takes complaints in; the others write in one of them.
+				if got := strings.Contains(route, "The APD accepts complaints written in French, Dutch or German."); got != (lang == "en") {
+					t.Errorf("%s: the APD's languages said: %v\n%s", lang, got, route)
 				}
 				if n := get(t, visitor, "withdraw links", chromedp.Evaluate[int](`document.querySelectorAll('a[href$="/withdraw"]').length`)); n != 0 {
 					t.Errorf("%s: the answered case offers withdrawal", lang)
