@@ -58,7 +58,7 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			p := testapp.Start(t, testapp.Options{Dialect: dialect, Workers: true, Config: app.Config{SMTPURL: smtp.URL()}})
 			visitor, staff := browser(t), browser(t)
 			ref, _ := fileAccessAndErasure(t, visitor, p, smtp)
-			ack := letterTo(t, smtp, 2, "chloe@example.org", "is received")
+			ack := letterTo(t, smtp, 2, "chloe@example.org", "has been received")
 			step(t, visitor, "open the status page from the acknowledgement",
 				chromedp.Navigate(statusLink.FindString(ack.Text)),
 				chromedp.WaitVisible(chromedp.CSS(".timeline")),
@@ -87,7 +87,7 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			if s := get(t, staff, "status", chromedp.Text(chromedp.CSS(".status"))); s != "Answered" {
 				t.Fatalf("status after the answer: %q", s)
 			}
-			answer := letterTo(t, smtp, 3, "chloe@example.org", "is answered")
+			answer := letterTo(t, smtp, 3, "chloe@example.org", "has been answered")
 			step(t, visitor, "open the status page from the answer",
 				chromedp.Navigate(statusLink.FindString(answer.Text)),
 				chromedp.WaitVisible(chromedp.CSS("section.complaint")),
@@ -203,7 +203,7 @@ func TestReclickedVerificationLink(t *testing.T) {
 			if h := get(t, other, "heading", chromedp.Text(chromedp.CSS("h1"))); !strings.Contains(h, "confirm") {
 				t.Errorf("confirming twice shows %q", h)
 			}
-			letterTo(t, smtp, 2, "chloe@example.org", "is received")
+			letterTo(t, smtp, 2, "chloe@example.org", "has been received")
 			if n := len(smtp.Messages()); n != 2 {
 				t.Errorf("%d letters, want the verification and one acknowledgement", n)
 			}
