@@ -29,7 +29,22 @@ type Authority struct {
 	ComplaintURLs map[string]string `json:"complaint_urls"`
 	Names         map[string]string `json:"names"`     // the authority's own name in a language, where it has one
 	Addresses     map[string]string `json:"addresses"` // the postal address as written in a language
+	Notes         map[string]string `json:"notes"`     // what a requester reading that language should know before complaining
+	SeeAlso       string            `json:"see_also"`  // the page a note points to (the list of Germany's Länder authorities)
+	Corrections   []Correction      `json:"corrections"`
 }
+
+// Correction records a field where the directory departs from the reference on purpose: the
+// reference's value and why it is not used.
+type Correction struct {
+	Field     string `json:"field"` // the JSON name of the field: "authority", "email"…
+	Reference string `json:"reference"`
+	Why       string `json:"why"`
+}
+
+// Note is what a requester reading lang should know before complaining to the authority ("The APD
+// accepts complaints written in French, Dutch or German."), empty when there is nothing.
+func (a Authority) Note(lang string) string { return a.Notes[lang] }
 
 // LocalName is the authority's name in lang when it publishes one (the Belgian authority is the
 // APD in French and the GBA in Dutch), else the directory's name.
@@ -64,15 +79,13 @@ func (a Authority) CountryName(lang string) string {
 }
 
 // ComplaintPage is the page where a complaint is lodged, in lang when the authority has one,
-// else its default complaint page, else its website (some authorities publish no form).
+// else its default complaint page, else empty: some authorities publish no complaint page, and
+// their website is then shown as a website, not as a complaint page.
 func (a Authority) ComplaintPage(lang string) string {
 	if u := a.ComplaintURLs[lang]; u != "" {
 		return u
 	}
-	if a.ComplaintURL != "" {
-		return a.ComplaintURL
-	}
-	return a.Website
+	return a.ComplaintURL
 }
 
 // OtherCountry is the residence code of a requester living outside the EU/EEA.

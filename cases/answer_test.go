@@ -75,7 +75,7 @@ func TestAnswerRightByRight(t *testing.T) {
 		}
 		l := w.lastLetter(t)
 		for _, want := range []string{"Accès (art. 15 RGPD)\u00a0: demande satisfaite\n", "Effacement (art. 17 RGPD)\u00a0: demande refusée\n",
-			"Invoices are kept 7 years", "l'article 12, paragraphe 4, du RGPD nous impose", "contact@apd-gba.be"} {
+			"Invoices are kept 7 years", "l’article 12, paragraphe 4, du RGPD nous impose", "contact@apd-gba.be"} {
 			if !strings.Contains(l.TextBody, want) {
 				t.Errorf("the answer letter lacks %q:\n%s", want, l.TextBody)
 			}

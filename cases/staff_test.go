@@ -259,7 +259,7 @@ func TestRefuse(t *testing.T) {
 			t.Errorf("refused case: %s %q", c.Status, c.RefusalGround)
 		}
 		l := w.lastLetter(t)
-		for _, want := range []string{"Votre identité n'a pas pu être confirmée", reasons, "contact@apd-gba.be",
+		for _, want := range []string{"Votre identité n’a pas pu être confirmée", reasons, "contact@apd-gba.be",
 			"https://www.cnil.fr/fr/plaintes", "recours juridictionnel", "article 12, paragraphe 4, du RGPD"} {
 			if !strings.Contains(l.TextBody, want) {
 				t.Errorf("the refusal letter lacks %q", want)

@@ -58,7 +58,7 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			p := testapp.Start(t, testapp.Options{Dialect: dialect, Workers: true, Config: app.Config{SMTPURL: smtp.URL()}})
 			visitor, staff := browser(t), browser(t)
 			ref, _ := fileAccessAndErasure(t, visitor, p, smtp)
-			ack := letterTo(t, smtp, 2, "chloe@example.org", "is received")
+			ack := letterTo(t, smtp, 2, "chloe@example.org", "has been received")
 			step(t, visitor, "open the status page from the acknowledgement",
 				chromedp.Navigate(statusLink.FindString(ack.Text)),
 				chromedp.WaitVisible(chromedp.CSS(".timeline")),
@@ -90,7 +90,7 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			if s := get(t, staff, "status", chromedp.Text(chromedp.CSS(".status"))); s != "Answered" {
 				t.Fatalf("status after the answer: %q", s)
 			}
-			answer := letterTo(t, smtp, 3, "chloe@example.org", "is answered")
+			answer := letterTo(t, smtp, 3, "chloe@example.org", "has been answered")
 			step(t, visitor, "open the status page from the answer",
 				chromedp.Navigate(statusLink.FindString(answer.Text)),
 				chromedp.WaitVisible(chromedp.CSS("section.complaint")),
@@ -113,9 +113,8 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 			want := map[string]struct{ name, page, remedy string }{
 				"fr": {"Autorité de protection des données (APD)", "https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte", "article 79 du RGPD"},
 				"nl": {"Gegevensbeschermingsautoriteit (GBA)", "https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen", "artikel 79 AVG"},
-				"en": {"Autorité de protection des données (APD) / Gegevensbeschermingsautoriteit (GBA)", "https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "Article 79 of the GDPR"},
-				// The authority publishes no German page: its default one, under its German name.
-				"de": {"Datenschutzbehörde (APD/GBA)", "https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte", "Art. 79 DSGVO"},
+				"en": {"Belgian Data Protection Authority (APD/GBA)", "https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "Article 79 of the GDPR"},
+				"de": {"Datenschutzbehörde (APD/GBA)", "https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen", "Art. 79 DSGVO"},
 			}
 			for _, lang := range []string{"fr", "nl", "en", "de"} {
 				step(t, visitor, "read it in "+lang,
@@ -139,6 +138,10 @@ func TestRequesterSeesTheAnswer(t *testing.T) {
 				route := get(t, visitor, "route", chromedp.Text(chromedp.CSS("section.complaint")))
 				if !strings.Contains(route, want[lang].remedy) {
 					t.Errorf("%s: the route lacks the judicial remedy (%s):\n%s", lang, want[lang].remedy, route)
+				}
+				// An English reader is told the languages the APD takes complaints in; the others write in one of them.
+				if got := strings.Contains(route, "The APD accepts complaints written in French, Dutch or German."); got != (lang == "en") {
+					t.Errorf("%s: the APD's languages said: %v\n%s", lang, got, route)
 				}
 				if n := get(t, visitor, "withdraw links", chromedp.Evaluate[int](`document.querySelectorAll('a[href$="/withdraw"]').length`)); n != 0 {
 					t.Errorf("%s: the answered case offers withdrawal", lang)
@@ -204,7 +207,7 @@ func TestReclickedVerificationLink(t *testing.T) {
 			if h := get(t, other, "heading", chromedp.Text(chromedp.CSS("h1"))); !strings.Contains(h, "confirm") {
 				t.Errorf("confirming twice shows %q", h)
 			}
-			letterTo(t, smtp, 2, "chloe@example.org", "is received")
+			letterTo(t, smtp, 2, "chloe@example.org", "has been received")
 			if n := len(smtp.Messages()); n != 2 {
 				t.Errorf("%d letters, want the verification and one acknowledgement", n)
 			}

@@ -66,7 +66,7 @@ func TestCaseFromArrivalToAnswer(t *testing.T) {
 				submit(chromedp.CSS(`button.primary`)),
 				chromedp.WaitVisible(chromedp.CSS(".status")),
 			)
-			letterTo(t, smtp, 2, "dirk@example.org", "is received")
+			letterTo(t, smtp, 2, "dirk@example.org", "has been received")
 
 			step(t, staff, "log in and find the case in the queue",
 				chromedp.Navigate(p.URL+"/staff/login"),
@@ -126,7 +126,7 @@ func TestCaseFromArrivalToAnswer(t *testing.T) {
 				t.Errorf("status after the answer: %q", s)
 			}
 
-			answer := letterTo(t, smtp, 5, "dirk@example.org", "is answered")
+			answer := letterTo(t, smtp, 5, "dirk@example.org", "has been answered")
 			if !strings.Contains(answer.Text, "export.json") || !strings.Contains(answer.Text, "contact@apd-gba.be") {
 				t.Errorf("answer letter:\n%s", answer.Text)
 			}

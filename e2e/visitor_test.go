@@ -199,7 +199,7 @@ func TestVisitorJourney(t *testing.T) {
 				t.Errorf("status after withdrawal: %q", s)
 			}
 			letters = smtp.WaitFor(t, 3, 15*time.Second)
-			if !strings.Contains(letters[2].Subject, "is withdrawn") {
+			if !strings.Contains(letters[2].Subject, "has been withdrawn") {
 				t.Errorf("third letter: %q", letters[2].Subject)
 			}
 		})

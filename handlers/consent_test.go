@@ -86,7 +86,7 @@ func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 		}
 
 		done := c.Get("/sites/esomus/consent/done")
-		expect(t, done, 200, "Your consent is withdrawn", "CW-", "Analytics", "STCK_ID", "visitor@example.org")
+		expect(t, done, 200, "Your consent has been withdrawn", "CW-", "Analytics", "STCK_ID", "visitor@example.org")
 		ws := withdrawals(t, p, "esomus", "STCK_ID", "stck-9f2c")
 		if len(ws) != 1 || ws[0].Categories != "analytics" || ws[0].Scope != models.ScopeCategories || len(ws[0].Identifiers) != 3 {
 			t.Fatalf("recorded %+v", ws)

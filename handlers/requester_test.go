@@ -104,7 +104,7 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 		done := r.in("en", r.statusPath)
 		expect(t, done, 200, "Answered", "The answer", "Complied with", "We hold your newsletter subscription only.",
 			"CRM: deleted\nNewsletter: unsubscribed", "data.csv", "How to lodge a complaint",
-			"Autorité de protection des données (APD) / Gegevensbeschermingsautoriteit (GBA)",
+			"Belgian Data Protection Authority (APD/GBA)", "The APD accepts complaints written in French, Dutch or German.",
 			`href="https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint"`, "contact@apd-gba.be",
 			"Commission Nationale de l&#39;Informatique et des Libertés", `href="https://www.cnil.fr/fr/plaintes"`,
 			"Article 79 of the GDPR", "anyone who has it can see your request.")
@@ -116,8 +116,8 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 				`href="https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte"`, "article 79 du RGPD", "Demande satisfaite"},
 			"nl": {"Hoe dient u een klacht in?", "Gegevensbeschermingsautoriteit (GBA)",
 				`href="https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen"`, "artikel 79 AVG", "Ingewilligd", "(Frankrijk)"},
-			"de": {"Beschwerdemöglichkeit", "Datenschutzbehörde (APD/GBA)",
-				`href="https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte"`, "Art. 79 DSGVO", "Erfüllt"},
+			"de": {"Beschwerdemöglichkeit", "Datenschutzbehörde (APD/GBA)", "Rue de la Presse 35, 1000 Brüssel",
+				`href="https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen"`, "Art. 79 DSGVO", "Erfüllt"},
 		} {
 			expect(t, r.in(lang, r.statusPath), 200, want...)
 		}
@@ -150,8 +150,31 @@ func TestExtendedCaseShowsTheComplaintRoute(t *testing.T) {
 		}
 		res := r.in("de", r.statusPath)
 		expect(t, res, 200, "Verlängerung", "Beschwerdemöglichkeit", "Datenschutzbehörde (APD/GBA)", "(Deutschland)",
-			"bfdi.bund.de", "Diesen Antrag zurückziehen", "sehen und zurückziehen")
+			"bfdi.bund.de", "Diesen Antrag zurückziehen", "sehen und zurückziehen",
+			// A resident of Germany learns that the Länder authorities handle complaints about companies.
+			"die Datenschutzaufsichtsbehörde des Landes zuständig, in dem das Unternehmen seinen Sitz hat",
+			`href="https://www.datenschutzkonferenz-online.de/datenschutzaufsichtsbehoerden.html"`)
 		lacks(t, res, "Die Antwort")
+		expect(t, r.in("en", r.statusPath), 200, "federal state (Land) where the company has its seat",
+			`href="https://www.datenschutzkonferenz-online.de/datenschutzaufsichtsbehoerden.html"`)
+	})
+}
+
+// An authority that publishes no complaint page (Bulgaria's) is shown with its website, labelled
+// as a website in the page's language, and no complaint link of its own.
+func TestStatusPageShowsTheWebsiteOfAnAuthorityWithoutComplaintPage(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		r := fileAndConfirm(t, p, "BG")
+		if err := p.App.Cases.Extend(context.Background(), staffActor(t, p), r.ref, 0, "Seven systems to search."); err != nil {
+			t.Fatal(err)
+		}
+		for lang, label := range map[string]string{"en": "Website:", "fr": "Site web\u00a0:", "nl": "Website:", "de": "Website:"} {
+			res := r.in(lang, r.statusPath)
+			expect(t, res, 200, "(Bulgari", label+` <a class="authority-website" href="https://www.cpdp.bg"`, "kzld@cpdp.bg")
+			if n := strings.Count(res.Body, `class="complaint-link"`); n != 1 {
+				t.Errorf("%s: %d complaint links, want the APD/GBA's only", lang, n)
+			}
+		}
 	})
 }
 

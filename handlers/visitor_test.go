@@ -167,7 +167,7 @@ func TestVisitorFilesVerifiesFollowsAndWithdraws(t *testing.T) {
 			t.Fatalf("withdraw: %d\n%s", res.StatusCode, res.Body)
 		}
 		after := c.Get(res.Header.Get("Location"))
-		expect(t, after, 200, "Withdrawn", "Your request is withdrawn", "You withdrew the request")
+		expect(t, after, 200, "Withdrawn", "Your request has been withdrawn", "You withdrew the request")
 		if strings.Contains(after.Body, "Withdraw this request") {
 			t.Error("a withdrawn request still offers withdrawal")
 		}

@@ -20,12 +20,14 @@ type Contact struct {
 	Code         string // the authority's country (ISO 3166-1 alpha-2)
 	Name         string // its own name in the language where it publishes one ("Gegevensbeschermingsautoriteit (GBA)")
 	Country      string // its country named in the language ("België")
-	ComplaintURL string // its complaint page in the language, else its default complaint page, else its website
-	LinkText     string // the text of a link to ComplaintURL, which makes sense on its own
+	ComplaintURL string // its complaint page in the language, else its default complaint page; empty when it publishes none
+	LinkText     string // the text of a link to ComplaintURL, which makes sense on its own; empty without one
 	Email        string
-	Website      string // shown only when the complaint page is elsewhere and there is no e-mail address
+	Website      string // shown when there is no complaint page, or no e-mail address beside it
 	Address      string // the postal address as written in the language, may be empty
 	Phone        string
+	Note         string // what the reader should know before complaining there, in the language, may be empty
+	SeeAlso      string // the page the note points to, may be empty
 }
 
 // Authorities are the authorities of the route, the lead authority first.
@@ -72,11 +74,16 @@ func contactIn(lang string, a authority.Authority) *Contact {
 		Address:      a.PostalAddress(lang),
 		Phone:        a.Phone,
 	}
-	c.LinkText = vocabIn(lang, "format.complaint_link", map[string]any{"Name": c.Name})
-	// The website gives the reader a way in only where the complaint page is elsewhere and there
-	// is no address to write to.
-	if a.Email == "" && a.Website != "" && c.ComplaintURL != a.Website {
+	if c.ComplaintURL != "" {
+		c.LinkText = vocabIn(lang, "format.complaint_link", map[string]any{"Name": c.Name})
+	}
+	// The website is shown as a website: where the authority publishes no complaint page, and
+	// where it has one but no address to write to, as a way in beside the form.
+	if a.Website != "" && a.Website != c.ComplaintURL && (c.ComplaintURL == "" || a.Email == "") {
 		c.Website = a.Website
+	}
+	if c.Note = a.Note(lang); c.Note != "" {
+		c.SeeAlso = a.SeeAlso
 	}
 	return c
 }

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"rightsdesk/authority"
+	"rightsdesk/locale"
 )
 
 // The complaint route names the lead authority with its page in the reader's language, adds the
 // requester's own authority only when they live in another EU/EEA country, and always ends with the
 // judicial remedy.
 func TestComplaintRoute(t *testing.T) {
-	be, _ := authority.Lookup("BE")
 	tests := []struct {
 		lang, lead, residence string
 		wantLang              string
@@ -25,13 +25,13 @@ func TestComplaintRoute(t *testing.T) {
 		{"nl", "BE", "FR", "nl", "Gegevensbeschermingsautoriteit (GBA)",
 			"https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen",
 			"Commission Nationale de l'Informatique et des Libertés (CNIL)", "Frankrijk", "artikel 79 AVG"},
-		{"en", "BE", "DE", "en", "Autorité de protection des données (APD) / Gegevensbeschermingsautoriteit (GBA)",
+		{"en", "BE", "DE", "en", "Belgian Data Protection Authority (APD/GBA)",
 			"https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "", "Germany", "Article 79 of the GDPR"},
-		// No German page: the default complaint page, with the authority's German name.
-		{"de", "BE", authority.OtherCountry, "de", "Datenschutzbehörde (APD/GBA)", be.ComplaintURL, "", "", "Art. 79 DSGVO"},
-		{"de", "BE", "", "de", "Datenschutzbehörde (APD/GBA)", be.ComplaintURL, "", "", "Art. 79 DSGVO"},
+		// The German page, with the authority's German name.
+		{"de", "BE", authority.OtherCountry, "de", "Datenschutzbehörde (APD/GBA)", "https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen", "", "", "Art. 79 DSGVO"},
+		{"de", "BE", "", "de", "Datenschutzbehörde (APD/GBA)", "https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen", "", "", "Art. 79 DSGVO"},
 		// A language the letters are not written in: English.
-		{"es", "BE", "BE", "en", "Autorité de protection des données (APD) / Gegevensbeschermingsautoriteit (GBA)",
+		{"es", "BE", "BE", "en", "Belgian Data Protection Authority (APD/GBA)",
 			"https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "", "", "Article 79 of the GDPR"},
 		// A controller led elsewhere, its requester in Belgium: the CNIL first, then the APD/GBA.
 		{"fr", "FR", "BE", "fr", "Commission Nationale de l'Informatique et des Libertés (CNIL)", "https://www.cnil.fr/fr/plaintes",
@@ -103,5 +103,65 @@ func TestLettersPrintTheComplaintRoute(t *testing.T) {
 	}
 	if n := strings.Count(r.Text, "\n* "); n != 1 {
 		t.Errorf("a resident of Belgium is given %d authorities:\n%s", n, r.Text)
+	}
+}
+
+// An authority that publishes no complaint page is shown with its website, labelled as a website in
+// the letter's language, never as a complaint form.
+func TestAuthorityWithoutComplaintPageShowsItsWebsite(t *testing.T) {
+	website := map[string]string{"fr": "Site web\u00a0:", "nl": "Website:", "en": "Website:", "de": "Website:"}
+	form := map[string]string{"fr": "Formulaire de plainte", "nl": "Klachtenformulier", "en": "Complaint form", "de": "Beschwerdeformular"}
+	for _, lang := range locale.Languages {
+		c := ComplaintRoute(lang, "BE", "BG").Own
+		if c == nil || c.ComplaintURL != "" || c.LinkText != "" || c.Website != "https://www.cpdp.bg" || c.Email != "kzld@cpdp.bg" {
+			t.Fatalf("%s: Bulgaria's contact %+v", lang, c)
+		}
+		d := Sample(Refused, lang)
+		d.Residence = "BG"
+		r, err := Render(Refused, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block := r.Text[strings.LastIndex(r.Text, "\n* "):]
+		block = block[:strings.Index(block, "\n\n")]
+		if !strings.Contains(block, website[lang]+" https://www.cpdp.bg") || strings.Contains(block, form[lang]) {
+			t.Errorf("%s: Bulgaria's entry in the letter:\n%s", lang, block)
+		}
+		item := r.HTML[strings.LastIndex(r.HTML, "<li"):]
+		item = item[:strings.Index(item, "</li>")]
+		if !strings.Contains(visibleText(item), website[lang]+" https://www.cpdp.bg") || strings.Contains(item, "–") {
+			t.Errorf("%s: Bulgaria's entry in the HTML part:\n%s", lang, item)
+		}
+	}
+}
+
+// A requester living in Germany is told, in the letter's language, that complaints about companies
+// go to the authority of a Land, with the DSK's list; the APD's languages are said in English only,
+// where the reader might otherwise write in a language the APD does not take.
+func TestAuthorityNotes(t *testing.T) {
+	const dsk = "https://www.datenschutzkonferenz-online.de/datenschutzaufsichtsbehoerden.html"
+	land := map[string]string{"fr": "du Land où l’entreprise a son siège", "nl": "deelstaat (Land) waar het bedrijf zijn zetel heeft",
+		"en": "federal state (Land) where the company has its seat", "de": "des Landes zuständig, in dem das Unternehmen seinen Sitz hat"}
+	for _, lang := range locale.Languages {
+		d := Sample(Refused, lang)
+		d.Residence = "DE"
+		r, err := Render(Refused, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, land[lang]) || !strings.Contains(r.Text, "\n  "+dsk+"\n") {
+			t.Errorf("%s: the letter to a resident of Germany lacks the note on the Länder:\n%s", lang, r.Text)
+		}
+		if !strings.Contains(visibleText(r.HTML), land[lang]) || !strings.Contains(r.HTML, `<a href="`+dsk+`"`) {
+			t.Errorf("%s: the HTML part lacks the note on the Länder", lang)
+		}
+		apd := "The APD accepts complaints written in French, Dutch or German."
+		if got := strings.Contains(r.Text, apd); got != (lang == "en") {
+			t.Errorf("%s: the APD's languages said: %v", lang, got)
+		}
+		d.Residence = "BE"
+		if r, _ = Render(Refused, d); strings.Contains(r.Text, dsk) {
+			t.Errorf("%s: the note on the Länder in a letter to a resident of Belgium", lang)
+		}
 	}
 }

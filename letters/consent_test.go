@@ -26,7 +26,7 @@ func TestConsentWithdrawnLetterInEveryLanguage(t *testing.T) {
 			"https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint", "Article 79 of the GDPR"},
 		"de": {"Statistik", "20. Februar 2026 um 14:05 Uhr (MEZ)", "Art. 7 Abs. 3 DSGVO",
 			"keine angegeben; siehe die Datenschutzerklärung des Anbieters", "Cookie-Banner",
-			be.ComplaintURL, "Art. 79 DSGVO"},
+			"https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen", "Art. 79 DSGVO", "Bestätigungsnummer CW-7KD2-M4QX"},
 	}
 	for _, lang := range locale.Languages {
 		d := Sample(ConsentWithdrawn, lang)

@@ -235,7 +235,7 @@ func text(n *html.Node) string {
 }
 
 // Answers, extensions and refusals carry the complaint guidance in the letter's language: the
-// APD/GBA's page in that language (its default page in German, which it has none in), the CNIL for
+// APD/GBA's page in that language (German included), the CNIL for
 // a requester living in France, and the judicial remedy.
 func TestComplaintGuidanceInTheLettersLanguage(t *testing.T) {
 	be, _ := authority.Lookup("BE")
@@ -244,7 +244,7 @@ func TestComplaintGuidanceInTheLettersLanguage(t *testing.T) {
 		"fr": "https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte",
 		"nl": "https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen",
 		"en": "https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint",
-		"de": be.ComplaintURL,
+		"de": "https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen",
 	}
 	remedy := map[string]string{"fr": "article 79 du RGPD", "nl": "artikel 79 AVG", "en": "Article 79 of the GDPR", "de": "Art. 79 DSGVO"}
 	for _, k := range []Kind{Verification, Acknowledgement, InfoRequest, Extension, Completed, Refused, Withdrawn, Expired} {
@@ -333,7 +333,7 @@ func TestAnswerPerKind(t *testing.T) {
 	}
 	d := Sample(Completed, "en")
 	d.At = time.Time{}
-	if r, _ := Render(Completed, d); !strings.Contains(r.Text, "Your consent is withdrawn.") {
+	if r, _ := Render(Completed, d); !strings.Contains(r.Text, "Your consent has been withdrawn.") {
 		t.Error("an answer without the time of the withdrawal")
 	}
 }
@@ -348,7 +348,7 @@ func TestRefusalNamesTheGroundAndArticle12_5WhenItApplies(t *testing.T) {
 		{"manifestly_unfounded", "", true, "manifestement infondée (art. 12, § 5, RGPD)"},
 		{"", dsr.GroundUnfounded.Label(), true, "manifestement infondée"}, // the English label callers pass today
 		{"", "manifestly_excessive", true, "manifestement excessive"},
-		{"identity_not_confirmed", "", false, "Votre identité n'a pas pu être confirmée"},
+		{"identity_not_confirmed", "", false, "Votre identité n’a pas pu être confirmée"},
 		{"other", "", false, "Un autre motif, expliqué ci-dessous"},
 		{"", "Une raison écrite à la main", false, "Motif\u00a0: Une raison écrite à la main"},
 	} {
