@@ -196,7 +196,7 @@ func TestSearchFindsAClosedCaseAndTheCasePageAnnouncesErrors(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(".flash")),
 			)
 			step(t, b, "refuse without reasons",
-				chromedp.Click(chromedp.Search(`//summary[contains(., "Refuse the request")]`)),
+				chromedp.Click(chromedp.Search(`//summary[contains(., "Refuse the whole request")]`)),
 				submit(chromedp.CSS(`form[action*="/refuse"] button`)),
 				chromedp.WaitVisible(chromedp.ID("error-summary")),
 			)
@@ -211,7 +211,7 @@ func TestSearchFindsAClosedCaseAndTheCasePageAnnouncesErrors(t *testing.T) {
 				t.Errorf("the error summary is at %d px from the top of the screen (page scrolled by %d px): the page did not open at it", top, scrolled)
 			}
 			summary := get(t, b, "summary", chromedp.Text(chromedp.ID("error-summary")))
-			for _, want := range []string{"There is a problem", "Choose the ground", "Go to “Refuse the request”"} {
+			for _, want := range []string{"There is a problem", "Choose the ground", "Go to “Refuse the whole request”"} {
 				if !strings.Contains(summary, want) {
 					t.Errorf("the error summary lacks %q: %q", want, summary)
 				}

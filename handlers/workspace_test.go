@@ -349,7 +349,7 @@ func TestCasePageAnnouncesARefusedAction(t *testing.T) {
 		// Two fields in error: the summary links to both, in the order of the form.
 		res = staff.Post("/staff/cases/"+ref+"/refuse", url.Values{"_csrf": {csrf}, "version": {version()}, "ground": {""}, "reasons": {" "}})
 		expect(t, res, http.StatusUnprocessableEntity, `<title>Not done: Case `+ref, `id="error-summary"`, `role="alert"`,
-			"There is a problem: nothing was done", `href="#refuse-ground"`, `href="#refuse-reasons"`, `Go to “Refuse the request”`)
+			"There is a problem: nothing was done", `href="#refuse-ground"`, `href="#refuse-reasons"`, `Go to “Refuse the whole request”`)
 		if i, j := strings.Index(res.Body, `id="error-summary"`), strings.Index(res.Body, "<h1>"); i < 0 || i > j {
 			t.Error("the error summary is not above the heading")
 		}

@@ -147,7 +147,7 @@ type CaseForm struct {
 // caseForms names each action's form, for the error summary.
 var caseForms = map[string]string{
 	"claim": "Claim this case", "assign": "Assign", "request-info": "Ask the requester for information",
-	"extend": "Extend the deadline", "complete": "Answer the request", "refuse": "Refuse the request",
+	"extend": "Extend the deadline", "complete": "Answer the request", "refuse": "Refuse the whole request",
 	"withdraw": "Close as withdrawn", "notes": "Add an internal note", "expire": "Close as expired",
 }
 
