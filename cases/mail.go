@@ -235,6 +235,11 @@ func (s *Service) remind(ctx context.Context, caseID int64, now time.Time, early
 		if err != nil {
 			return err
 		}
+		if c.Paused() {
+			// The time limit does not run while the requester is asked to confirm their identity
+			// (Art. 12(6)); the due date moves when the answer comes, and reminders follow it.
+			return nil
+		}
 		cal, err := deadline.For(c.Controller.Country)
 		if err != nil {
 			return err

@@ -104,6 +104,8 @@ type Data struct {
 	RefusalGround string            // the ground of a refusal: a dsr.RefusalGround, its English label, or words
 	Ground        dsr.RefusalGround // the ground of a refusal; wins over RefusalGround when set
 	Message       string            // a question to the requester, or the requester's answer
+	ReplyBy       deadline.Date     // the date the requester is asked to answer a question by
+	PausedOn      deadline.Date     // the clock is paused from this day for an identity question (Art. 12(6))
 	Outcomes      []Outcome         // what was done, per kind, in an answer
 	Files         []File            // files the requester may download
 	FilesUntil    time.Time         // when the download links expire

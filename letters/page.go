@@ -386,7 +386,12 @@ func (p *page) variables() map[string]any {
 		v["VerifyBy"] = p.Instant(d.VerifyBy)
 	case Acknowledgement:
 		v["DueOn"] = p.Date(d.DueOn)
-	case InfoRequest, Extension:
+	case InfoRequest:
+		v["DueOn"] = p.Date(d.DueOn)
+		v["ExtendedDueOn"] = p.Date(d.ExtendedDueOn)
+		v["ReplyBy"] = p.Date(d.ReplyBy)
+		v["PausedOn"] = p.Date(d.PausedOn)
+	case Extension:
 		v["DueOn"] = p.Date(d.DueOn)
 		v["ExtendedDueOn"] = p.Date(d.ExtendedDueOn)
 	case Completed:

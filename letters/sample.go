@@ -45,6 +45,8 @@ func Sample(k Kind, lang string) Data {
 		DaysLeft:    3,
 	}
 	switch k {
+	case InfoRequest:
+		d.ReplyBy = deadline.NewDate(2026, 2, 27)
 	case Extension:
 		d.ExtendedDueOn, d.Reason = deadline.NewDate(2026, 4, 30), t.extension
 	case Completed:

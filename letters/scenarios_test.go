@@ -6,35 +6,40 @@ import (
 	"strings"
 	"testing"
 
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/locale"
 )
 
 // scenarioTexts is what staff would type for the scenarios, in the requester's language.
-var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity string }{
+var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity, identityQuestion string }{
 	"en": {
-		access:      "Website analytics: 14 visits from your device, kept 13 months, used to measure traffic",
-		erasureKept: "Your invoices of 2024 and 2025 are kept until 2032: Belgian accounting law requires it (Art. 17(3)(b) GDPR).",
-		portability: "Newsletter: your subscription data, in JSON",
-		identity:    "None of the identifiers you gave appears in our records, and the cookie value you quoted was not set by our site.",
+		access:           "Website analytics: 14 visits from your device, kept 13 months, used to measure traffic",
+		erasureKept:      "Your invoices of 2024 and 2025 are kept until 2032: Belgian accounting law requires it (Art. 17(3)(b) GDPR).",
+		portability:      "Newsletter: your subscription data, in JSON",
+		identity:         "None of the identifiers you gave appears in our records, and the cookie value you quoted was not set by our site.",
+		identityQuestion: "The address you gave is not the one of the ESOMUS account the cookie belongs to. Please tell us the e-mail address you use to log in to your ESOMUS account.",
 	},
 	"fr": {
-		access:      "Statistiques du site : 14 visites depuis votre appareil, conservées 13 mois, pour mesurer l'audience",
-		erasureKept: "Vos factures de 2024 et 2025 sont conservées jusqu'en 2032 : le droit comptable belge l'impose (art. 17, § 3, b), RGPD).",
-		portability: "Lettre d'information : vos données d'abonnement, en JSON",
-		identity:    "Aucun des identifiants que vous avez donnés ne figure dans nos systèmes, et la valeur de cookie citée n'a pas été déposée par notre site.",
+		access:           "Statistiques du site : 14 visites depuis votre appareil, conservées 13 mois, pour mesurer l'audience",
+		erasureKept:      "Vos factures de 2024 et 2025 sont conservées jusqu'en 2032 : le droit comptable belge l'impose (art. 17, § 3, b), RGPD).",
+		portability:      "Lettre d'information : vos données d'abonnement, en JSON",
+		identity:         "Aucun des identifiants que vous avez donnés ne figure dans nos systèmes, et la valeur de cookie citée n'a pas été déposée par notre site.",
+		identityQuestion: "L’adresse que vous avez donnée n’est pas celle du compte ESOMUS auquel le cookie se rapporte. Merci de nous indiquer l’adresse e-mail avec laquelle vous vous connectez à votre compte ESOMUS.",
 	},
 	"nl": {
-		access:      "Websitestatistieken: 14 bezoeken vanaf uw toestel, 13 maanden bewaard, om het verkeer te meten",
-		erasureKept: "Uw facturen van 2024 en 2025 worden tot 2032 bewaard: het Belgische boekhoudrecht verplicht ons daartoe (art. 17, lid 3, b), AVG).",
-		portability: "Nieuwsbrief: uw abonnementsgegevens, in JSON",
-		identity:    "Geen van de identificatoren die u opgaf, komt in onze systemen voor, en de vermelde cookiewaarde werd niet door onze site geplaatst.",
+		access:           "Websitestatistieken: 14 bezoeken vanaf uw toestel, 13 maanden bewaard, om het verkeer te meten",
+		erasureKept:      "Uw facturen van 2024 en 2025 worden tot 2032 bewaard: het Belgische boekhoudrecht verplicht ons daartoe (art. 17, lid 3, b), AVG).",
+		portability:      "Nieuwsbrief: uw abonnementsgegevens, in JSON",
+		identity:         "Geen van de identificatoren die u opgaf, komt in onze systemen voor, en de vermelde cookiewaarde werd niet door onze site geplaatst.",
+		identityQuestion: "Het adres dat u opgaf, is niet dat van de ESOMUS-account waartoe de cookie behoort. Gelieve ons het e-mailadres te geven waarmee u zich aanmeldt op uw ESOMUS-account.",
 	},
 	"de": {
-		access:      "Website-Statistik: 14 Besuche von Ihrem Gerät, 13 Monate gespeichert, zur Reichweitenmessung",
-		erasureKept: "Ihre Rechnungen von 2024 und 2025 werden bis 2032 aufbewahrt: Das belgische Buchhaltungsrecht schreibt es vor (Art. 17 Abs. 3 lit. b DSGVO).",
-		portability: "Newsletter: Ihre Abonnementdaten, als JSON",
-		identity:    "Keine der von Ihnen angegebenen Kennungen ist in unseren Systemen verzeichnet, und der genannte Cookie-Wert wurde nicht von unserer Website gesetzt.",
+		access:           "Website-Statistik: 14 Besuche von Ihrem Gerät, 13 Monate gespeichert, zur Reichweitenmessung",
+		erasureKept:      "Ihre Rechnungen von 2024 und 2025 werden bis 2032 aufbewahrt: Das belgische Buchhaltungsrecht schreibt es vor (Art. 17 Abs. 3 lit. b DSGVO).",
+		portability:      "Newsletter: Ihre Abonnementdaten, als JSON",
+		identity:         "Keine der von Ihnen angegebenen Kennungen ist in unseren Systemen verzeichnet, und der genannte Cookie-Wert wurde nicht von unserer Website gesetzt.",
+		identityQuestion: "Die von Ihnen angegebene Adresse ist nicht die des ESOMUS-Kontos, zu dem der Cookie gehört. Bitte nennen Sie uns die E-Mail-Adresse, mit der Sie sich bei Ihrem ESOMUS-Konto anmelden.",
 	},
 }
 
@@ -67,6 +72,18 @@ var scenarios = []struct {
 	{"identity_refusal", Refused, func(lang string) Data {
 		d := Sample(Refused, lang)
 		d.Ground, d.RefusalGround, d.Reason = dsr.GroundIdentity, dsr.GroundIdentity.Label(), scenarioTexts[lang].identity
+		return d
+	}},
+	{"info_request_reply_by", InfoRequest, func(lang string) Data {
+		// A question with the date to answer by, and what happens without an answer.
+		d := Sample(InfoRequest, lang)
+		d.ReplyBy = deadline.NewDate(2026, 2, 20)
+		return d
+	}},
+	{"info_request_clock_paused", InfoRequest, func(lang string) Data {
+		// An identity question (Art. 12(6)) of a controller that pauses the clock for it.
+		d := Sample(InfoRequest, lang)
+		d.Message, d.ReplyBy, d.PausedOn = scenarioTexts[lang].identityQuestion, deadline.NewDate(2026, 2, 20), deadline.NewDate(2026, 2, 6)
 		return d
 	}},
 }

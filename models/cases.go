@@ -152,6 +152,12 @@ type CaseChange struct {
 	Answered      bool
 	AnswerResult  string // dsr.Result of the answer as a whole
 	RefusalGround string
+	// InfoReplyBy: the requester is asked to answer by this date (zero: unchanged).
+	InfoReplyBy deadline.Date
+	// PauseOn pauses the clock from that day (zero: unchanged); Resumed ends the pause with the
+	// dates it moved.
+	PauseOn deadline.Date
+	Resumed *deadline.Moved
 	// RefusedLate: a right was refused after the one-month date of Art. 12(4) on an extended
 	// case; the answer was due that day, so it counts late wherever "on time" is read.
 	RefusedLate bool
@@ -202,6 +208,25 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		set["extended_by"] = ch.ExtendedBy
 		set["answer_due_on"] = ch.ExtendedDueOn
 	}
+	if !ch.InfoReplyBy.IsZero() {
+		set["info_reply_by"] = ch.InfoReplyBy
+	}
+	if !ch.PauseOn.IsZero() {
+		set["paused_on"] = ch.PauseOn
+	}
+	if m := ch.Resumed; m != nil {
+		set["paused_on"] = nil
+		set["paused_days"] = m.PausedDays
+		set["due_on"] = m.Due
+		set["answer_due_on"] = m.Due
+		if !m.ExtendedDue.IsZero() {
+			set["extended_due_on"] = m.ExtendedDue
+			set["answer_due_on"] = m.ExtendedDue
+		}
+		if !m.Target.IsZero() {
+			set["target_on"] = m.Target
+		}
+	}
 	res := s.conn(ctx).Model(&Case{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(set)
 	if res.Error != nil {
 		return fmt.Errorf("update case: %w", res.Error)
@@ -236,6 +261,21 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		c.AnswerResult = ch.AnswerResult
 		if ch.RefusedLate {
 			c.AnswerDueOn = c.DueOn
+		}
+	}
+	if !ch.InfoReplyBy.IsZero() {
+		c.InfoReplyBy = ch.InfoReplyBy
+	}
+	if !ch.PauseOn.IsZero() {
+		c.PausedOn = ch.PauseOn
+	}
+	if m := ch.Resumed; m != nil {
+		c.PausedOn, c.PausedDays, c.DueOn, c.AnswerDueOn = deadline.Date{}, m.PausedDays, m.Due, m.Due
+		if !m.ExtendedDue.IsZero() {
+			c.ExtendedDueOn, c.AnswerDueOn = m.ExtendedDue, m.ExtendedDue
+		}
+		if !m.Target.IsZero() {
+			c.TargetOn = m.Target
 		}
 	}
 	if !ch.ExtendedDueOn.IsZero() {

@@ -38,13 +38,14 @@ func (f StatsFilter) FirstMonth() deadline.Date {
 // Dashboard holds the figures of the managers' dashboard.
 type Dashboard struct {
 	// Open, DueSoon (due within deadline.DueSoonDays days, today included) and Overdue: active
-	// cases now, whenever they were received.
-	Open, DueSoon, Overdue int64
-	Period                 Answers // cases answered from Since to Today
-	Months                 []Tally // the series, oldest month first, by month of receipt
-	Kinds                  []Tally // the series' months summed per kind (a case counts under each of its kinds)
-	Sites                  []Tally // the series' months summed per site
-	Workload               []Workload
+	// cases now, whenever they were received. Paused: those whose clock is paused for an identity
+	// question (Art. 12(6)); they are neither due soon nor overdue while it is.
+	Open, DueSoon, Overdue, Paused int64
+	Period                         Answers // cases answered from Since to Today
+	Months                         []Tally // the series, oldest month first, by month of receipt
+	Kinds                          []Tally // the series' months summed per kind (a case counts under each of its kinds)
+	Sites                          []Tally // the series' months summed per site
+	Workload                       []Workload
 }
 
 // Answers sums answered cases.
@@ -148,13 +149,14 @@ func (f StatsFilter) live(db *gorm.DB) *gorm.DB {
 // dashboardActive counts the active cases, per assignee: the headline and the workload.
 func (s *Store) dashboardActive(ctx context.Context, f StatsFilter, d *Dashboard) error {
 	var rows []struct {
-		AssigneeID             *int64
-		Open, DueSoon, Overdue int64
+		AssigneeID                     *int64
+		Open, DueSoon, Overdue, Paused int64
 	}
 	q := f.live(s.conn(ctx)).Where("cases.status IN ?", ActiveStatuses).
 		Select(`cases.assignee_id, COUNT(*) AS open,
-			SUM(CASE WHEN cases.answer_due_on >= ? AND cases.answer_due_on <= ? THEN 1 ELSE 0 END) AS due_soon,
-			SUM(CASE WHEN cases.answer_due_on < ? THEN 1 ELSE 0 END) AS overdue`,
+			SUM(CASE WHEN cases.paused_on IS NULL AND cases.answer_due_on >= ? AND cases.answer_due_on <= ? THEN 1 ELSE 0 END) AS due_soon,
+			SUM(CASE WHEN cases.paused_on IS NULL AND cases.answer_due_on < ? THEN 1 ELSE 0 END) AS overdue,
+			SUM(CASE WHEN cases.paused_on IS NOT NULL THEN 1 ELSE 0 END) AS paused`,
 			f.Today, f.Today.AddDays(deadline.DueSoonDays), f.Today).
 		Group("cases.assignee_id")
 	if err := q.Scan(&rows).Error; err != nil {
@@ -164,6 +166,7 @@ func (s *Store) dashboardActive(ctx context.Context, f StatsFilter, d *Dashboard
 		d.Open += r.Open
 		d.DueSoon += r.DueSoon
 		d.Overdue += r.Overdue
+		d.Paused += r.Paused
 		d.workload(r.AssigneeID).Open += r.Open
 		d.workload(r.AssigneeID).DueSoon += r.DueSoon
 		d.workload(r.AssigneeID).Overdue += r.Overdue

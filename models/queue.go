@@ -169,12 +169,14 @@ func (s *Store) queueWhere(ctx context.Context, f QueueFilter) (*gorm.DB, error)
 		q = q.Where("cases.assignee_id = ?", f.AssigneeID)
 	}
 	switch f.Band {
+	// A case whose clock is paused (Art. 12(6)) is not running late: it is on track until the
+	// answer arrives and its dates move.
 	case deadline.BandOverdue:
-		q = q.Where("cases.answer_due_on < ?", f.Today)
+		q = q.Where("cases.answer_due_on < ? AND cases.paused_on IS NULL", f.Today)
 	case deadline.BandDueSoon:
-		q = q.Where("cases.answer_due_on >= ? AND cases.answer_due_on <= ?", f.Today, f.Today.AddDays(deadline.DueSoonDays))
+		q = q.Where("cases.answer_due_on >= ? AND cases.answer_due_on <= ? AND cases.paused_on IS NULL", f.Today, f.Today.AddDays(deadline.DueSoonDays))
 	case deadline.BandOnTrack:
-		q = q.Where("cases.answer_due_on > ?", f.Today.AddDays(deadline.DueSoonDays))
+		q = q.Where("(cases.answer_due_on > ? OR cases.paused_on IS NOT NULL)", f.Today.AddDays(deadline.DueSoonDays))
 	}
 	if !f.ReceivedFrom.IsZero() {
 		q = q.Where("cases.received_on >= ?", f.ReceivedFrom)

@@ -33,6 +33,9 @@ type Controller struct {
 	InternalTargetDays int
 	// TransparencyOff withholds the public disclosure page, /transparency/{slug}.
 	TransparencyOff bool
+	// IdentityPause: a question about the requester's identity (Art. 12(6)) pauses the clock until
+	// the answer arrives. Off by default: the GDPR has no pause, some authorities accept one.
+	IdentityPause bool
 	// LogoSHA256 names the controller's current logo (ControllerLogo), "" when it has none.
 	LogoSHA256 string `gorm:"column:logo_sha256"`
 	CreatedAt  time.Time
@@ -162,7 +165,14 @@ type Case struct {
 	ExtendedBy               *int64
 	AnswerDueOn              deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it; DueOn again when a right was refused after it (Art. 12(4))
 	AssigneeID               *int64
-	RefusalGround            string
+	// InfoReplyBy is the date the requester was last asked to answer a question by; zero when
+	// never asked.
+	InfoReplyBy deadline.Date
+	// PausedOn is the day the clock was paused for an identity question (Art. 12(6)), zero while
+	// it runs; PausedDays the calendar days of the pauses that ended, already in the due dates.
+	PausedOn      deadline.Date
+	PausedDays    int
+	RefusalGround string
 	// AnswerResult is the answer as a whole (a dsr.Result): full, partial or refused; empty
 	// until answered.
 	AnswerResult string
@@ -197,6 +207,9 @@ type Case struct {
 
 // Extended reports whether the deadline was extended under Art. 12(3).
 func (c Case) Extended() bool { return !c.ExtendedDueOn.IsZero() }
+
+// Paused reports whether the clock is paused, waiting for the requester to confirm their identity.
+func (c Case) Paused() bool { return !c.PausedOn.IsZero() }
 
 // AnswerDue is the date by which the answer is due: the extended date when there is one.
 func (c Case) AnswerDue() deadline.Date {
