@@ -106,7 +106,9 @@ func TestEveryLetterInDutchOnceThroughOutages(t *testing.T) {
 			}
 			svc := p.App.Cases
 			must(svc.Claim(ctx, a, cs.Reference, 0))
-			must(svc.RequestInfo(ctx, a, cs.Reference, 0, "Welke browser gebruikt u?"))
+			replyBy, err := svc.DefaultReplyBy(ctx, a, cs.Reference)
+			must(err)
+			must(svc.RequestInfo(ctx, a, cs.Reference, 0, cases.Question{Text: "Welke browser gebruikt u?", ReplyBy: replyBy}))
 			smtp.WaitFor(t, 3, 10*time.Second)
 			must(svc.Reply(ctx, strings.TrimPrefix(statusPath, "/r/"), "Firefox"))
 			smtp.Stop()

@@ -293,7 +293,9 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 		if err != nil {
 			return err
 		}
-		extended := cal.ExtendedDue(c.ReceivedOn)
+		// Three months from receipt, plus the days of any pause of the clock that ended (a pause
+		// under way adds its own days when it ends).
+		extended := cal.Unpause(c.ReceivedOn, true, deadline.Date{}, c.PausedDays, 0).ExtendedDue
 		reason = strings.TrimSpace(reason)
 		by := actor.UserID
 		if err := tx.UpdateCase(ctx, &c, models.CaseChange{
@@ -433,6 +435,9 @@ func (s *Service) Withdraw(ctx context.Context, plain string) error {
 		}
 		next, err := dsr.Next(c.Status, dsr.ActionWithdraw)
 		if err != nil {
+			return err
+		}
+		if err := resumeClock(ctx, tx, &c, nil, now, "the request is withdrawn"); err != nil {
 			return err
 		}
 		from := c.Status

@@ -205,19 +205,54 @@ func (s *Service) DecideIdentifier(ctx context.Context, a Actor, ref string, ver
 	})
 }
 
+// Question is what staff ask the requester, and by when they should answer.
+type Question struct {
+	Text string
+	// ReplyBy is the date the requester is asked to answer by, in the controller's calendar:
+	// from today to the date the answer is due. The letter says that without an answer by then the
+	// request may be refused (Art. 12(6), 11(2)).
+	ReplyBy deadline.Date
+	// Identity: the question asks the requester to confirm their identity (Art. 12(6)). Where the
+	// controller chose so, it pauses the clock until the answer arrives.
+	Identity bool
+}
+
 // RequestInfo asks the requester a question; they answer on their status page. The case waits.
-func (s *Service) RequestInfo(ctx context.Context, a Actor, ref string, version int, question string) error {
-	if msg := dsr.CheckMessage(question, "Write the question the requester should answer."); msg != "" {
-		return &FormError{Fields: dsr.Errors{"question": msg}}
+// An identity question of a controller that pauses the clock for one (Controller.IdentityPause)
+// stops the time limit until the answer arrives or the case closes (see resumeClock).
+func (s *Service) RequestInfo(ctx context.Context, a Actor, ref string, version int, q Question) error {
+	if errs := dsr.CheckQuestion(q.Text, q.ReplyBy); errs != nil {
+		return &FormError{Fields: errs}
 	}
-	question = strings.TrimSpace(question)
+	q.Text = strings.TrimSpace(q.Text)
 	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
-		if err := transition(ctx, tx, c, a, dsr.ActionRequestInfo, now, models.CaseChange{}, "info_requested",
-			"Information requested from the requester: "+question, true); err != nil {
+		if _, err := dsr.Next(c.Status, dsr.ActionRequestInfo); err != nil {
 			return err
 		}
+		today := deadline.Today(now, c.Controller.Location())
+		if msg := dsr.CheckReplyBy(q.ReplyBy, today, c.AnswerDue()); msg != "" {
+			return &FormError{Fields: dsr.Errors{dsr.ReplyByField: msg}}
+		}
+		// The pause only ever holds a period that still runs: once the answer is overdue, asking
+		// the requester does not give the controller its time back.
+		pause := q.Identity && c.Controller.IdentityPause && !c.Paused()
+		ch := models.CaseChange{InfoReplyBy: q.ReplyBy}
+		if pause {
+			ch.PauseOn = today
+		}
+		if err := transition(ctx, tx, c, a, dsr.ActionRequestInfo, now, ch, "info_requested", infoRequestedMessage(q), true); err != nil {
+			return err
+		}
+		if pause {
+			if err := note(ctx, tx, c, a, now, "clock_paused", fmt.Sprintf(
+				"Clock paused on %s until the requester answers the identity question (Art. 12(6)); the answer was due by %s.",
+				today, c.AnswerDue()), true); err != nil {
+				return err
+			}
+		}
 		d := s.letterData(*c, *c.Site)
-		d.Message, d.StatusURL = question, s.statusURLOf(*c)
+		d.Message, d.StatusURL, d.ReplyBy, d.ExtendedDueOn = q.Text, s.statusURLOf(*c), q.ReplyBy, c.ExtendedDueOn
+		d.PausedOn = c.PausedOn
 		return s.queue(ctx, tx, *c, letters.InfoRequest, d)
 	})
 }
@@ -247,6 +282,9 @@ func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
 			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "replied",
 			FromStatus: from, ToStatus: next, Message: "The requester answered: " + answer, Public: true,
 		}); err != nil {
+			return err
+		}
+		if err := resumeClock(ctx, tx, &c, nil, now, "the requester answered"); err != nil {
 			return err
 		}
 		if c.Assignee == nil {
@@ -371,6 +409,11 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 // right by right instead.
 func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, ground, reasons string, lateAck bool) error {
 	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+		// A refusal ends a pause: the dates move first, so that the refusal is late or not by
+		// the dates the pause gave. Whatever is refused below rolls it back with the rest.
+		if err := resumeClock(ctx, tx, c, &a, now, "the request is refused"); err != nil {
+			return err
+		}
 		facts := answerFacts(c, now, lateAck)
 		if errs := dsr.CheckRefusal(facts, ground, reasons); errs != nil {
 			return &FormError{Fields: errs}
@@ -445,6 +488,9 @@ func (s *Service) CloseWithdrawn(ctx context.Context, a Actor, ref string, versi
 		return &FormError{Fields: dsr.Errors{"how": msg}}
 	}
 	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+		if err := resumeClock(ctx, tx, c, &a, now, "the request is withdrawn"); err != nil {
+			return err
+		}
 		if err := transition(ctx, tx, c, a, dsr.ActionWithdraw, now, models.CaseChange{Closed: true}, "withdrawn",
 			"Closed as withdrawn at the requester's request: "+strings.TrimSpace(how), true); err != nil {
 			return err

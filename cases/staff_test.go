@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rightsdesk/cases"
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
@@ -48,6 +49,12 @@ func newWorkspace(t *testing.T, st *models.Store, r dsr.Request) *workspace {
 	w.managerUser, w.manager = user("mia@esomus.example", "Mia Manager", models.RoleManager, f.site.ControllerID)
 	_, w.other = user("otto@itsme.example", "Otto Other", models.RoleManager, itsme.ControllerID)
 	return w
+}
+
+// ask is a question to the requester with a reply-by date that fits the fixture's case
+// (received 5 March 2026, due 7 April).
+func ask(text string) cases.Question {
+	return cases.Question{Text: text, ReplyBy: deadline.NewDate(2026, 3, 19)}
 }
 
 func (w *workspace) load(t *testing.T) models.Case {
@@ -122,14 +129,14 @@ func TestInformationRoundTrip(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		w := newWorkspace(t, st, request())
 		ctx := context.Background()
-		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, "Which e-mail did you use?"); !errors.Is(err, dsr.ErrTransitionNotAllowed) {
+		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, ask("Which e-mail did you use?")); !errors.Is(err, dsr.ErrTransitionNotAllowed) {
 			t.Errorf("asking on an unclaimed case: %v", err)
 		}
 		w.svc.Claim(ctx, w.staff, w.ref, 0)
-		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, "  "); !errors.Is(err, dsr.ErrRefused) {
+		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, ask("  ")); !errors.Is(err, dsr.ErrRefused) {
 			t.Errorf("empty question: %v", err)
 		}
-		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, "Which e-mail address did you use to subscribe?"); err != nil {
+		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, ask("Which e-mail address did you use to subscribe?")); err != nil {
 			t.Fatal(err)
 		}
 		if c := w.load(t); c.Status != dsr.StatusAwaitingRequester {
@@ -334,7 +341,7 @@ func TestConcurrentEditsNeverOverwrite(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			errs[1] = w.svc.RequestInfo(ctx, w.manager, w.ref, v, "Which account?")
+			errs[1] = w.svc.RequestInfo(ctx, w.manager, w.ref, v, ask("Which account?"))
 		}()
 		wg.Wait()
 		won := 0

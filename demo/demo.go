@@ -207,7 +207,12 @@ func sampleStep(ctx context.Context, svc *cases.Service, staff cases.Actor, ref,
 	case "claim":
 		return svc.Claim(ctx, staff, ref, 0)
 	case "ask":
-		return svc.RequestInfo(ctx, staff, ref, 0, "Welk e-mailadres gebruikte u voor uw account? / Which e-mail address did you use for your account?")
+		by, err := svc.DefaultReplyBy(ctx, staff, ref)
+		if err != nil {
+			return err
+		}
+		return svc.RequestInfo(ctx, staff, ref, 0, cases.Question{ReplyBy: by,
+			Text: "Welk e-mailadres gebruikte u voor uw account? / Which e-mail address did you use for your account?"})
 	case "extend":
 		return svc.Extend(ctx, staff, ref, 0, "The data is spread over three systems, one of them archived off-site.")
 	case "complete":

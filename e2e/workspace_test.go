@@ -70,10 +70,14 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 	w.active = file(dsr.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Email: "nora@example.org", Language: "en", Country: "BE"})
 	w.answered = file(dsr.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Email: "olga@example.org", Language: "en", Country: "BE"})
 	a := w.managerActor(t)
+	replyBy, err := p.App.Cases.DefaultReplyBy(ctx, a, w.busy)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, err := range []error{
 		p.App.Cases.Assign(ctx, a, w.busy, 0, w.manager.ID),
 		p.App.Cases.Extend(ctx, a, w.busy, 0, "Seven systems to search."),
-		p.App.Cases.RequestInfo(ctx, a, w.busy, 0, "Which address did you use?"),
+		p.App.Cases.RequestInfo(ctx, a, w.busy, 0, cases.Question{Text: "Which address did you use?", ReplyBy: replyBy}),
 		p.App.Cases.Claim(ctx, a, w.answered, 0),
 		p.App.Cases.Complete(ctx, a, w.answered, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing kept."})}),
 	} {

@@ -70,6 +70,7 @@ func controllerForm(c echo.Context) (setup.Controller, error) {
 		Phone: form.Get(setup.FieldPhone), Country: form.Get(setup.FieldCountry), TimeZone: form.Get(setup.FieldTimeZone),
 		Language: form.Get(setup.FieldLanguage), PrivacyURL: form.Get(setup.FieldPrivacyURL), ContactURL: form.Get(setup.FieldContactURL),
 		TargetDays: form.Get(setup.FieldTargetDays), Transparency: form.Get(setup.FieldTransparency) != "",
+		IdentityPause: form.Get(setup.FieldIdentityPause) != "",
 	}, nil
 }
 

@@ -127,7 +127,7 @@ type Cases interface {
 	Assign(ctx context.Context, a cases.Actor, ref string, version int, assignee int64) error
 	Claim(ctx context.Context, a cases.Actor, ref string, version int) error
 	DecideIdentifier(ctx context.Context, a cases.Actor, ref string, version int, identifierID int64, verified bool, reason string) error
-	RequestInfo(ctx context.Context, a cases.Actor, ref string, version int, question string) error
+	RequestInfo(ctx context.Context, a cases.Actor, ref string, version int, q cases.Question) error
 	Extend(ctx context.Context, a cases.Actor, ref string, version int, reason string) error
 	Complete(ctx context.Context, a cases.Actor, ref string, version int, in cases.Answer) error
 	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string, lateAck bool) error

@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,7 +71,7 @@ func (h *Handler) statusPage(c echo.Context, code int, reply, replyErr string) e
 		Files: sp.Files, Now: now, Reply: reply, ReplyErr: replyErr}
 	for _, e := range sp.Timeline {
 		if e.Type == "info_requested" {
-			v.Question = strings.TrimPrefix(e.Message, "Information requested from the requester: ")
+			v.Question, v.ReplyBy, _ = cases.InfoRequested(e)
 		}
 	}
 	p := h.page(c, views.Tf(c.Request().Context(), "status.heading", map[string]any{"Reference": sp.Case.Reference}))

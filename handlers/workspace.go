@@ -399,7 +399,15 @@ func (h *Handler) decideIdentifier(c echo.Context) error {
 
 func (h *Handler) requestInfo(c echo.Context) error {
 	return h.caseAction("request-info", "The question is sent; the case waits for the requester.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
-		return h.cases.RequestInfo(c.Request().Context(), a, ref, version, f.Get("question"))
+		// A date that is no date is said as such, beside the other errors of the form.
+		replyBy, dateErr := dsr.ParseReplyBy(f.Get(dsr.ReplyByField))
+		err := h.cases.RequestInfo(c.Request().Context(), a, ref, version, cases.Question{
+			Text: f.Get(dsr.QuestionField), ReplyBy: replyBy, Identity: f.Get(dsr.IdentityField) == "yes"})
+		var fe *cases.FormError
+		if dateErr != "" && errors.As(err, &fe) {
+			fe.Fields[dsr.ReplyByField] = dateErr
+		}
+		return err
 	})(c)
 }
 

@@ -71,6 +71,7 @@ const (
 	FieldContactURL    = "contact_url"
 	FieldTargetDays    = "internal_target_days"
 	FieldTransparency  = "transparency"
+	FieldIdentityPause = "identity_pause"
 )
 
 // Controller is a controller as typed: every value a string, as a form or flags give it.
@@ -79,6 +80,8 @@ type Controller struct {
 	Country, TimeZone, Language, PrivacyURL, ContactURL     string
 	TargetDays                                              string
 	Transparency                                            bool // the public disclosure page is published
+	// IdentityPause: an identity question (Art. 12(6)) pauses the clock until the answer arrives.
+	IdentityPause bool
 }
 
 // Of is the form of a stored controller, to edit it.
@@ -87,6 +90,7 @@ func Of(c models.Controller) Controller {
 		Slug: c.Slug, Name: c.Name, Address: c.Address, CompanyNumber: c.CompanyNumber, ContactEmail: c.ContactEmail,
 		Phone: c.Phone, Country: c.Country, TimeZone: c.TimeZone, Language: c.DefaultLanguage, PrivacyURL: c.PrivacyURL,
 		ContactURL: c.ContactURL, TargetDays: strconv.Itoa(c.InternalTargetDays), Transparency: !c.TransparencyOff,
+		IdentityPause: c.IdentityPause,
 	}
 }
 
@@ -95,7 +99,7 @@ func Of(c models.Controller) Controller {
 // know is taken.
 func CheckController(in Controller) (models.Controller, Errors) {
 	errs := Errors{}
-	c := models.Controller{TransparencyOff: !in.Transparency}
+	c := models.Controller{TransparencyOff: !in.Transparency, IdentityPause: in.IdentityPause}
 	var msg string
 	if c.Slug, msg = CheckSlug(in.Slug); msg != "" {
 		errs[FieldSlug] = msg

@@ -38,3 +38,19 @@ func BandText(due, today deadline.Date) string {
 	}
 	return b.Label() + ": " + DueText(due, today)
 }
+
+// PausedText says that a case's clock is paused for an identity question (Art. 12(6)) and since
+// when, in place of its band: a paused case is not running late.
+func PausedText(since, today deadline.Date) string {
+	if n := deadline.PausedDays(since, today); n > 0 {
+		return "Clock paused (Art. 12(6)) for " + pausedDaysText(n)
+	}
+	return "Clock paused (Art. 12(6)) since today"
+}
+
+func pausedDaysText(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"rightsdesk/authority"
+	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/locale"
@@ -335,7 +336,17 @@ func TimelineText(ctx context.Context, c models.Case, e models.Event) TimelineEn
 	case "expired":
 		id = "timeline.expired"
 	case "info_requested":
-		id, d["Question"] = "timeline.info_requested", strings.TrimPrefix(e.Message, "Information requested from the requester: ")
+		q, by, _ := cases.InfoRequested(e)
+		id, d["Question"] = "timeline.info_requested", q
+		if !by.IsZero() {
+			id, d["ReplyBy"] = "timeline.info_requested_by", dateIn(ctx, by)
+		}
+	case "clock_paused":
+		id = "timeline.clock_paused"
+	case "clock_resumed":
+		if n, due, ok := cases.ResumedDue(e); ok {
+			id, d["N"], d["Due"] = "timeline.clock_resumed", n, dateIn(ctx, due)
+		}
 	case "replied":
 		id, d["Answer"] = "timeline.replied", strings.TrimPrefix(e.Message, "The requester answered: ")
 	case "completed":

@@ -155,6 +155,7 @@ var caseForms = map[string]string{
 var caseFields = func() []struct{ key, label string } {
 	fs := []struct{ key, label string }{
 		{"verified", "Does it belong to the requester?"}, {"reason", "Reasons"}, {"question", "Your question"},
+		{dsr.ReplyByField, "Answer by"}, {dsr.IdentityField, "About the requester's identity"},
 	}
 	for _, k := range dsr.Kinds {
 		done := k.Label() + ": what was done"
@@ -236,7 +237,7 @@ func (f CaseForm) Typed() []TypedValue {
 	var out []TypedValue
 	for _, fl := range caseFields {
 		switch fl.key {
-		case "verified", "ground", "assignee", "files", "portable", dsr.LateAckField:
+		case "verified", "ground", "assignee", "files", "portable", dsr.LateAckField, dsr.IdentityField:
 			continue
 		}
 		if strings.HasPrefix(fl.key, "result_") || strings.HasPrefix(fl.key, "ground_") {
@@ -481,7 +482,22 @@ func identifierBadge(id models.CaseIdentifier) string {
 
 // refusalLate reports whether refusing a right now comes after the one-month date of Art. 12(4):
 // the forms then ask for the acknowledgement that it is late.
-func (v CaseView) refusalLate() bool { return v.Today.After(v.Case.DueOn) }
+func (v CaseView) refusalLate() bool {
+	due := v.Case.DueOn
+	if v.Case.Paused() {
+		// A refusal ends the pause and moves the date by the days paused, at least.
+		due = due.AddDays(deadline.PausedDays(v.Case.PausedOn, v.Today))
+	}
+	return v.Today.After(due)
+}
+
+// replyBy is the date the question form offers: what was typed on a refused form, else the default.
+func (v CaseView) replyBy() string {
+	if v.Form.Action == "request-info" {
+		return v.Form.value("request-info", dsr.ReplyByField)
+	}
+	return dsr.DefaultReplyBy(v.Today, v.Case.AnswerDue()).String()
+}
 
 // refusalDueSoon reports whether the case page warns that the one-month date for a refusal is
 // near: on an extended case, from 7 days before it, while refusing is still on time.

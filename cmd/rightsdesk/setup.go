@@ -42,7 +42,7 @@ func refuse(stderr io.Writer, cmd, use string, errs setup.Errors, flags map[stri
 
 const controllerUsage = `usage: rightsdesk controller add --slug SLUG --name NAME --country CC [--address LINE ...]
        [--company-number N] [--email ADDRESS] [--phone P] [--timezone ZONE] [--language fr|nl|en|de]
-       [--privacy-url URL] [--contact-url URL] [--target-days N] [--transparency=false]`
+       [--privacy-url URL] [--contact-url URL] [--target-days N] [--transparency=false] [--identity-pause]`
 
 // controllerFlagNames names the flag of each field of setup.Controller.
 var controllerFlagNames = map[string]string{
@@ -74,6 +74,7 @@ func runController(ctx context.Context, args []string, getenv func(string) strin
 	fs.StringVar(&in.ContactURL, "contact-url", "", "its contact page")
 	fs.StringVar(&in.TargetDays, "target-days", "", "internal answer target in calendar days (default 20)")
 	fs.BoolVar(&in.Transparency, "transparency", true, "publish the public disclosure page")
+	fs.BoolVar(&in.IdentityPause, "identity-pause", false, "identity questions (Art. 12(6)) pause the clock until the answer arrives")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
