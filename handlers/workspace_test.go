@@ -11,7 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/models"
@@ -216,14 +218,15 @@ func TestCaseActionsOverHTTP(t *testing.T) {
 		expect(t, staff.Get("/staff/cases/"+ref), 200, "The case is yours.", "In progress", "Ask the requester for information")
 
 		// The stale version of the page the claim came from: refused, typed kept, nothing done.
-		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version}, "question": {"Which <b>account</b>?"}})
+		replyBy := deadline.Today(time.Now(), deadline.DefaultLocation).AddDays(7).String()
+		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version}, "question": {"Which <b>account</b>?"}, "reply_by": {replyBy}})
 		expect(t, res, http.StatusConflict, "This case changed since you opened it", "Which &lt;b&gt;account&lt;/b&gt;?")
 
 		page = staff.Get("/staff/cases/" + ref)
 		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
 		res = staff.Post("/staff/cases/"+ref+"/extend", url.Values{"_csrf": {csrf}, "version": {version}, "reason": {"   "}})
 		expect(t, res, http.StatusUnprocessableEntity, "Give the reasons for the extension")
-		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version}, "question": {"Which account did you use?"}})
+		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version}, "question": {"Which account did you use?"}, "reply_by": {replyBy}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("request info: %d\n%s", res.StatusCode, res.Body)
 		}
@@ -231,7 +234,7 @@ func TestCaseActionsOverHTTP(t *testing.T) {
 		// The requester answers on the status page.
 		visitor := p.Client(t)
 		status := visitor.Get("/r/" + statusToken)
-		expect(t, status, 200, "needs information from you", "Which account did you use?")
+		expect(t, status, 200, "needs information from you", "Which account did you use?", "Please answer by", "may have to refuse your request")
 		vcsrf := testapp.CSRF(t, status.Body)
 		expect(t, visitor.Post("/r/"+statusToken+"/reply", url.Values{"_csrf": {vcsrf}, "answer": {" "}}), http.StatusUnprocessableEntity, "Write your answer")
 		res = visitor.Post("/r/"+statusToken+"/reply", url.Values{"_csrf": {vcsrf}, "answer": {"The one with carla@example.org."}})
@@ -441,4 +444,64 @@ func TestAnswerBodyLimitHoldsWithoutALength(t *testing.T) {
 	if after, _ := p.Store.CaseByReference(context.Background(), ref); after.Status != cs.Status || after.Version != cs.Version {
 		t.Errorf("an oversized answer changed the case: %s v%d → %s v%d", cs.Status, cs.Version, after.Status, after.Version)
 	}
+}
+
+// TestRequestInfoForm: the question form offers a reply-by date, refuses a date that is no date,
+// in the past or after the due date beside the field with what was typed kept, and changes
+// nothing until the question is right.
+func TestRequestInfoForm(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ref, _ := fileVerified(t, p, "esomus", "dora@example.org", "")
+		staff := member(t, p, "sam3@esomus.example", models.RoleStaff, "esomus")
+		page := staff.Get("/staff/cases/" + ref)
+		csrf := testapp.CSRF(t, page.Body)
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+		if res := staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {version}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("claim: %d", res.StatusCode)
+		}
+		ctx := context.Background()
+		cs, _ := p.Store.CaseByReference(ctx, ref)
+		today := deadline.Today(time.Now(), cs.Controller.Location())
+		page = staff.Get("/staff/cases/" + ref)
+		expect(t, page, 200, `name="reply_by" value="`+dsr.DefaultReplyBy(today, cs.AnswerDue()).String()+`"`,
+			"This question is about the requester’s identity (Art. 12(6))", "does not pause the clock")
+		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]
+
+		post := func(question, replyBy string) testapp.Response {
+			return staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {version},
+				"question": {question}, "reply_by": {replyBy}, "identity": {"yes"}})
+		}
+		checked := regexp.MustCompile(`<input type="checkbox" name="identity" value="yes" id="request-info-identity"[^>]* checked`)
+		for _, tc := range []struct{ question, replyBy, want string }{
+			{"Which account do you log in with?", "2026-02-30", "Give a real date"},
+			{"Which account do you log in with?", today.AddDays(-1).String(), "The reply-by date is in the past"},
+			{"Which account do you log in with?", cs.AnswerDue().AddDays(1).String(), "the date the answer is due: choose a date up to that day"},
+			{"Which account do you log in with?", "", "Give the date by which the requester should answer"},
+			{"   ", "tomorrow", "Write the question"},
+		} {
+			res := post(tc.question, tc.replyBy)
+			expect(t, res, http.StatusUnprocessableEntity, tc.want, `href="#request-info-reply_by"`)
+			if tc.replyBy != "" {
+				expect(t, res, http.StatusUnprocessableEntity, `value="`+tc.replyBy+`"`)
+			}
+			if strings.TrimSpace(tc.question) != "" {
+				expect(t, res, http.StatusUnprocessableEntity, tc.question)
+			}
+			if !checked.MatchString(res.Body) {
+				t.Errorf("%q: the identity box is not kept ticked", tc.replyBy)
+			}
+		}
+		if c, _ := p.Store.CaseByReference(ctx, ref); c.Status != dsr.StatusInProgress || c.Version != cs.Version {
+			t.Errorf("a refused question changed the case: %s, version %d→%d", c.Status, cs.Version, c.Version)
+		}
+		res := post("Which account do you log in with?", today.AddDays(3).String())
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a right question: %d\n%s", res.StatusCode, res.Body)
+		}
+		c, _ := p.Store.CaseByReference(ctx, ref)
+		if c.Status != dsr.StatusAwaitingRequester || c.InfoReplyBy != today.AddDays(3) || c.Paused() {
+			t.Errorf("after the question: %s, reply by %s, paused %v (ESOMUS does not pause)", c.Status, c.InfoReplyBy, c.Paused())
+		}
+		expect(t, staff.Get("/staff/cases/"+ref), 200, "Requester asked to answer by")
+	})
 }
