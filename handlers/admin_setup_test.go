@@ -175,9 +175,13 @@ func TestOrganisationFormsRefuseBadInput(t *testing.T) {
 		if after, _ := p.Store.ControllerBySlug(ctx, "esomus"); after.Country != esomus.Country || after.Name != esomus.Name {
 			t.Errorf("a refused edit changed the controller: %+v", after)
 		}
-		expect(t, admin.Post("/admin/controllers/esomus", controllerFields(csrf, "name", "ESOMUS SRL", "slug", "hijack", "country", "FR", "transparency", "")), http.StatusSeeOther)
+		if esomus.IdentityPause {
+			t.Error("identity questions pause the clock by default")
+		}
+		expect(t, admin.Post("/admin/controllers/esomus", controllerFields(csrf, "name", "ESOMUS SRL", "slug", "hijack", "country", "FR", "transparency", "", "identity_pause", "yes")), http.StatusSeeOther)
 		after, err := p.Store.ControllerBySlug(ctx, "esomus")
-		if err != nil || after.Name != "ESOMUS SRL" || after.Country != "FR" || after.LeadAuthority != "FR" || !after.TransparencyOff || after.ID != esomus.ID {
+		if err != nil || after.Name != "ESOMUS SRL" || after.Country != "FR" || after.LeadAuthority != "FR" || !after.TransparencyOff || after.ID != esomus.ID ||
+			!after.IdentityPause {
 			t.Errorf("edited controller: %+v %v", after, err)
 		}
 		expect(t, admin.Get("/admin/controllers/nope"), http.StatusNotFound)

@@ -370,7 +370,7 @@ func TestCasePageAnnouncesARefusedAction(t *testing.T) {
 			t.Fatalf("withdraw: %d\n%s", res.StatusCode, res.Body)
 		}
 		res = staff.Post("/staff/cases/"+ref+"/request-info", url.Values{"_csrf": {csrf}, "version": {stale},
-			"question": {"Which <i>account</i> did you use?"}})
+			"question": {"Which <i>account</i> did you use?"}, "reply_by": {deadline.Today(time.Now(), deadline.DefaultLocation).AddDays(7).String()}})
 		expect(t, res, http.StatusConflict, `id="error-summary"`, "This case changed since you opened it",
 			"“Ask the requester for information” no longer applies", "Withdrawn", `href="#timeline"`,
 			"What you typed was not sent", "Which &lt;i&gt;account&lt;/i&gt; did you use?")

@@ -81,7 +81,7 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 				}
 			}
 			r := add("--address", "Rue de la Loi 16", "--address", "1000 Bruxelles", "--company-number", "BE0123.456.789",
-				"--email", "privacy@acme.example", "--language", "nl", "--target-days", "15")
+				"--email", "privacy@acme.example", "--language", "nl", "--target-days", "15", "--identity-pause")
 			if r.code != 0 || !strings.Contains(r.stdout, "controller 1 added: acme (Acme SA), BE, Europe/Brussels") ||
 				!strings.Contains(r.stdout, "next: rightsdesk site add --controller acme") {
 				t.Fatalf("controller add: %+v", r)
@@ -155,7 +155,8 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 			defer st.Close()
 			ctx := context.Background()
 			c, err := st.ControllerBySlug(ctx, "acme")
-			if err != nil || c.Address != "Rue de la Loi 16\n1000 Bruxelles" || c.DefaultLanguage != "nl" || c.LeadAuthority != "BE" || c.InternalTargetDays != 15 {
+			if err != nil || c.Address != "Rue de la Loi 16\n1000 Bruxelles" || c.DefaultLanguage != "nl" || c.LeadAuthority != "BE" || c.InternalTargetDays != 15 ||
+				!c.IdentityPause {
 				t.Errorf("controller: %+v %v", c, err)
 			}
 			s, _ := st.SiteBySlug(ctx, "acme-shop")
