@@ -40,6 +40,18 @@ func (w *workspace) fileAnother(t *testing.T, email string) (string, string) {
 	return filed.Reference, tok
 }
 
+// lettersOfKind returns the letters of one kind to one address, oldest first.
+func lettersOfKind(t *testing.T, st *models.Store, kind, to string) []models.Letter {
+	t.Helper()
+	var out []models.Letter
+	for _, l := range letters(t, st) {
+		if l.Kind == kind && l.Recipient == to {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func eventsOf(t *testing.T, st *models.Store, ref string) map[string]models.Event {
 	t.Helper()
 	c, err := st.CaseByReference(context.Background(), ref)
@@ -133,6 +145,12 @@ func TestClockPause(t *testing.T) {
 		if n, due, ok := cases.ResumedDue(e); !ok || n != 46 || due != deadline.NewDate(2026, 5, 21) {
 			t.Errorf("the event read back: %d, %s, %v", n, due, ok)
 		}
+		// The requester is told the clock runs again, with the new date, in their language.
+		acks := lettersOfKind(t, st, "reply_received_requester", "alice@example.org")
+		if len(acks) != 1 || !strings.Contains(acks[0].TextBody, "au plus tard le 21 mai 2026") ||
+			!strings.Contains(acks[0].TextBody, "suspendu depuis le 5 mars 2026") {
+			t.Errorf("the acknowledgement of the answer: %d letters\n%v", len(acks), acks)
+		}
 		// The requester sees the new date; reminders follow it.
 		sp, err := w.svc.Status(ctx, w.statusToken)
 		if err != nil || sp.Case.AnswerDue() != deadline.NewDate(2026, 5, 21) || sp.Case.PausedDays != 46 {
@@ -173,6 +191,9 @@ func TestClockPause(t *testing.T) {
 		c2, _ := st.CaseByReference(ctx, ref2)
 		if c2.DueOn != before2.DueOn || c2.TargetOn != before2.TargetOn || c2.PausedDays != 0 {
 			t.Errorf("dates moved without a pause: due %s (was %s), target %s", c2.DueOn, before2.DueOn, c2.TargetOn)
+		}
+		if acks := lettersOfKind(t, st, "reply_received_requester", "bea@example.org"); len(acks) != 0 {
+			t.Errorf("an acknowledgement of an answer that resumed no clock")
 		}
 		ev2 := eventsOf(t, st, ref2)
 		if _, ok := ev2["clock_paused"]; ok {

@@ -284,8 +284,18 @@ func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
 		}); err != nil {
 			return err
 		}
+		pausedOn := c.PausedOn
 		if err := resumeClock(ctx, tx, &c, nil, now, "the requester answered"); err != nil {
 			return err
+		}
+		if !pausedOn.IsZero() {
+			// The requester was told that the time limit is suspended until their answer: they are
+			// told it runs again, and the new date.
+			d := s.letterData(c, *c.Site)
+			d.ExtendedDueOn, d.PausedOn, d.StatusURL = c.ExtendedDueOn, pausedOn, s.statusURL(statusToken)
+			if err := s.queue(ctx, tx, c, letters.ReplyAcknowledged, d); err != nil {
+				return err
+			}
 		}
 		if c.Assignee == nil {
 			return nil

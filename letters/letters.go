@@ -38,9 +38,12 @@ const (
 	Withdrawn       Kind = "withdrawn"       // the requester withdrew the request
 	Extension       Kind = "extension"       // the deadline is extended (Art. 12(3)), with reasons
 	InfoRequest     Kind = "info_request"    // staff asks the requester for information
-	Completed       Kind = "completed"       // the answer: what was done per kind, files to download
-	Refused         Kind = "refused"         // the refusal, with reasons, complaint guidance and judicial remedy
-	Expired         Kind = "expired"         // the e-mail was never confirmed within 14 days: nothing was processed
+	// ReplyAcknowledged tells the requester that their answer arrived and the clock, paused for an
+	// identity question (Art. 12(6)), runs again: with the new due date.
+	ReplyAcknowledged Kind = "reply_received_requester"
+	Completed         Kind = "completed" // the answer: what was done per kind, files to download
+	Refused           Kind = "refused"   // the refusal, with reasons, complaint guidance and judicial remedy
+	Expired           Kind = "expired"   // the e-mail was never confirmed within 14 days: nothing was processed
 	// ConsentWithdrawn confirms a withdrawal of consent on the public page (no case: Reference is
 	// the withdrawal's receipt).
 	ConsentWithdrawn Kind = "consent_withdrawn"
@@ -56,7 +59,7 @@ const (
 )
 
 // Kinds lists every letter: the requesters' first, in the order a case meets them, then the staff's.
-var Kinds = []Kind{Verification, Acknowledgement, InfoRequest, Extension, Completed, Refused, Withdrawn, Expired,
+var Kinds = []Kind{Verification, Acknowledgement, InfoRequest, ReplyAcknowledged, Extension, Completed, Refused, Withdrawn, Expired,
 	ConsentWithdrawn, ReplyReceived, Assigned, Reminder, Escalation, DeliveryFailed, Invite, PasswordReset}
 
 // ToStaff reports whether the letter goes to a member of staff rather than to a requester.

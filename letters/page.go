@@ -391,6 +391,10 @@ func (p *page) variables() map[string]any {
 		v["ExtendedDueOn"] = p.Date(d.ExtendedDueOn)
 		v["ReplyBy"] = p.Date(d.ReplyBy)
 		v["PausedOn"] = p.Date(d.PausedOn)
+	case ReplyAcknowledged:
+		v["DueOn"] = p.Date(d.DueOn)
+		v["ExtendedDueOn"] = p.Date(d.ExtendedDueOn)
+		v["PausedOn"] = p.Date(d.PausedOn)
 	case Extension:
 		v["DueOn"] = p.Date(d.DueOn)
 		v["ExtendedDueOn"] = p.Date(d.ExtendedDueOn)

@@ -47,6 +47,9 @@ func Sample(k Kind, lang string) Data {
 	switch k {
 	case InfoRequest:
 		d.ReplyBy = deadline.NewDate(2026, 2, 27)
+	case ReplyAcknowledged:
+		// Paused on 6 February, answered on 11 February: due 5 days later than 2 March.
+		d.PausedOn, d.DueOn = deadline.NewDate(2026, 2, 6), deadline.NewDate(2026, 3, 5)
 	case Extension:
 		d.ExtendedDueOn, d.Reason = deadline.NewDate(2026, 4, 30), t.extension
 	case Completed:
