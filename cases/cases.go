@@ -286,11 +286,17 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 		}
 		ctrl := c.Controller
 		today := deadline.Today(now, ctrl.Location())
-		if err := dsr.CheckExtension(c.Status, c.Extended(), c.DueOn, today); err != nil {
-			return err
-		}
 		cal, err := deadline.For(ctrl.Country)
 		if err != nil {
+			return err
+		}
+		// While the clock is paused the first month does not run: it ends where the pause, ended
+		// today, would put it.
+		monthEnds := c.DueOn
+		if c.Paused() {
+			monthEnds = cal.Unpause(c.ReceivedOn, false, deadline.Date{}, c.PausedDays, deadline.PausedDays(c.PausedOn, today)).Due
+		}
+		if err := dsr.CheckExtension(c.Status, c.Extended(), monthEnds, today); err != nil {
 			return err
 		}
 		// Three months from receipt, plus the days of any pause of the clock that ended (a pause

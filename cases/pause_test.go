@@ -217,14 +217,22 @@ func TestClockPauseEndsWithTheCase(t *testing.T) {
 		if err := w.svc.RequestInfo(ctx, w.staff, w.ref, 0, q); err != nil {
 			t.Fatal(err)
 		}
-		// Ten days after the one-month date, but 40 days paused: the refusal is on time.
+		// Ten days after the one-month date, but 40 days paused: the month still runs, so the
+		// case can be extended (to 5 June for now), and a refusal is on time.
 		w.clock.t = time.Date(2026, 4, 14, 9, 0, 0, 0, time.UTC)
+		if err := w.svc.Extend(ctx, w.staff, w.ref, 0, "Three systems to search."); err != nil {
+			t.Fatalf("extending while paused, within the paused month: %v", err)
+		}
+		if c := w.load(t); c.ExtendedDueOn != deadline.NewDate(2026, 6, 5) || !c.Paused() {
+			t.Errorf("extended while paused: %s, paused %v", c.ExtendedDueOn, c.Paused())
+		}
 		if err := w.svc.Refuse(ctx, w.staff, w.ref, 0, string(dsr.GroundIdentity), "No answer to our question about your account.", false); err != nil {
 			t.Fatal(err)
 		}
 		c := w.load(t)
-		if c.Paused() || c.PausedDays != 40 || c.DueOn != deadline.NewDate(2026, 5, 15) || c.Status != dsr.StatusRefused {
-			t.Errorf("refused while paused: paused %v (%d days), due %s, %s", c.Paused(), c.PausedDays, c.DueOn, c.Status)
+		if c.Paused() || c.PausedDays != 40 || c.DueOn != deadline.NewDate(2026, 5, 15) || c.ExtendedDueOn != deadline.NewDate(2026, 7, 15) ||
+			c.Status != dsr.StatusRefused || c.RefusalGround != string(dsr.GroundIdentity) {
+			t.Errorf("refused while paused: paused %v (%d days), due %s, extended %s, %s", c.Paused(), c.PausedDays, c.DueOn, c.ExtendedDueOn, c.Status)
 		}
 		if c.AnswerDueOn.Before(c.AnsweredOn) {
 			t.Errorf("counted late: answered %s, due %s", c.AnsweredOn, c.AnswerDueOn)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
@@ -503,5 +504,46 @@ func TestRequestInfoForm(t *testing.T) {
 			t.Errorf("after the question: %s, reply by %s, paused %v (ESOMUS does not pause)", c.Status, c.InfoReplyBy, c.Paused())
 		}
 		expect(t, staff.Get("/staff/cases/"+ref), 200, "Requester asked to answer by")
+	})
+}
+
+// TestStatusPageShowsThePause: with the controller's setting on, an identity question shows the
+// requester the reply-by date and the suspended time limit, and staff a paused clock instead of a
+// band; the answer resumes it, which the timeline says with the due date.
+func TestStatusPageShowsThePause(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ctx := context.Background()
+		ref, tok := fileVerified(t, p, "esomus", "erik@example.org", "")
+		cs, _ := p.Store.CaseByReference(ctx, ref)
+		if err := models.GormForTest(p.Store).Model(&models.Controller{}).Where("id = ?", cs.ControllerID).Update("identity_pause", true).Error; err != nil {
+			t.Fatal(err)
+		}
+		a := adminActor(t, p)
+		if err := p.App.Cases.Claim(ctx, a, ref, 0); err != nil {
+			t.Fatal(err)
+		}
+		today := deadline.Today(time.Now(), cs.Controller.Location())
+		q := cases.Question{Text: "Which e-mail address do you log in with?", ReplyBy: today.AddDays(10), Identity: true}
+		if err := p.App.Cases.RequestInfo(ctx, a, ref, 0, q); err != nil {
+			t.Fatal(err)
+		}
+		visitor := p.Client(t)
+		status := visitor.Get("/r/" + tok)
+		expect(t, status, 200, "Which e-mail address do you log in with?", "Please answer by", "may have to refuse your request",
+			"the time limit for answering your request is suspended until you answer", `class="band band-paused"`,
+			"The time limit for answering your request is suspended until you answer the question about your identity")
+		staff := member(t, p, "sam4@esomus.example", models.RoleStaff, "esomus")
+		expect(t, staff.Get("/staff/cases/"+ref), 200, "Clock paused (Art. 12(6)) since today", "until the requester answers the identity question")
+		expect(t, staff.Get("/staff/cases"), 200, "Clock paused (Art. 12(6)) since today")
+
+		res := visitor.Post("/r/"+tok+"/reply", url.Values{"_csrf": {testapp.CSRF(t, status.Body)}, "answer": {"erik.old@example.org"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reply: %d", res.StatusCode)
+		}
+		after := visitor.Get("/r/" + tok)
+		expect(t, after, 200, "The time limit runs again after 0 days suspended: the answer is now due by")
+		if strings.Contains(after.Body, "band-paused") {
+			t.Error("the status page still shows the time limit suspended")
+		}
 	})
 }
