@@ -273,7 +273,7 @@ func (s *Service) remind(ctx context.Context, caseID int64, now time.Time, early
 		names := make([]string, 0, len(to))
 		for _, u := range to {
 			d := s.staffLetterData(c, u)
-			d.DaysLeft, d.DueOn = left, c.AnswerDueOn
+			d.DaysLeft, d.DueOn, d.IdentityPause = left, c.AnswerDueOn, c.Controller.IdentityPause
 			if c.Assignee != nil {
 				d.AssigneeName = c.Assignee.Name
 			}

@@ -126,6 +126,7 @@ type Data struct {
 	Link            string    // the page the letter sends them to (a case, a set-password page)
 	LinkExpires     time.Time // when that link stops working, if it does
 	DaysLeft        int       // reminder: working days until the answer is due
+	IdentityPause   bool      // reminder: the controller pauses the clock for identity questions (Art. 12(6))
 	AssigneeName    string    // escalation: who holds the case; empty when nobody does
 	FailedSubject   string    // delivery_failed: the subject of the letter that bounced
 	FailedRecipient string    // delivery_failed: the address it was sent to

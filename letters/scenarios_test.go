@@ -86,6 +86,12 @@ var scenarios = []struct {
 		d.Message, d.ReplyBy, d.PausedOn = scenarioTexts[lang].identityQuestion, deadline.NewDate(2026, 2, 20), deadline.NewDate(2026, 2, 6)
 		return d
 	}},
+	{"reminder_identity_pause", Reminder, func(lang string) Data {
+		// A reminder to staff of a controller that pauses the clock for identity questions.
+		d := Sample(Reminder, lang)
+		d.IdentityPause = true
+		return d
+	}},
 }
 
 // TestGoldenScenarios: the letters of the scenarios above, in every language, for review. Run
