@@ -11,7 +11,7 @@ import (
 	"rightsdesk/deadline"
 )
 
-const deadlineUsage = "usage: rightsdesk deadline --received <YYYY-MM-DD | RFC 3339 instant> [--country BE] [--extended] [--tz Europe/Brussels]"
+const deadlineUsage = "usage: rightsdesk deadline --received <YYYY-MM-DD | RFC 3339 instant> [--country BE] [--extended] [--paused-days N] [--tz Europe/Brussels]"
 
 // runDeadline implements "rightsdesk deadline": it prints the due date of a
 // request, computed by the same function the portal uses, so that anyone can
@@ -24,6 +24,7 @@ func runDeadline(args []string, stdout, stderr io.Writer) int {
 	received := fs.String("received", "", "date of receipt `YYYY-MM-DD`, or the RFC 3339 instant of submission")
 	country := fs.String("country", deadline.DefaultCountry, "controller's country (ISO 3166-1 alpha-2), whose public holidays count")
 	extended := fs.Bool("extended", false, "print the extended deadline (three months, Art. 12(3) GDPR)")
+	paused := fs.Int("paused-days", 0, "calendar days the clock was paused for identity questions (Art. 12(6) GDPR)")
 	tz := fs.String("tz", deadline.DefaultLocation.String(), "controller's time zone, in which an instant becomes a date of receipt")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, deadlineUsage)
@@ -61,9 +62,13 @@ func runDeadline(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("--received: %v", err)
 	}
-	due := cal.Due(day)
+	if *paused < 0 {
+		return fail("--paused-days must be 0 or more")
+	}
+	m := cal.Unpause(day, *extended, deadline.Date{}, 0, *paused)
+	due := m.Due
 	if *extended {
-		due = cal.ExtendedDue(day)
+		due = m.ExtendedDue
 	}
 	fmt.Fprintln(stdout, due)
 	return 0

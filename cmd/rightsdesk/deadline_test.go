@@ -24,6 +24,10 @@ func TestRunDeadline(t *testing.T) {
 		{[]string{"--received", "2026-03-27", "--country", "NL"}, "2026-04-28\n"},
 		{[]string{"--received", "2026-03-27", "--country", "nl"}, "2026-04-28\n"},
 		{[]string{"--received", "2026-03-27"}, "2026-04-27\n"},
+		// Paused 5 days: from 28 February, a Saturday, not from Monday 2 March.
+		{[]string{"--received", "2026-01-31", "--paused-days", "5"}, "2026-03-05\n"},
+		{[]string{"--received", "2026-01-31", "--paused-days", "1", "--extended"}, "2026-05-04\n"},
+		{[]string{"--received", "2026-01-31", "--paused-days", "0"}, "2026-03-02\n"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
@@ -55,6 +59,8 @@ func TestRunDeadlineBadInput(t *testing.T) {
 		{[]string{"2026-01-31"}, `unexpected argument "2026-01-31"`},
 		{[]string{"--received", "2026-01-31", "--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"--received", "2026-01-31", "--extended=maybe"}, "invalid boolean value"},
+		{[]string{"--received", "2026-01-31", "--paused-days", "-1"}, "--paused-days must be 0 or more"},
+		{[]string{"--received", "2026-01-31", "--paused-days", "x"}, "invalid value"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
