@@ -67,6 +67,11 @@ type Site struct {
 	// WebhookURL is told of each consent withdrawal, signed with WebhookSecret; empty: no webhook.
 	WebhookURL    string
 	WebhookSecret string
+	// ConsentBanner: the site has a cookie banner where a visitor gives consent again, so a receipt
+	// may say so. WithdrawalHow is how to withdraw or give consent again as the controller states
+	// it (ESOMUS: by ending the subscription on "Mon compte"), shown on receipts as written.
+	ConsentBanner bool
+	WithdrawalHow string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 
@@ -103,6 +108,9 @@ type Cookie struct {
 	// lifetime_text.
 	Lifetime    lifetime.Lifetime `gorm:"embedded;embeddedPrefix:lifetime_"`
 	Identifying bool              // its value identifies a device or a person
+	// Unnamed: the policy describes these cookies (a partner's advertising cookies, a social
+	// network's pixel) without publishing their names; Name then says what they are.
+	Unnamed bool
 	// OptOutURL is the third-party provider's own page where a visitor opts out of its cookies.
 	OptOutURL string
 	RetiredAt *time.Time
