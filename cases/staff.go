@@ -360,7 +360,27 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		}
 		d := s.letterData(*c, *c.Site)
 		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = letterOutcomes(answers), fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)
-		d.At = now // when consent-based processing stopped, for a withdrawal of consent
+		d.At = now
+		if complied[dsr.KindConsentWithdrawal] {
+			w, hook, err := recordCaseWithdrawal(ctx, tx, c, a, now)
+			if err != nil {
+				return err
+			}
+			// A withdrawal takes effect when the requester asked for it (Art. 7(3)), not when
+			// staff got to it: the letter dates it so.
+			d.At = c.ReceivedAt
+			msg := "Consent withdrawal recorded as " + w.Receipt + ", dated when the requester asked; "
+			if hook != nil {
+				msg += "the site is told through its webhook."
+			} else {
+				msg += "the site has no webhook."
+			}
+			by := a.UserID
+			if err := tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by,
+				Type: "consent_recorded", FromStatus: c.Status, ToStatus: c.Status, Message: msg}); err != nil {
+				return err
+			}
+		}
 		return s.queue(ctx, tx, *c, letters.Completed, d)
 	})
 }

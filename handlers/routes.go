@@ -81,6 +81,8 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/cases/:ref/withdraw", Staff, h.closeWithdrawn, "close as withdrawn on the requester's word"},
 		{http.MethodPost, "/staff/cases/:ref/notes", Staff, h.addNote, "internal note"},
 		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
+		{http.MethodGet, "/staff/withdrawals", Staff, h.withdrawalNotices, "consent withdrawals the site was not told of by webhook, per controller"},
+		{http.MethodPost, "/staff/withdrawals/:id/handled", Staff, h.markWithdrawalHandled, "the privacy team acted on one (its controller's staff only)"},
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
 		{http.MethodGet, "/r/:token/files/:id", Holder, h.download, "a file of the answer, until it expires"},
 
@@ -156,7 +158,7 @@ func (h *Handler) Routes() []Route {
 // organisationRoutes show an organisation's work: to someone who works for none yet they show what
 // to do instead (requireOrganisation).
 var organisationRoutes = map[string]bool{
-	"/staff": true, "/staff/cases": true, "/manager/dashboard": true, "/manager/dashboard.csv": true,
+	"/staff": true, "/staff/cases": true, "/staff/withdrawals": true, "/manager/dashboard": true, "/manager/dashboard.csv": true,
 	"/manager/cases.csv": true, "/admin/letters": true, "/admin/letters/:kind": true,
 }
 

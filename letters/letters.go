@@ -112,8 +112,14 @@ type Data struct {
 	// A consent withdrawal (ConsentWithdrawn).
 	Categories  []string // the cookie categories withdrawn (models.Category* codes), in policy order
 	Cleared     []string // the site's cookies removed from the visitor's browser at once
+	Remaining   []string // the site's own withdrawn cookies the portal could not remove
 	Identifiers []string // the identifiers it was recorded against, as "NAME: value"
 	OptOuts     []OptOut // third-party providers whose cookies the visitor stops on their own pages
+	// Webhook is the state of the call that tells the site (models.Webhook*), "" when the site
+	// has none: the letter says the site was told only when it was (consent.Say).
+	Webhook       string
+	Banner        bool   // the site has a cookie banner where consent is given again
+	WithdrawalHow string // how to withdraw or give consent again, as the controller states it
 
 	// Letters to staff.
 	StaffName       string    // the member of staff written to

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"rightsdesk/consent"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/locale"
@@ -160,6 +161,13 @@ func (p *page) CategoryNames() string {
 		names[i] = p.Category(c)
 	}
 	return strings.Join(names, ", ")
+}
+
+// Say is what a consent withdrawal's confirmation may say, chosen from what happened by the same
+// rule as the receipt page (consent.Say).
+func (p *page) Say() consent.Wording {
+	return consent.Say(consent.Facts{Cleared: p.D.Cleared, Remaining: p.D.Remaining, OptOuts: len(p.D.OptOuts),
+		Webhook: p.D.Webhook, Banner: p.D.Banner, How: p.D.WithdrawalHow})
 }
 
 // Join joins names (a provider's cookies) for one line.

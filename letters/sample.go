@@ -95,6 +95,10 @@ func consentSample(lang string) Data {
 		Categories:    []string{"analytics"},
 		Cleared:       []string{"STCK_ID", "UID", "U2"},
 		Identifiers:   []string{"STCK_ID: 9f2c41d0…"},
+		// The usual case: the portal runs on the site's domain, the site has a webhook whose call
+		// is under way when the letter is written, and a cookie banner.
+		Webhook: "pending",
+		Banner:  true,
 		OptOuts: []OptOut{
 			{Provider: "Google", URL: "https://tools.google.com/dlpage/gaoptout", Cookies: []string{"_ga", "_ga_*"}},
 			{Provider: "Zendesk", Cookies: []string{"_zlc"}},

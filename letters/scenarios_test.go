@@ -11,30 +11,38 @@ import (
 )
 
 // scenarioTexts is what staff would type for the scenarios, in the requester's language.
-var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity string }{
+var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity, pixel, how string }{
 	"en": {
 		access:      "Website analytics: 14 visits from your device, kept 13 months, used to measure traffic",
 		erasureKept: "Your invoices of 2024 and 2025 are kept until 2032: Belgian accounting law requires it (Art. 17(3)(b) GDPR).",
 		portability: "Newsletter: your subscription data, in JSON",
 		identity:    "None of the identifiers you gave appears in our records, and the cookie value you quoted was not set by our site.",
+		pixel:       "Social network pixels (names not published)",
+		how:         "You can withdraw your consent by ending your subscription, as explained on your “My account” page.",
 	},
 	"fr": {
 		access:      "Statistiques du site : 14 visites depuis votre appareil, conservées 13 mois, pour mesurer l'audience",
 		erasureKept: "Vos factures de 2024 et 2025 sont conservées jusqu'en 2032 : le droit comptable belge l'impose (art. 17, § 3, b), RGPD).",
 		portability: "Lettre d'information : vos données d'abonnement, en JSON",
 		identity:    "Aucun des identifiants que vous avez donnés ne figure dans nos systèmes, et la valeur de cookie citée n'a pas été déposée par notre site.",
+		pixel:       "Pixels des réseaux sociaux (noms non publiés)",
+		how:         "Si vous souhaitez retirer votre accord, vous pouvez le faire en résiliant votre souscription, conformément aux instructions qui figurent sur votre page « Mon compte ».",
 	},
 	"nl": {
 		access:      "Websitestatistieken: 14 bezoeken vanaf uw toestel, 13 maanden bewaard, om het verkeer te meten",
 		erasureKept: "Uw facturen van 2024 en 2025 worden tot 2032 bewaard: het Belgische boekhoudrecht verplicht ons daartoe (art. 17, lid 3, b), AVG).",
 		portability: "Nieuwsbrief: uw abonnementsgegevens, in JSON",
 		identity:    "Geen van de identificatoren die u opgaf, komt in onze systemen voor, en de vermelde cookiewaarde werd niet door onze site geplaatst.",
+		pixel:       "Pixels van sociale netwerken (namen niet bekendgemaakt)",
+		how:         "U kunt uw toestemming intrekken door uw abonnement op te zeggen, zoals uitgelegd op uw pagina „Mijn account”.",
 	},
 	"de": {
 		access:      "Website-Statistik: 14 Besuche von Ihrem Gerät, 13 Monate gespeichert, zur Reichweitenmessung",
 		erasureKept: "Ihre Rechnungen von 2024 und 2025 werden bis 2032 aufbewahrt: Das belgische Buchhaltungsrecht schreibt es vor (Art. 17 Abs. 3 lit. b DSGVO).",
 		portability: "Newsletter: Ihre Abonnementdaten, als JSON",
 		identity:    "Keine der von Ihnen angegebenen Kennungen ist in unseren Systemen verzeichnet, und der genannte Cookie-Wert wurde nicht von unserer Website gesetzt.",
+		pixel:       "Pixel sozialer Netzwerke (Namen nicht veröffentlicht)",
+		how:         "Sie können Ihre Einwilligung widerrufen, indem Sie Ihr Abonnement kündigen, wie auf Ihrer Seite „Mein Konto“ beschrieben.",
 	},
 }
 
@@ -67,6 +75,28 @@ var scenarios = []struct {
 	{"identity_refusal", Refused, func(lang string) Data {
 		d := Sample(Refused, lang)
 		d.Ground, d.RefusalGround, d.Reason = dsr.GroundIdentity, dsr.GroundIdentity.Label(), scenarioTexts[lang].identity
+		return d
+	}},
+	{"withdrawal_nothing_removed_no_webhook", ConsentWithdrawn, func(lang string) Data {
+		// The portal runs outside the site's domain, the site has no webhook and no cookie banner:
+		// the receipt says how to remove the cookies, lists the providers' opt-out pages, and
+		// says the privacy team was informed, never that anything was removed or the site told.
+		d := Sample(ConsentWithdrawn, lang)
+		d.Categories = []string{"analytics", "marketing"}
+		d.Cleared, d.Webhook, d.Banner = nil, "", false
+		d.Remaining = []string{"STCK_ID", "UID", "U2"}
+		d.OptOuts = []OptOut{
+			{Provider: "Google", URL: "https://tools.google.com/dlpage/gaoptout", Cookies: []string{"_ga", "_ga_*"}},
+			{Provider: "Meta", URL: "https://www.facebook.com/settings/?tab=ads", Cookies: []string{scenarioTexts[lang].pixel}},
+		}
+		return d
+	}},
+	{"withdrawal_removed_webhook_delivered", ConsentWithdrawn, func(lang string) Data {
+		// The portal runs on the site's domain and expired its cookies; the site's webhook
+		// acknowledged the call; the site has a banner, and its controller states its own way.
+		d := Sample(ConsentWithdrawn, lang)
+		d.Webhook, d.Banner, d.OptOuts = "delivered", true, nil
+		d.WithdrawalHow = scenarioTexts[lang].how
 		return d
 	}},
 }
