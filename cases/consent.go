@@ -27,8 +27,8 @@ type Withdrawal struct {
 	// Remaining are the site's own withdrawn cookies the portal could not expire (consent.Remaining):
 	// the receipt says how to remove them instead.
 	Remaining []string
-	Email       string   // where to confirm; empty: no letter
-	Language    string
+	Email     string // where to confirm; empty: no letter
+	Language  string
 }
 
 // errTypedWithdrawal guards the rule above against a handler that forgets it.
