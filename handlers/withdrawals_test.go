@@ -1,0 +1,74 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"rightsdesk/internal/testapp"
+	"rightsdesk/models"
+)
+
+// A withdrawal on a site without a webhook is told to nobody but the controller's privacy team:
+// it waits on /staff/withdrawals, counted in the navigation, for that controller's staff only,
+// until one of them marks it handled. Another controller's staff neither see nor mark it.
+func TestWithdrawalNoticesArePerController(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ctx := context.Background()
+		visitor := english(p.Client(t))
+		visitor.SetCookie("STCK_ID", "stck-notice-1")
+		page := visitor.Get("/sites/esomus/consent")
+		expect(t, visitor.Post("/sites/esomus/consent", url.Values{"_csrf": {testapp.CSRF(t, page.Body)}, "all": {"1"}}), http.StatusSeeOther)
+		done := visitor.Get("/sites/esomus/consent/done")
+		expect(t, done, 200, "informed the privacy team of ESOMUS")
+		receipt := regexp.MustCompile(`CW-[0-9A-Z]{4}-[0-9A-Z]{4}`).FindString(done.Body)
+		esomus, _ := p.Store.SiteBySlug(ctx, "esomus")
+		w, err := p.Store.WithdrawalByReceipt(ctx, esomus.ID, receipt)
+		if err != nil {
+			t.Fatalf("receipt %q: %v", receipt, err)
+		}
+
+		mine := member(t, p, "anna@esomus.example", models.RoleStaff, "esomus")
+		other := member(t, p, "boris@itsme.example", models.RoleManager, "itsme")
+
+		list := mine.Get("/staff/withdrawals")
+		expect(t, list, 200, "Consent withdrawals to act on", receipt, "ESOMUS", "stck-notice-1", "The site has no webhook.",
+			`<a href="/staff/withdrawals">`, `aria-label="1 waiting"`)
+		expect(t, mine.Get("/staff/cases"), 200, `aria-label="1 waiting"`)
+
+		theirs := other.Get("/staff/withdrawals")
+		expect(t, theirs, 200, "Nothing waits")
+		if strings.Contains(theirs.Body, receipt) || strings.Contains(theirs.Body, "stck-notice-1") || strings.Contains(theirs.Body, "waiting") {
+			t.Error("another controller's staff see the withdrawal or its count")
+		}
+		mark := fmt.Sprintf("/staff/withdrawals/%d/handled", w.ID)
+		expect(t, other.Post(mark, url.Values{"_csrf": {testapp.CSRF(t, theirs.Body)}}), http.StatusNotFound)
+		expect(t, mine.Post("/staff/withdrawals/abc/handled", url.Values{"_csrf": {testapp.CSRF(t, list.Body)}}), http.StatusNotFound)
+		if n, _ := p.Store.CountWithdrawalNotices(ctx, []int64{esomus.ControllerID}); n != 1 {
+			t.Fatalf("another controller's post changed the notice: %d waiting", n)
+		}
+		// Without a login, nothing.
+		anon := p.Client(t)
+		if res := anon.Get("/staff/withdrawals"); res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("anonymous: %d", res.StatusCode)
+		}
+
+		res := mine.Post(mark, url.Values{"_csrf": {testapp.CSRF(t, list.Body)}})
+		expect(t, res, http.StatusSeeOther)
+		after := mine.Get("/staff/withdrawals")
+		expect(t, after, 200, "Marked as handled.", "Nothing waits")
+		if strings.Contains(after.Body, "waiting") {
+			t.Error("the count stays after the withdrawal was handled")
+		}
+		got, _ := p.Store.WithdrawalByReceipt(ctx, esomus.ID, receipt)
+		if got.HandledAt == nil || got.HandledBy == nil {
+			t.Errorf("not recorded as handled: %+v", got)
+		}
+		// Marking again changes nothing and says so plainly.
+		expect(t, mine.Post(mark, url.Values{"_csrf": {testapp.CSRF(t, after.Body)}}), http.StatusSeeOther)
+	})
+}
