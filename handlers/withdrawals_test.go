@@ -72,3 +72,23 @@ func TestWithdrawalNoticesArePerController(t *testing.T) {
 		expect(t, mine.Post(mark, url.Values{"_csrf": {testapp.CSRF(t, after.Body)}}), http.StatusSeeOther)
 	})
 }
+
+// The cookies the seed policies describe in prose are on the sites' pages, marked as unnamed, and
+// can be withdrawn; ESOMUS's persistent cookies live "1 day to 5 years"; itsme's privacy statement
+// and contact form are linked from its pages.
+func TestSeedCataloguePages(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		c := english(p.Client(t))
+		itsme := c.Get("/sites/itsme/cookies")
+		expect(t, itsme, 200, `href="https://www.itsme-id.com/fr-BE/legal/privacy-statement"`, `id="privacy-url"`,
+			`href="https://support.itsme-id.com/hc/fr/requests/new"`, `id="contact-url"`,
+			"Pixels de remarketing des réseaux sociaux (noms non publiés)", "described in the policy, name not published")
+		expect(t, c.Get("/sites/itsme/consent"), 200, `id="category-analytics"`, `id="category-marketing"`, `id="contact-url"`)
+		esomus := c.Get("/sites/esomus/cookies")
+		expect(t, esomus, 200, "1\u00a0day to 5\u00a0years", "Cookies tiers de ciblage des partenaires commerciaux (noms non publiés)")
+		if strings.Contains(esomus.Body, `id="privacy-url"`) {
+			t.Error("ESOMUS publishes no privacy page, yet one is linked")
+		}
+		expect(t, c.Get("/sites/esomus/consent"), 200, `id="category-marketing"`)
+	})
+}
