@@ -92,3 +92,36 @@ func TestSeedCataloguePages(t *testing.T) {
 		expect(t, c.Get("/sites/esomus/consent"), 200, `id="category-marketing"`)
 	})
 }
+
+// An admin says on the site form whether the site has a cookie banner and how, in the
+// controller's words, consent is withdrawn or given again: a bad statement is refused on the same
+// page with what was typed kept; a good one shows on the next receipt, and the banner only once
+// ticked.
+func TestSiteFormSetsTheReceiptsWayBack(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
+		form := admin.Get("/admin/sites/esomus")
+		expect(t, form, 200, `name="consent_banner"`, `name="withdrawal_how"`, "Mon compte")
+		csrf := testapp.CSRF(t, form.Body)
+		fields := func(kv ...string) url.Values {
+			v := siteFields(csrf, "controller", "esomus", "name", "ESOMUS", "slug", "esomus", "domains", "esomus.com",
+				"languages", "fr", "policy_url", "", "policy_version", "2024-10-01")
+			for i := 0; i+1 < len(kv); i += 2 {
+				v.Set(kv[i], kv[i+1])
+			}
+			return v
+		}
+		expect(t, admin.Post("/admin/sites/esomus", fields("withdrawal_how", "Résiliez \x07ici")), http.StatusUnprocessableEntity,
+			"control characters", "Résiliez")
+		expect(t, admin.Post("/admin/sites/esomus", fields("consent_banner", "yes", "withdrawal_how", "Écrivez à privacy@esomus.com.")), http.StatusSeeOther)
+
+		visitor := english(p.Client(t))
+		page := visitor.Get("/sites/esomus/consent")
+		expect(t, visitor.Post("/sites/esomus/consent", url.Values{"_csrf": {testapp.CSRF(t, page.Body)}, "all": {"1"}}), http.StatusSeeOther)
+		done := visitor.Get("/sites/esomus/consent/done")
+		expect(t, done, 200, `id="again-banner"`, "Écrivez à privacy@esomus.com.")
+		if strings.Contains(done.Body, "Mon compte") || strings.Contains(done.Body, "ask ESOMUS") {
+			t.Error("the receipt shows the old statement, or asks the visitor to write when a banner and a statement exist")
+		}
+	})
+}
