@@ -186,6 +186,10 @@ func TestConsentReceiptSaysOnlyWhatHappened(t *testing.T) {
 		if err != nil {
 			t.Fatalf("receipt %q: %v", receipt, err)
 		}
+		// While the call is pending the site is being told: the privacy team has no notice.
+		if n, err := p.Store.CountWithdrawalNotices(ctx, []int64{site.ControllerID}); err != nil || n != 0 {
+			t.Errorf("notices while the call is pending: %d, %v", n, err)
+		}
 		d, err := p.Store.WebhookDeliveryOf(ctx, w.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -194,6 +198,9 @@ func TestConsentReceiptSaysOnlyWhatHappened(t *testing.T) {
 			t.Fatal(err)
 		}
 		expect(t, c.Get("/sites/itsme/consent/done"), 200, "itsme has been told of your withdrawal", "delivered on 2 March 2026")
+		if got, _ := p.Store.WithdrawalByReceipt(ctx, site.ID, receipt); got.HandledAt == nil || got.HandledBy != nil {
+			t.Errorf("an acknowledged withdrawal is not marked handled by the site: %+v", got)
+		}
 		// Nothing waits for the privacy team: the site was told.
 		n, err := p.Store.CountWithdrawalNotices(ctx, []int64{site.ControllerID})
 		if err != nil || n != 0 {

@@ -70,6 +70,28 @@ func TestWithdrawalNoticesArePerController(t *testing.T) {
 		}
 		// Marking again changes nothing and says so plainly.
 		expect(t, mine.Post(mark, url.Values{"_csrf": {testapp.CSRF(t, after.Body)}}), http.StatusSeeOther)
+
+		// A site whose webhook failed for good: its team is told instead, and only its team.
+		itsme, _ := p.Store.SiteBySlug(ctx, "itsme")
+		if _, err := p.Store.SetWebhook(ctx, itsme.ID, "https://hooks.itsme.example/consent"); err != nil {
+			t.Fatal(err)
+		}
+		page = visitor.Get("/sites/itsme/consent")
+		expect(t, visitor.Post("/sites/itsme/consent", url.Values{"_csrf": {testapp.CSRF(t, page.Body)}, "all": {"1"}}), http.StatusSeeOther)
+		done = visitor.Get("/sites/itsme/consent/done")
+		failed, _ := p.Store.WithdrawalByReceipt(ctx, itsme.ID, regexp.MustCompile(`CW-[0-9A-Z]{4}-[0-9A-Z]{4}`).FindString(done.Body))
+		d, err := p.Store.WebhookDeliveryOf(ctx, failed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Store.NoteWebhookAttempt(ctx, d.ID, 25, 503, "HTTP 503", false, true, d.CreatedAt); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, visitor.Get("/sites/itsme/consent/done"), 200, "could not reach itsme", "informed the privacy team of Belgian Mobile ID", "failed")
+		expect(t, other.Get("/staff/withdrawals"), 200, failed.Receipt, "webhook failed for good.", `aria-label="1 waiting"`)
+		if strings.Contains(mine.Get("/staff/withdrawals").Body, failed.Receipt) {
+			t.Error("ESOMUS's staff see Belgian Mobile ID's withdrawal")
+		}
 	})
 }
 

@@ -138,7 +138,14 @@ func (s *Store) NoteWebhookAttempt(ctx context.Context, id int64, attempt, statu
 	case final:
 		set["state"] = WebhookFailed
 	}
-	return s.conn(ctx).Model(&WebhookDelivery{}).Where("id = ? AND state = ?", id, WebhookPending).Updates(set).Error
+	if err := s.conn(ctx).Model(&WebhookDelivery{}).Where("id = ? AND state = ?", id, WebhookPending).Updates(set).Error; err != nil || !delivered {
+		return err
+	}
+	// The site acknowledged it: nothing waits for the privacy team (handled_by stays empty: the
+	// site's systems handled it).
+	return s.conn(ctx).Model(&ConsentWithdrawal{}).
+		Where("handled_at IS NULL AND id IN (?)", s.conn(ctx).Model(&WebhookDelivery{}).Select("withdrawal_id").Where("id = ?", id)).
+		Update("handled_at", at.UTC()).Error
 }
 
 func orderByID(db *gorm.DB) *gorm.DB { return db.Order("id") }

@@ -46,7 +46,8 @@ type ConsentWithdrawal struct {
 	// WithdrawnAt is then when the requester asked.
 	CaseID *int64
 	// HandledAt/HandledBy: a member of the controller's privacy team marked it handled in the
-	// staff workspace (the site had no webhook to tell it, or the call failed).
+	// staff workspace (the site had no webhook to tell it, or the call failed), or answered the
+	// request it was filed as; HandledBy is empty when the site's webhook acknowledged it.
 	HandledAt *time.Time
 	HandledBy *int64
 

@@ -19,7 +19,10 @@ ALTER TABLE consent_withdrawals ADD COLUMN case_id INTEGER REFERENCES cases (id)
 ALTER TABLE consent_withdrawals ADD COLUMN handled_at DATETIME;
 ALTER TABLE consent_withdrawals ADD COLUMN handled_by INTEGER REFERENCES users (id);
 CREATE UNIQUE INDEX consent_withdrawals_case ON consent_withdrawals (case_id);
+-- Few rows wait at any time: those of sites without a webhook until staff mark them, and those
+-- whose call is pending or failed (a delivered call marks its withdrawal handled by the site).
 CREATE INDEX consent_withdrawals_unhandled ON consent_withdrawals (site_id, id) WHERE handled_at IS NULL;
+CREATE INDEX webhook_deliveries_withdrawal ON webhook_deliveries (withdrawal_id);
 ALTER TABLE cookies ADD COLUMN unnamed BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE cookies ADD COLUMN lifetime_max_amount INTEGER NOT NULL DEFAULT 0
     CHECK (lifetime_max_amount BETWEEN 0 AND 99999);
@@ -34,6 +37,7 @@ UPDATE consent_withdrawals SET handled_at = withdrawn_at;
 ALTER TABLE cookies DROP COLUMN lifetime_max_unit;
 ALTER TABLE cookies DROP COLUMN lifetime_max_amount;
 ALTER TABLE cookies DROP COLUMN unnamed;
+DROP INDEX webhook_deliveries_withdrawal;
 DROP INDEX consent_withdrawals_unhandled;
 DROP INDEX consent_withdrawals_case;
 ALTER TABLE consent_withdrawals DROP COLUMN handled_by;
