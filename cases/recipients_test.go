@@ -125,6 +125,35 @@ func TestCompleteErasureWithRecipientsTold(t *testing.T) {
 		if !noted {
 			t.Errorf("no internal event for the recipients: %+v", es)
 		}
+
+		// Zendesk is told later: recorded once, with a date that is neither future nor before receipt.
+		lettersBefore := count(t, st, "letters")
+		var fe2 *cases.FormError
+		for _, bad := range []struct{ provider, on, field string }{
+			{"Google", "2026-03-08", dsr.LaterProviderField}, // already told
+			{"Hotjar", "2026-03-08", dsr.LaterProviderField},
+			{"Zendesk", "2026-03-09", dsr.LaterToldOnField},
+		} {
+			if err := w.svc.RecordRecipient(ctx, w.staff, w.ref, 0, bad.provider, bad.on); !errors.As(err, &fe2) || fe2.Fields[bad.field] == "" {
+				t.Errorf("%s %s: %v", bad.provider, bad.on, err)
+			}
+		}
+		if err := w.svc.RecordRecipient(ctx, w.other, w.ref, 0, "Zendesk", "2026-03-08"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("another controller's manager: %v", err)
+		}
+		if err := w.svc.RecordRecipient(ctx, w.staff, w.ref, 0, "Zendesk", "2026-03-08"); err != nil {
+			t.Fatal(err)
+		}
+		saved, _ = st.RecipientsTold(ctx, c.ID)
+		if len(saved) != 2 || !saved[1].Told() || saved[1].ToldOn.String() != "2026-03-08" {
+			t.Errorf("told later: %+v", saved)
+		}
+		if err := w.svc.RecordRecipient(ctx, w.staff, w.ref, 0, "Zendesk", "2026-03-08"); !errors.As(err, &fe2) {
+			t.Errorf("told twice: %v", err)
+		}
+		if count(t, st, "letters") != lettersBefore {
+			t.Error("recording a recipient told later sent a letter")
+		}
 	})
 }
 
@@ -214,6 +243,9 @@ func TestRestrictionLifting(t *testing.T) {
 		}
 		if err := w.svc.LiftRestriction(ctx, w.staff, filed.Reference, 0, "2026-04-15", "x"); !errors.Is(err, dsr.ErrRefused) {
 			t.Errorf("lifting a refused restriction: %v", err)
+		}
+		if err := w.svc.RecordRecipient(ctx, w.staff, filed.Reference, 0, "Google", "2026-04-01"); !errors.Is(err, dsr.ErrRefused) {
+			t.Errorf("a recipient told of a restriction refused: %v", err)
 		}
 	})
 }

@@ -483,6 +483,54 @@ func letterRecipients(told []dsr.RecipientTold) []letters.Recipient {
 	return out
 }
 
+// RecordRecipient records that a recipient of the data was told after the answer (Art. 19): one
+// recorded then as not told, or a provider the site added since. Only on a case whose answer
+// carried out a rectification, erasure or restriction; open to the staff of its controller, like a
+// note on the closed case. The requester gets no letter: the answer already said who the
+// recipients are, or offered to.
+func (s *Service) RecordRecipient(ctx context.Context, a Actor, ref string, version int, provider, toldOn string) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+		outs, err := tx.Outcomes(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		answers := make([]dsr.RightAnswer, len(outs))
+		for i, o := range outs {
+			answers[i] = dsr.RightAnswer{Kind: o.Kind, Result: o.Result}
+		}
+		if err := dsr.CheckMayRecordLater(c.Status, answers); err != nil {
+			return err
+		}
+		offered, err := tx.CookieRecipients(ctx, c.SiteID)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.RecipientsTold(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		recorded := make([]dsr.RecipientTold, len(rows))
+		for i, r := range rows {
+			recorded[i] = dsr.RecipientTold{Provider: r.Provider, ToldOn: r.ToldOn, NotTold: r.NotTold, Reason: r.Reason}
+		}
+		t, errs := dsr.CheckLaterTold(dsr.RecipientFacts{
+			Recipients: offered, ReceivedOn: c.ReceivedOn, Today: deadline.Today(now, c.Controller.Location()),
+		}, recorded, provider, toldOn)
+		if errs != nil {
+			return &FormError{Fields: errs}
+		}
+		by := a.UserID
+		if err := tx.SaveRecipientTold(ctx, models.CaseRecipientTold{CaseID: c.ID, Provider: t.Provider, ToldOn: t.ToldOn, RecordedBy: &by, RecordedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now}); err != nil {
+			return err
+		}
+		return note(ctx, tx, c, a, now, "recipients_told",
+			"Recipient told after the answer (Art. 19): "+t.Provider+", on "+t.ToldOn.Time(time.UTC).Format("2 January 2006")+".", false)
+	})
+}
+
 // LiftRestriction informs the requester, before it happens, that the restriction of processing
 // they obtained will be lifted on the date given, with the reasons (Art. 18(3)): once per case,
 // and only on a case whose restriction was complied with, in whole or in part. The case is

@@ -145,16 +145,9 @@ func checkRecipient(f RecipientFacts, provider string, i int, r RecipientInput) 
 	choice := strings.TrimSpace(r.Choice)
 	switch {
 	case choice == ToldChoice:
-		on, err := deadline.ParseDate(strings.TrimSpace(r.ToldOn))
-		switch {
-		case strings.TrimSpace(r.ToldOn) == "":
-			errs[ToldOnField(i)] = fmt.Sprintf("Give the date %s was told.", provider)
-		case err != nil:
-			errs[ToldOnField(i)] = fmt.Sprintf("The date %s was told is not a date: write it as YYYY-MM-DD.", provider)
-		case on.After(f.Today):
-			errs[ToldOnField(i)] = fmt.Sprintf("The date %s was told is in the future: record it once it is done, or say why it is not.", provider)
-		case on.Before(f.ReceivedOn):
-			errs[ToldOnField(i)] = fmt.Sprintf("The date %s was told is before the request was received (%s).", provider, dayText(f.ReceivedOn))
+		on, msg := checkToldOn(f, provider, r.ToldOn)
+		if msg != "" {
+			errs[ToldOnField(i)] = msg
 		}
 		t.ToldOn = on
 	case choice == string(NotToldImpossible) || choice == string(NotToldDisproportionate):
@@ -167,6 +160,77 @@ func checkRecipient(f RecipientFacts, provider string, i int, r RecipientInput) 
 		errs[ToldField(i)] = fmt.Sprintf("Say whether %s was told and when, or why it was not (Art. 19).", provider)
 	}
 	return t, errs
+}
+
+// checkToldOn checks the date a recipient was told: a date, neither in the future nor before the
+// request was received.
+func checkToldOn(f RecipientFacts, provider, raw string) (deadline.Date, string) {
+	on, err := deadline.ParseDate(strings.TrimSpace(raw))
+	switch {
+	case strings.TrimSpace(raw) == "":
+		return on, fmt.Sprintf("Give the date %s was told.", provider)
+	case err != nil:
+		return on, fmt.Sprintf("The date %s was told is not a date: write it as YYYY-MM-DD.", provider)
+	case on.After(f.Today):
+		return on, fmt.Sprintf("The date %s was told is in the future: record it once it is done, or say why it is not.", provider)
+	case on.Before(f.ReceivedOn):
+		return on, fmt.Sprintf("The date %s was told is before the request was received (%s).", provider, dayText(f.ReceivedOn))
+	}
+	return on, ""
+}
+
+// Form fields of a recipient told after the answer (and the Errors keys).
+const (
+	LaterProviderField = "later_provider"
+	LaterToldOnField   = "later_told_on"
+)
+
+// LaterRecipients are the recipients of an answered case that may still be recorded as told: those
+// offered now (the site's recipients) or recorded with the answer, not yet recorded as told.
+func LaterRecipients(offered []string, recorded []RecipientTold) []string {
+	told := map[string]bool{}
+	var out []string
+	for _, r := range recorded {
+		if r.Told() {
+			told[r.Provider] = true
+		} else {
+			out = append(out, r.Provider)
+		}
+	}
+	for _, p := range offered {
+		if !told[p] && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CheckMayRecordLater refuses to record a recipient told after the answer on a case that was not
+// answered, or whose answer carried out no rectification, erasure or restriction: there was
+// nothing to tell (Art. 19).
+func CheckMayRecordLater(status Status, answers []RightAnswer) error {
+	if status != StatusCompleted || !Art19Applies(answers) {
+		return &RuleError{Msg: "This case's answer carried out no rectification, erasure or restriction: there is no recipient to tell (Art. 19)."}
+	}
+	return nil
+}
+
+// CheckLaterTold checks a recipient told after the answer: one of LaterRecipients, told on a
+// date neither in the future nor before the request was received.
+func CheckLaterTold(f RecipientFacts, recorded []RecipientTold, provider, toldOn string) (RecipientTold, Errors) {
+	errs := Errors{}
+	provider = strings.TrimSpace(provider)
+	if !slices.Contains(LaterRecipients(f.Recipients, recorded), provider) {
+		errs[LaterProviderField] = "Choose a recipient not yet recorded as told."
+		return RecipientTold{}, errs
+	}
+	on, msg := checkToldOn(f, provider, toldOn)
+	if msg != "" {
+		errs[LaterToldOnField] = msg
+		return RecipientTold{}, errs
+	}
+	return RecipientTold{Provider: provider, ToldOn: on}, nil
 }
 
 // dayText writes a date for staff: "5 March 2026".

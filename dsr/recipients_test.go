@@ -162,3 +162,57 @@ func TestValidateRecipientsWanted(t *testing.T) {
 		}
 	}
 }
+
+func TestRecipientsToldLater(t *testing.T) {
+	facts := RecipientFacts{
+		Recipients: []string{"Google", "Zendesk"},
+		ReceivedOn: deadline.NewDate(2026, 3, 5),
+		Today:      deadline.NewDate(2026, 3, 20),
+	}
+	recorded := []RecipientTold{
+		{Provider: "Google", ToldOn: deadline.NewDate(2026, 3, 10)},
+		{Provider: "Pixel", NotTold: NotToldDisproportionate, Reason: "x"}, // no longer on the site
+		{Provider: "Zendesk", NotTold: NotToldImpossible, Reason: "x"},
+	}
+	if got := strings.Join(LaterRecipients(facts.Recipients, recorded), ","); got != "Pixel,Zendesk" {
+		t.Errorf("recipients still to tell: %s", got)
+	}
+	if got := strings.Join(LaterRecipients([]string{"Hotjar", "Google"}, nil), ","); got != "Google,Hotjar" {
+		t.Errorf("a provider added since the answer: %s", got)
+	}
+	tests := []struct {
+		provider, on, field string
+	}{
+		{"Zendesk", "2026-03-20", ""},
+		{"Pixel", "2026-03-05", ""},
+		{"Google", "2026-03-15", LaterProviderField}, // already told
+		{"Hotjar", "2026-03-15", LaterProviderField},
+		{"Zendesk", "2026-03-21", LaterToldOnField},
+		{"Zendesk", "2026-03-04", LaterToldOnField},
+		{"Zendesk", "", LaterToldOnField},
+	}
+	for _, tt := range tests {
+		got, errs := CheckLaterTold(facts, recorded, tt.provider, tt.on)
+		switch {
+		case tt.field == "" && (errs != nil || got.Provider != tt.provider || !got.Told()):
+			t.Errorf("%s %s: %v %+v", tt.provider, tt.on, errs, got)
+		case tt.field != "" && errs[tt.field] == "":
+			t.Errorf("%s %s: want an error on %s, got %v", tt.provider, tt.on, tt.field, errs)
+		}
+	}
+	if err := CheckMayRecordLater(StatusCompleted, []RightAnswer{{Kind: KindErasure, Result: ResultPartial}}); err != nil {
+		t.Errorf("an erasure in part: %v", err)
+	}
+	for _, tt := range []struct {
+		status  Status
+		answers []RightAnswer
+	}{
+		{StatusCompleted, []RightAnswer{{Kind: KindErasure, Result: ResultRefused}, {Kind: KindAccess, Result: ResultFull}}},
+		{StatusInProgress, nil},
+		{StatusRefused, []RightAnswer{{Kind: KindErasure, Result: ResultRefused}}},
+	} {
+		if err := CheckMayRecordLater(tt.status, tt.answers); !errors.Is(err, ErrRefused) {
+			t.Errorf("%s %+v: %v", tt.status, tt.answers, err)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm/clause"
+
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 )
@@ -59,6 +61,19 @@ func (s *Store) SaveRecipientsTold(ctx context.Context, rows []CaseRecipientTold
 	}
 	if err := s.conn(ctx).Create(&rows).Error; err != nil {
 		return fmt.Errorf("insert recipients told: %w", err)
+	}
+	return nil
+}
+
+// SaveRecipientTold records one recipient told after the answer: a new line, or the line that
+// said it was not told.
+func (s *Store) SaveRecipientTold(ctx context.Context, r CaseRecipientTold) error {
+	err := s.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "case_id"}, {Name: "provider"}},
+		DoUpdates: clause.AssignmentColumns([]string{"told_on", "not_told", "reason", "recorded_by", "recorded_at"}),
+	}).Create(&r).Error
+	if err != nil {
+		return fmt.Errorf("save recipient told: %w", err)
 	}
 	return nil
 }
