@@ -137,6 +137,7 @@ type Cases interface {
 	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
 	LiftRestriction(ctx context.Context, a cases.Actor, ref string, version int, on, reasons string) error
+	RecordRecipient(ctx context.Context, a cases.Actor, ref string, version int, provider, toldOn string) error
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
 	ResendLetter(ctx context.Context, a cases.Actor, letterID int64) error
 	ConfirmLetterSent(ctx context.Context, a cases.Actor, letterID int64) error

@@ -95,8 +95,21 @@ func TestRecipientsToldAndLifting(t *testing.T) {
 		expect(t, page, 200, "Recipients (Art. 19)", providers[1]+": not told: it proved impossible: Their support desk never answers.",
 			"Inform of lifting the restriction", `/staff/cases/`+ref+`/lift-restriction#error-summary`)
 
-		// The lifting: a date that is not after today is refused with the reasons kept.
+		// The recipient not told is told later.
 		csrf = testapp.CSRF(t, page.Body)
+		expect(t, page, 200, "Record a recipient told later (Art. 19)", `<option value="`+providers[1]+`">`)
+		later := url.Values{"_csrf": {csrf}, "version": {version()}, dsr.LaterProviderField: {providers[1]}, dsr.LaterToldOnField: {today.AddDays(1).String()}}
+		expect(t, staff.Post("/staff/cases/"+ref+"/recipients", later), http.StatusUnprocessableEntity,
+			"is in the future", `href="#recipients-later_told_on"`, `value="`+today.AddDays(1).String()+`"`)
+		later.Set(dsr.LaterToldOnField, today.String())
+		expect(t, staff.Post("/staff/cases/"+ref+"/recipients", later), http.StatusSeeOther)
+		page = staff.Get("/staff/cases/" + ref)
+		expect(t, page, 200, providers[1]+": told on")
+		if strings.Contains(page.Body, "Record a recipient told later") {
+			t.Error("recording a recipient told later is still offered when every recipient was told")
+		}
+
+		// The lifting: a date that is not after today is refused with the reasons kept.
 		lift := url.Values{"_csrf": {csrf}, "version": {version()}, dsr.LiftsOnField: {today.String()}, dsr.LiftingReasonsField: {"The dispute is settled."}}
 		expect(t, staff.Post("/staff/cases/"+ref+"/lift-restriction", lift), http.StatusUnprocessableEntity,
 			"choose a date after today", `href="#lift-restriction-lifts_on"`, "The dispute is settled.")

@@ -497,6 +497,12 @@ func (h *Handler) liftRestriction(c echo.Context) error {
 	})(c)
 }
 
+func (h *Handler) recordRecipient(c echo.Context) error {
+	return h.caseAction("recipients", "The recipient is recorded as told.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.RecordRecipient(c.Request().Context(), a, ref, version, f.Get(dsr.LaterProviderField), f.Get(dsr.LaterToldOnField))
+	})(c)
+}
+
 func (h *Handler) closeWithdrawn(c echo.Context) error {
 	return h.caseAction("withdraw", "The case is closed as withdrawn.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
 		return h.cases.CloseWithdrawn(c.Request().Context(), a, ref, version, f.Get("how"))

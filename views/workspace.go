@@ -149,7 +149,7 @@ var caseForms = map[string]string{
 	"claim": "Claim this case", "assign": "Assign", "request-info": "Ask the requester for information",
 	"extend": "Extend the deadline", "complete": "Answer the request", "refuse": "Refuse the whole request",
 	"withdraw": "Close as withdrawn", "notes": "Add an internal note", "expire": "Close as expired",
-	"lift-restriction": "Inform of lifting the restriction",
+	"lift-restriction": "Inform of lifting the restriction", "recipients": "Record a recipient told later",
 }
 
 // maxRecipientFields is how many recipients of the answer form the error summary labels by name
@@ -180,6 +180,7 @@ var caseFields = func() []struct{ key, label string } {
 		}...)
 	}
 	return append(fs, []struct{ key, label string }{
+		{dsr.LaterProviderField, "Recipient told later"}, {dsr.LaterToldOnField, "Date told"},
 		{dsr.LiftsOnField, "Date the restriction will be lifted"}, {dsr.LiftingReasonsField, "Reasons for lifting the restriction"},
 		{"files", "Data found (files)"}, {"portable", "Machine-readable files (portability)"},
 		{"ground", "Ground"}, {"reasons", "Reasons"}, {dsr.LateAckField, "Late refusal acknowledged"},
@@ -411,6 +412,8 @@ func (v CaseView) offers(action string) bool {
 		return true
 	case "lift-restriction":
 		return v.mayLift()
+	case "recipients":
+		return len(v.laterRecipients()) > 0
 	case "expire":
 		return v.Case.Status == dsr.StatusUnverified
 	}
@@ -586,4 +589,21 @@ func recipientText(r models.CaseRecipientTold) string {
 		return "told on " + dateText(r.ToldOn)
 	}
 	return strings.ToLower(r.NotTold.Label()) + ": " + r.Reason
+}
+
+// laterRecipients are the recipients that may be recorded as told after the answer (Art. 19): on an
+// answered case that carried out a rectification, erasure or restriction, those not yet told.
+func (v CaseView) laterRecipients() []string {
+	answers := make([]dsr.RightAnswer, len(v.Outcomes))
+	for i, o := range v.Outcomes {
+		answers[i] = dsr.RightAnswer{Kind: o.Kind, Result: o.Result}
+	}
+	if dsr.CheckMayRecordLater(v.Case.Status, answers) != nil {
+		return nil
+	}
+	recorded := make([]dsr.RecipientTold, len(v.Told))
+	for i, r := range v.Told {
+		recorded[i] = dsr.RecipientTold{Provider: r.Provider, ToldOn: r.ToldOn, NotTold: r.NotTold, Reason: r.Reason}
+	}
+	return dsr.LaterRecipients(v.Recipients, recorded)
 }
