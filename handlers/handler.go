@@ -63,6 +63,9 @@ type Store interface {
 	Timeline(ctx context.Context, caseID int64) ([]models.Event, error)
 	CaseLetters(ctx context.Context, caseID int64) ([]models.Letter, error)
 	Outcomes(ctx context.Context, caseID int64) ([]models.CaseOutcome, error)
+	CookieRecipients(ctx context.Context, siteID int64) ([]string, error)
+	RecipientsTold(ctx context.Context, caseID int64) ([]models.CaseRecipientTold, error)
+	RestrictionLiftingOf(ctx context.Context, caseID int64) (models.RestrictionLifting, error)
 	CaseFiles(ctx context.Context, caseID int64) ([]models.CaseFile, error)
 	UsersByID(ctx context.Context, ids []int64) (map[int64]models.User, error)
 
@@ -137,6 +140,8 @@ type Cases interface {
 	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string, lateAck bool) error
 	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
+	LiftRestriction(ctx context.Context, a cases.Actor, ref string, version int, on, reasons string) error
+	RecordRecipient(ctx context.Context, a cases.Actor, ref string, version int, provider, toldOn string) error
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
 	ResendLetter(ctx context.Context, a cases.Actor, letterID int64) error
 	ConfirmLetterSent(ctx context.Context, a cases.Actor, letterID int64) error

@@ -80,6 +80,8 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/cases/:ref/refuse", Staff, h.refuse, "refusal with ground and reasons"},
 		{http.MethodPost, "/staff/cases/:ref/withdraw", Staff, h.closeWithdrawn, "close as withdrawn on the requester's word"},
 		{http.MethodPost, "/staff/cases/:ref/notes", Staff, h.addNote, "internal note"},
+		{http.MethodPost, "/staff/cases/:ref/recipients", Staff, h.recordRecipient, "Art. 19: a recipient told after the answer; no letter"},
+		{http.MethodPost, "/staff/cases/:ref/lift-restriction", Staff, h.liftRestriction, "Art. 18(3): once, on a case whose restriction was complied with; letter before the lifting"},
 		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
 		{http.MethodGet, "/staff/withdrawals", Staff, h.withdrawalNotices, "consent withdrawals the site was not told of by webhook, per controller"},
 		{http.MethodPost, "/staff/withdrawals/:id/handled", Staff, h.markWithdrawalHandled, "the privacy team acted on one (its controller's staff only)"},

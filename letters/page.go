@@ -258,6 +258,29 @@ func (p *page) IdentityNotConfirmed() bool {
 	return slices.Contains(p.refusedGrounds(), dsr.GroundIdentity)
 }
 
+// Art19 reports whether the answer carries out a rectification, erasure or restriction, in whole
+// or in part: the letter then speaks of the recipients told of it (Art. 19).
+func (p *page) Art19() bool {
+	for _, o := range p.D.Outcomes {
+		if slices.Contains(dsr.Art19Kinds, o.Kind) && o.Complies() {
+			return true
+		}
+	}
+	return false
+}
+
+// RecipientLine says what became of one recipient: "Google: informed on 10 March 2026".
+func (p *page) RecipientLine(r Recipient) string {
+	id := "recipient.told"
+	switch r.NotTold {
+	case dsr.NotToldImpossible:
+		id = "recipient.impossible"
+	case dsr.NotToldDisproportionate:
+		id = "recipient.disproportionate"
+	}
+	return p.vocab(id, map[string]any{"Name": r.Name, "Date": p.Date(r.ToldOn)})
+}
+
 // Lines splits staff's text into its non-empty lines, for a list.
 func (p *page) Lines(s string) []string {
 	var out []string
@@ -404,6 +427,8 @@ func (p *page) variables() map[string]any {
 		v["Ground"] = p.Ground()
 	case Withdrawn:
 		v["At"] = p.Instant(d.At)
+	case RestrictionLifting:
+		v["LiftsOn"] = p.Date(d.LiftsOn)
 	case Expired:
 		v["At"] = p.Instant(p.ExpiredAt())
 		v["NewRequestURL"] = d.NewRequestURL

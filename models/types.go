@@ -160,17 +160,20 @@ type Case struct {
 	// ObjectionDirectMarketing: the objection is to direct marketing (Art. 21(2)); it can never be
 	// refused (Art. 21(3)).
 	ObjectionDirectMarketing bool
-	ReceivedAt               time.Time
-	ReceivedOn               deadline.Date
-	DueOn                    deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
-	TargetOn                 deadline.Date // the controller's internal target
-	ExtendedDueOn            deadline.Date // zero unless extended under Art. 12(3)
-	ExtensionReason          string
-	ExtendedAt               *time.Time
-	ExtendedBy               *int64
-	AnswerDueOn              deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it; DueOn again when a right was refused after it (Art. 12(4))
-	AssigneeID               *int64
-	RefusalGround            string
+	// RecipientsWanted: the requester asked to be told who the recipients of their data are
+	// (Art. 19), with a rectification, erasure or restriction.
+	RecipientsWanted bool
+	ReceivedAt       time.Time
+	ReceivedOn       deadline.Date
+	DueOn            deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
+	TargetOn         deadline.Date // the controller's internal target
+	ExtendedDueOn    deadline.Date // zero unless extended under Art. 12(3)
+	ExtensionReason  string
+	ExtendedAt       *time.Time
+	ExtendedBy       *int64
+	AnswerDueOn      deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it; DueOn again when a right was refused after it (Art. 12(4))
+	AssigneeID       *int64
+	RefusalGround    string
 	// AnswerResult is the answer as a whole (a dsr.Result): full, partial or refused; empty
 	// until answered.
 	AnswerResult string

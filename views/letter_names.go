@@ -4,22 +4,23 @@ import "strings"
 
 // letterNames name each letter in words for staff: the admin's letter pages and the delivery log.
 var letterNames = map[string]string{
-	"verification":      "Confirmation of the e-mail address",
-	"acknowledgement":   "Acknowledgement",
-	"info_request":      "Request for information",
-	"extension":         "Extension of the deadline",
-	"completed":         "Answer",
-	"refused":           "Refusal",
-	"withdrawn":         "Request withdrawn",
-	"expired":           "Request expired",
-	"consent_withdrawn": "Consent withdrawn",
-	"reply_received":    "The requester answered",
-	"assigned":          "Case assigned",
-	"invite":            "Invitation",
-	"password_reset":    "Password reset",
-	"reminder":          "Reminder",
-	"escalation":        "Escalation of an overdue case",
-	"delivery_failed":   "Letter not delivered",
+	"verification":        "Confirmation of the e-mail address",
+	"acknowledgement":     "Acknowledgement",
+	"info_request":        "Request for information",
+	"extension":           "Extension of the deadline",
+	"completed":           "Answer",
+	"refused":             "Refusal",
+	"withdrawn":           "Request withdrawn",
+	"expired":             "Request expired",
+	"restriction_lifting": "Restriction to be lifted (Art. 18(3))",
+	"consent_withdrawn":   "Consent withdrawn",
+	"reply_received":      "The requester answered",
+	"assigned":            "Case assigned",
+	"invite":              "Invitation",
+	"password_reset":      "Password reset",
+	"reminder":            "Reminder",
+	"escalation":          "Escalation of an overdue case",
+	"delivery_failed":     "Letter not delivered",
 }
 
 // LetterName names a letter kind in words; an unknown kind is shown as stored.
@@ -40,6 +41,9 @@ var messageParts = map[string]string{
 	"due": "Answer due", "due_extended": "Answer due (extended)", "reasons_heading": "Heading of the reasons",
 	"law": "The law", "files_heading": "Heading of the files", "files": "Files", "again": "Filing again",
 	"record": "Record", "nothing": "Nothing was processed", "footer": "Footer",
+	"recipients_heading": "Heading of the recipients (Art. 19)", "recipients": "Recipients told (Art. 19)",
+	"recipients_none": "No recipient to tell (Art. 19)", "recipients_offer": "Offer to name the recipients (Art. 19)",
+	"disagree": "If the requester disagrees",
 }
 
 // MessageName names a message of a letter in words: "Subject", "Opening paragraph", "Access"…;
