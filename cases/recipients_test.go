@@ -20,6 +20,18 @@ func withProviders(t *testing.T, w *workspace) {
 	t.Helper()
 	ctx := context.Background()
 	retired := w.clock.t.Add(-time.Hour)
+	// The demo site's own third parties are retired, so that the recipients are these.
+	existing, err := w.st.Cookies(ctx, w.site.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ck := range existing {
+		if ck.Party == "third" {
+			if err := w.st.RetireCookie(ctx, w.site.ID, ck.ID, retired); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for i, ck := range []models.Cookie{
 		{Name: "_ga", Provider: "Google", Category: "analytics"},
 		{Name: "_gid", Provider: "Google", Category: "analytics"},
@@ -36,6 +48,22 @@ func withProviders(t *testing.T, w *workspace) {
 	if err != nil || strings.Join(got, ",") != "Google,Zendesk" {
 		t.Fatalf("recipients of the site: %v %v", got, err)
 	}
+}
+
+// toldAll says every recipient of the site was told on the day the case was received: what an
+// answer complying with rectification, erasure or restriction must record (Art. 19).
+func (w *workspace) toldAll(t *testing.T) []dsr.RecipientInput {
+	t.Helper()
+	names, err := w.st.CookieRecipients(context.Background(), w.site.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := w.load(t).ReceivedAt.Format("2006-01-02")
+	told := make([]dsr.RecipientInput, len(names))
+	for i, n := range names {
+		told[i] = dsr.RecipientInput{Provider: n, Choice: dsr.ToldChoice, ToldOn: on}
+	}
+	return told
 }
 
 // snapshot is what a refused answer must leave untouched.
