@@ -226,14 +226,14 @@ func TestImportPreviewSavesNothingAndApplyRefusesAStalePreview(t *testing.T) {
 		csrf := testapp.CSRF(t, admin.Get("/admin/sites/esomus/cookies/import").Body)
 		before := catalogueState(t, p, "esomus")
 
-		// A French policy table, semicolon-separated: UID changes, U2 and three others leave,
+		// A French policy table, semicolon-separated: UID changes, U2 and four others leave,
 		// STCK_ID stays, _fbp arrives.
 		file := "Nom;Fournisseur;Partie;Catégorie;Objectif d'utilisation;Durée;Identifiant;purpose_nl\n" +
 			"STCK_ID;ESOMUS;Première partie;Analytique;Ce cookie nous permet de cartographier votre consultation de notre site lorsque vous vous inscrivez initialement à nos services.;Session;oui;\n" +
 			"UID;ESOMUS;première partie;Statistiques;Compte les pages.;2 ans;oui;Telt pagina's.\n" +
 			"_fbp;facebook.com;tiers;Marketing;Publicité.;3 mois;non;\n"
 		res := postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import", url.Values{"_csrf": {csrf}, "content": {file}}, nil)
-		expect(t, res, 200, "1 added, 1 changed, 4 retired, 0 restored, 1 unchanged", "_fbp", "Compte les pages.", "Telt pagina&#39;s.", "Apply these changes")
+		expect(t, res, 200, "1 added, 1 changed, 5 retired, 0 restored, 1 unchanged", "_fbp", "Compte les pages.", "Telt pagina&#39;s.", "Apply these changes")
 		if catalogueState(t, p, "esomus") != before {
 			t.Fatal("the preview saved something")
 		}
@@ -248,7 +248,7 @@ func TestImportPreviewSavesNothingAndApplyRefusesAStalePreview(t *testing.T) {
 		expect(t, admin.Post(fmt.Sprintf("/admin/sites/esomus/cookies/%d/retire", u2.ID), url.Values{"_csrf": {csrf}}), http.StatusSeeOther)
 		changed := catalogueState(t, p, "esomus")
 		res = postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import/apply", apply, nil)
-		expect(t, res, http.StatusConflict, "The catalogue changed after this preview", "1 added, 1 changed, 3 retired")
+		expect(t, res, http.StatusConflict, "The catalogue changed after this preview", "1 added, 1 changed, 4 retired")
 		if catalogueState(t, p, "esomus") != changed {
 			t.Fatal("a stale apply changed the catalogue")
 		}
