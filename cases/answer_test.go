@@ -177,7 +177,7 @@ func TestLateRefusalOfAnExtendedCase(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := onTime.svc.Complete(ctx, onTime.staff, onTime.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
-			dsr.KindAccess: "Export attached.", dsr.KindErasure: "Deleted."})}); err != nil {
+			dsr.KindAccess: "Export attached.", dsr.KindErasure: "Deleted."}), Told: onTime.toldAll(t)}); err != nil {
 			t.Fatal(err)
 		}
 		lc := late.load(t)

@@ -154,6 +154,7 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		RectificationRight:       r.RectificationRight,
 		ObjectionGrounds:         r.ObjectionGrounds,
 		ObjectionDirectMarketing: r.ObjectionDirectMarketing,
+		RecipientsWanted:         r.RecipientsWanted,
 		ReceivedAt:               now,
 		ReceivedOn:               receivedOn,
 		DueOn:                    cal.Due(receivedOn),

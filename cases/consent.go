@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"time"
 
 	"rightsdesk/consent"
 	"rightsdesk/dsr"
@@ -23,8 +24,11 @@ type Withdrawal struct {
 	// cannot withdraw on its own (it goes through a request that staff verify).
 	Identifiers []dsr.Identifier
 	Cleared     []string // the site's cookies the response expires in this browser
-	Email       string   // where to confirm; empty: no letter
-	Language    string
+	// Remaining are the site's own withdrawn cookies the portal could not expire (consent.Remaining):
+	// the receipt says how to remove them instead.
+	Remaining []string
+	Email     string // where to confirm; empty: no letter
+	Language  string
 }
 
 // errTypedWithdrawal guards the rule above against a handler that forgets it.
@@ -49,18 +53,47 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 		rec.Identifiers = append(rec.Identifiers, models.ConsentIdentifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
 	}
 	err := s.store.InTx(ctx, func(tx *models.Store) error {
-		if _, err := tx.RecordWithdrawal(ctx, &rec, w.Site, now); err != nil {
+		d, err := tx.RecordWithdrawal(ctx, &rec, w.Site, now)
+		if err != nil {
 			return err
 		}
 		if w.Email == "" {
 			return nil
 		}
-		return s.queueWithdrawalLetter(ctx, tx, rec, w)
+		webhook := ""
+		if d != nil {
+			webhook = d.State
+		}
+		return s.queueWithdrawalLetter(ctx, tx, rec, w, webhook)
 	})
 	return rec, err
 }
 
-func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, rec models.ConsentWithdrawal, w Withdrawal) error {
+// recordCaseWithdrawal records the consent withdrawal a request asked for, once staff comply
+// with it: dated when the requester asked (the case's receipt, Art. 7(3) takes effect then), for
+// every category, against the case's identifiers that staff did not reject, and told to the site
+// through its webhook like a browser's withdrawal. Staff answered it, so the privacy team has
+// nothing left to be told of: it is recorded as handled.
+func recordCaseWithdrawal(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time) (models.ConsentWithdrawal, *models.WebhookDelivery, error) {
+	scope, categories, _ := consent.Scope(true, nil)
+	caseID, by, at := c.ID, a.UserID, now.UTC()
+	rec := models.ConsentWithdrawal{
+		Scope: scope, Categories: strings.Join(categories, ","), Language: letters.Language(c.Language),
+		WithdrawnAt: c.ReceivedAt, CaseID: &caseID, HandledAt: &at, HandledBy: &by,
+	}
+	for _, id := range c.Identifiers {
+		if id.Verified != nil && !*id.Verified {
+			continue
+		}
+		rec.Identifiers = append(rec.Identifiers, models.ConsentIdentifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
+	}
+	d, err := tx.RecordWithdrawal(ctx, &rec, *c.Site, now)
+	return rec, d, err
+}
+
+// queueWithdrawalLetter writes the confirmation: webhook is the state of the call that tells the
+// site ("" without a webhook), so that the letter says only who has been told.
+func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, rec models.ConsentWithdrawal, w Withdrawal, webhook string) error {
 	ctrl := w.Site.Controller
 	d := letters.Data{
 		Reference:     rec.Receipt,
@@ -71,6 +104,10 @@ func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, r
 		At:            rec.WithdrawnAt.In(ctrl.Location()),
 		Categories:    w.Categories,
 		Cleared:       w.Cleared,
+		Remaining:     w.Remaining,
+		Webhook:       webhook,
+		Banner:        w.Site.ConsentBanner,
+		WithdrawalHow: w.Site.WithdrawalHow,
 		LeadAuthority: ctrl.LeadAuthority,
 	}
 	for _, id := range rec.Identifiers {

@@ -315,6 +315,9 @@ type Answer struct {
 	Files, Portable []Upload
 	// LateAck acknowledges that refusing a right after the one-month date is late (Art. 12(4)).
 	LateAck bool
+	// Told is what became of each recipient of the data, the third-party providers of the site's
+	// cookies, when a rectification, erasure or restriction is carried out (Art. 19).
+	Told []dsr.RecipientInput
 }
 
 // answerFacts is what the answer rules need to know of case c on the day now.
@@ -352,6 +355,21 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
 		facts := answerFacts(c, now, in.LateAck)
 		answers, errs := dsr.CheckAnswer(facts, in.Rights)
+		recipients, err := tx.CookieRecipients(ctx, c.SiteID)
+		if err != nil {
+			return err
+		}
+		// The recipients are checked against the results as typed, so that one refusal names every
+		// problem of the form.
+		told, terrs := dsr.CheckRecipients(dsr.RecipientFacts{
+			Recipients: recipients, ReceivedOn: c.ReceivedOn, Today: deadline.Today(now, c.Controller.Location()),
+		}, typedResults(facts.Kinds, in.Rights), in.Told)
+		for k, v := range terrs {
+			if errs == nil {
+				errs = dsr.Errors{}
+			}
+			errs[k] = v
+		}
 		if errs != nil {
 			return &FormError{Fields: errs}
 		}
@@ -389,6 +407,9 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		if err := saveAnswers(ctx, tx, c.ID, answers); err != nil {
 			return err
 		}
+		if err := saveRecipientsTold(ctx, tx, c, a, now, told); err != nil {
+			return err
+		}
 		var fileRefs []letters.File
 		for _, set := range []struct {
 			kind  dsr.Kind
@@ -408,7 +429,28 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		}
 		d := s.letterData(*c, *c.Site)
 		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = letterOutcomes(answers), fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)
-		d.At = now // when consent-based processing stopped, for a withdrawal of consent
+		d.At = now
+		if complied[dsr.KindConsentWithdrawal] {
+			w, hook, err := recordCaseWithdrawal(ctx, tx, c, a, now)
+			if err != nil {
+				return err
+			}
+			// A withdrawal takes effect when the requester asked for it (Art. 7(3)), not when
+			// staff got to it: the letter dates it so.
+			d.At = c.ReceivedAt
+			msg := "Consent withdrawal recorded as " + w.Receipt + ", dated when the requester asked; "
+			if hook != nil {
+				msg += "the site is told through its webhook."
+			} else {
+				msg += "the site has no webhook."
+			}
+			by := a.UserID
+			if err := tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by,
+				Type: "consent_recorded", FromStatus: c.Status, ToStatus: c.Status, Message: msg}); err != nil {
+				return err
+			}
+		}
+		d.RecipientsWanted, d.Recipients = c.RecipientsWanted, letterRecipients(told)
 		return s.queue(ctx, tx, *c, letters.Completed, d)
 	})
 }
@@ -468,6 +510,145 @@ func saveAnswers(ctx context.Context, tx *models.Store, caseID int64, answers []
 		rows[i] = models.CaseOutcome{CaseID: caseID, Kind: an.Kind, Outcome: an.Done, Result: an.Result, Ground: an.Ground, Reasons: an.Reasons}
 	}
 	return tx.SaveOutcomes(ctx, rows)
+}
+
+// typedResults are the rights of kinds with the result typed for each, where it is one: what the
+// recipient rules need to know whether a rectification, erasure or restriction is carried out.
+func typedResults(kinds []dsr.Kind, in map[dsr.Kind]dsr.RightInput) []dsr.RightAnswer {
+	var out []dsr.RightAnswer
+	for _, k := range kinds {
+		if r, ok := dsr.ParseResult(strings.TrimSpace(in[k].Result)); ok {
+			out = append(out, dsr.RightAnswer{Kind: k, Result: r})
+		}
+	}
+	return out
+}
+
+// saveRecipientsTold stores what became of each recipient of case c (Art. 19) and records it on
+// the timeline, for staff: the letter tells the requester when they asked.
+func saveRecipientsTold(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time, told []dsr.RecipientTold) error {
+	if len(told) == 0 {
+		return nil
+	}
+	rows := make([]models.CaseRecipientTold, len(told))
+	parts := make([]string, len(told))
+	for i, t := range told {
+		by := a.UserID
+		rows[i] = models.CaseRecipientTold{CaseID: c.ID, Provider: t.Provider, ToldOn: t.ToldOn, NotTold: t.NotTold, Reason: t.Reason, RecordedBy: &by, RecordedAt: now}
+		if t.Told() {
+			parts[i] = t.Provider + ": told on " + t.ToldOn.Time(time.UTC).Format("2 January 2006")
+		} else {
+			parts[i] = t.Provider + ": " + strings.ToLower(t.NotTold.Label()) + " (" + t.Reason + ")"
+		}
+	}
+	if err := tx.SaveRecipientsTold(ctx, rows); err != nil {
+		return err
+	}
+	return note(ctx, tx, c, a, now, "recipients_told", "Recipients (Art. 19): "+strings.Join(parts, "; ")+".", false)
+}
+
+// letterRecipients are the recipients told as the letter names them.
+func letterRecipients(told []dsr.RecipientTold) []letters.Recipient {
+	var out []letters.Recipient
+	for _, t := range told {
+		out = append(out, letters.Recipient{Name: t.Provider, ToldOn: t.ToldOn, NotTold: t.NotTold, Reason: t.Reason})
+	}
+	return out
+}
+
+// RecordRecipient records that a recipient of the data was told after the answer (Art. 19): one
+// recorded then as not told, or a provider the site added since. Only on a case whose answer
+// carried out a rectification, erasure or restriction; open to the staff of its controller, like a
+// note on the closed case. The requester gets no letter: the answer already said who the
+// recipients are, or offered to.
+func (s *Service) RecordRecipient(ctx context.Context, a Actor, ref string, version int, provider, toldOn string) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+		outs, err := tx.Outcomes(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		answers := make([]dsr.RightAnswer, len(outs))
+		for i, o := range outs {
+			answers[i] = dsr.RightAnswer{Kind: o.Kind, Result: o.Result}
+		}
+		if err := dsr.CheckMayRecordLater(c.Status, answers); err != nil {
+			return err
+		}
+		offered, err := tx.CookieRecipients(ctx, c.SiteID)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.RecipientsTold(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		recorded := make([]dsr.RecipientTold, len(rows))
+		for i, r := range rows {
+			recorded[i] = dsr.RecipientTold{Provider: r.Provider, ToldOn: r.ToldOn, NotTold: r.NotTold, Reason: r.Reason}
+		}
+		t, errs := dsr.CheckLaterTold(dsr.RecipientFacts{
+			Recipients: offered, ReceivedOn: c.ReceivedOn, Today: deadline.Today(now, c.Controller.Location()),
+		}, recorded, provider, toldOn)
+		if errs != nil {
+			return &FormError{Fields: errs}
+		}
+		by := a.UserID
+		if err := tx.SaveRecipientTold(ctx, models.CaseRecipientTold{CaseID: c.ID, Provider: t.Provider, ToldOn: t.ToldOn, RecordedBy: &by, RecordedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now}); err != nil {
+			return err
+		}
+		return note(ctx, tx, c, a, now, "recipients_told",
+			"Recipient told after the answer (Art. 19): "+t.Provider+", on "+t.ToldOn.Time(time.UTC).Format("2 January 2006")+".", false)
+	})
+}
+
+// LiftRestriction informs the requester, before it happens, that the restriction of processing
+// they obtained will be lifted on the date given, with the reasons (Art. 18(3)): once per case,
+// and only on a case whose restriction was complied with, in whole or in part. The case is
+// closed; like a note, the action is open to the staff of its controller.
+func (s *Service) LiftRestriction(ctx context.Context, a Actor, ref string, version int, on, reasons string) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+		outs, err := tx.Outcomes(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		facts := dsr.LiftingFacts{Status: c.Status}
+		for _, o := range outs {
+			if o.Kind == dsr.KindRestriction {
+				facts.Restriction = o.Result
+			}
+		}
+		if _, err := tx.RestrictionLiftingOf(ctx, c.ID); err == nil {
+			facts.Notified = true
+		} else if !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		if err := dsr.CheckMayLift(facts); err != nil {
+			return err
+		}
+		liftsOn, why, errs := dsr.CheckLifting(deadline.Today(now, c.Controller.Location()), on, reasons)
+		if errs != nil {
+			return &FormError{Fields: errs}
+		}
+		by := a.UserID
+		if err := tx.AddRestrictionLifting(ctx, &models.RestrictionLifting{CaseID: c.ID, LiftsOn: liftsOn, Reasons: why, NotifiedBy: &by, NotifiedAt: now}); err != nil {
+			return err
+		}
+		// The version moves on so that a concurrent notice of the same case is noticed.
+		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now}); err != nil {
+			return err
+		}
+		if err := note(ctx, tx, c, a, now, "restriction_lifting",
+			fmt.Sprintf("The restriction of processing (Art. 18) will be lifted on %s; the requester is informed before it (Art. 18(3)). Reasons: %s",
+				liftsOn.Time(time.UTC).Format("2 January 2006"), why), true); err != nil {
+			return err
+		}
+		d := s.letterData(*c, *c.Site)
+		d.LiftsOn, d.Reason, d.StatusURL = liftsOn, why, s.statusURLOf(*c)
+		return s.queue(ctx, tx, *c, letters.RestrictionLifting, d)
+	})
 }
 
 // letterOutcomes are the answers as the letter shows them.

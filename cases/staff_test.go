@@ -188,10 +188,10 @@ func TestCompleteAccessWithFiles(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Fields[dsr.ResultField(dsr.KindErasure)] == "" {
 			t.Fatalf("an answer without the erasure outcome: %v", err)
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"}), Files: []cases.Upload{{Name: "../../etc/passwd", Data: []byte("x")}}}); !errors.As(err, &fe) || fe.Fields["files"] == "" {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"}), Told: w.toldAll(t), Files: []cases.Upload{{Name: "../../etc/passwd", Data: []byte("x")}}}); !errors.As(err, &fe) || fe.Fields["files"] == "" {
 			t.Errorf("a file name with slashes: %v", err)
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"}), Files: []cases.Upload{{Name: "big.bin", Data: make([]byte, cases.MaxFileSize+1)}}}); !errors.As(err, &fe) {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "x", dsr.KindErasure: "y"}), Told: w.toldAll(t), Files: []cases.Upload{{Name: "big.bin", Data: make([]byte, cases.MaxFileSize+1)}}}); !errors.As(err, &fe) {
 			t.Errorf("a file over the limit: %v", err)
 		}
 		if n := len(letters(t, st)); n != 2 {
@@ -202,7 +202,7 @@ func TestCompleteAccessWithFiles(t *testing.T) {
 			dsr.KindAccess:  "Page views and the account id linked to STCK_ID; purposes: statistics; kept 13 months.",
 			dsr.KindErasure: "CRM: contact deleted on 10 March. Analytics: STCK_ID history deleted on 10 March.",
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(outcomes), Files: []cases.Upload{file}}); err != nil {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(outcomes), Told: w.toldAll(t), Files: []cases.Upload{file}}); err != nil {
 			t.Fatal(err)
 		}
 		c := w.load(t)
@@ -242,7 +242,7 @@ func TestCompleteRefusesFilesWithoutAccess(t *testing.T) {
 		w := newWorkspace(t, st, r)
 		ctx := context.Background()
 		w.svc.Claim(ctx, w.staff, w.ref, 0)
-		err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindErasure: "Deleted."}), Files: []cases.Upload{{Name: "a.txt", Data: []byte("a")}}})
+		err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindErasure: "Deleted."}), Told: w.toldAll(t), Files: []cases.Upload{{Name: "a.txt", Data: []byte("a")}}})
 		var fe *cases.FormError
 		if !errors.As(err, &fe) || fe.Fields["files"] == "" {
 			t.Errorf("files on an erasure: %v", err)

@@ -35,12 +35,12 @@ func seedSitesF(t testing.TB) map[string][]catalogue.Row {
 					t.Fatal(err)
 				}
 				rows = append(rows, catalogue.Row{Name: k.Name, Provider: k.Provider, Party: k.Party, Category: k.Category,
-					Purpose: k.Purpose, PurposeLanguage: s.PolicyLanguage, Lifetime: lt, Identifying: k.Identifying})
+					Purpose: k.Purpose, PurposeLanguage: s.PolicyLanguage, Lifetime: lt, Identifying: k.Identifying, Unnamed: k.Unnamed})
 			}
 			out[s.Slug] = rows
 		}
 	}
-	if len(out) != 2 || len(out["esomus"]) != 6 || len(out["itsme"]) != 17 {
+	if len(out) != 2 || len(out["esomus"]) != 7 || len(out["itsme"]) != 20 {
 		t.Fatalf("the seeds changed: %d sites", len(out))
 	}
 	return out

@@ -12,7 +12,7 @@ import (
 
 // siteKeys are the other keys of a site in seeds.json, tolerated beside "cookies" so that a site
 // can be pasted whole; its policy_language is the language of purposes that name none.
-var siteKeys = []string{"slug", "name", "domain", "policy_url", "policy_version", "policy_language"}
+var siteKeys = []string{"slug", "name", "domain", "policy_url", "policy_version", "policy_language", "consent_banner", "withdrawal_how"}
 
 // ParseJSON reads a catalogue from JSON: an array of cookie objects with the keys of Fields (the
 // seeds' keys and the purposes per language), or a site object {"cookies": [...]} as in
@@ -279,7 +279,7 @@ func (p *jsonParser) cookie() (Row, bool) {
 }
 
 // scalar reads a value that must be text (or a number, taken as written; or true/false for
-// identifying; null is empty). bad is true, with an error kept, when it is an object or a list,
+// identifying, unnamed and a site's consent_banner; null is empty). bad is true, with an error kept, when it is an object or a list,
 // which is then still to be skipped.
 func (p *jsonParser) scalar(key string, off int) (v string, bad bool) {
 	tok, err := p.peekScalar()
@@ -295,7 +295,7 @@ func (p *jsonParser) scalar(key string, off int) (v string, bad bool) {
 	case nil:
 		return "", false
 	case bool:
-		if key == FieldIdentifying {
+		if key == FieldIdentifying || key == FieldUnnamed || key == "consent_banner" {
 			return map[bool]string{true: "yes", false: "no"}[t], false
 		}
 		p.errAt(off, key, fmt.Sprintf("must be text, not %t", t))

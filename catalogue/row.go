@@ -39,6 +39,10 @@ const (
 	FieldLifetime        = "lifetime"
 	FieldIdentifying     = "identifying"
 	FieldOptOutURL       = "opt_out_url"
+	// FieldUnnamed marks a row for cookies a policy describes without naming them (a partner's
+	// targeting cookies, social networks' pixels): the name says what they are, and the portal
+	// never tries to expire them.
+	FieldUnnamed = "unnamed"
 )
 
 // The admin form states a lifetime field by field (FieldLifetime is then its published text);
@@ -58,7 +62,7 @@ var Fields = func() []string {
 	for _, l := range locale.Languages {
 		f = append(f, PurposeField(l))
 	}
-	return append(f, FieldLifetime, FieldIdentifying, FieldOptOutURL)
+	return append(f, FieldLifetime, FieldIdentifying, FieldOptOutURL, FieldUnnamed)
 }()
 
 // Required are the fields every row must have.
@@ -77,6 +81,7 @@ type Row struct {
 	Lifetime        lifetime.Lifetime
 	Identifying     bool
 	OptOutURL       string
+	Unnamed         bool
 }
 
 // Same reports whether r and o describe the same cookie, wherever they were read from.
@@ -109,6 +114,11 @@ func (r Row) Value(key string) string {
 		return "no"
 	case FieldOptOutURL:
 		return r.OptOutURL
+	case FieldUnnamed:
+		if r.Unnamed {
+			return "yes"
+		}
+		return "no"
 	}
 	if lang, ok := strings.CutPrefix(key, "purpose_"); ok {
 		return r.Purposes[lang]
@@ -132,6 +142,7 @@ func FromCookie(c models.Cookie) Row {
 	r := Row{
 		Name: c.Name, Provider: c.Provider, Party: c.Party, Category: c.Category, Purpose: c.Purpose,
 		PurposeLanguage: c.PurposeLanguage, Lifetime: c.Lifetime, Identifying: c.Identifying, OptOutURL: c.OptOutURL,
+		Unnamed: c.Unnamed,
 	}
 	for lang, t := range c.Purposes {
 		if t != "" {
@@ -149,7 +160,7 @@ func (r Row) Cookie() models.Cookie {
 	c := models.Cookie{
 		Name: r.Name, Provider: r.Provider, Party: r.Party, Category: r.Category, Purpose: r.Purpose,
 		PurposeLanguage: r.PurposeLanguage, Lifetime: r.Lifetime, Identifying: r.Identifying, OptOutURL: r.OptOutURL,
-		Purposes: models.Translations{},
+		Unnamed: r.Unnamed, Purposes: models.Translations{},
 	}
 	for lang, t := range r.Purposes {
 		c.Purposes[lang] = t
@@ -242,6 +253,14 @@ func Build(raw map[string]string) (Row, map[string]string) {
 		errs[FieldIdentifying] = shown(v) + " is neither yes nor no; use yes or no (true/false, oui/non, ja/nee, ja/nein)"
 	}
 
+	if v, msg := text(raw[FieldUnnamed], 20, false); msg != "" {
+		errs[FieldUnnamed] = msg
+	} else if b, ok := booleans[norm(v)]; ok {
+		r.Unnamed = b
+	} else {
+		errs[FieldUnnamed] = shown(v) + " is neither yes nor no; use yes for cookies the policy describes without naming them"
+	}
+
 	if v, msg := text(raw[FieldPurposeLanguage], 10, false); msg != "" {
 		errs[FieldPurposeLanguage] = msg
 	} else if v = strings.ToLower(v); v != "" && !locale.Supported(v) {
@@ -314,6 +333,10 @@ func buildLifetime(raw map[string]string, errs map[string]string) lifetime.Lifet
 			errs[FieldLifetime] = err.Error() + "; or state the lifetime above"
 		}
 		return p
+	}
+	// A published range ("1 jour à 5 ans") whose shortest end is the duration stated is kept whole.
+	if p, err := lifetime.Parse(text); err == nil && p.Range() && l.Kind == lifetime.Duration && p.Amount == l.Amount && p.Unit == l.Unit {
+		l.UpTo, l.UpToUnit = p.UpTo, p.UpToUnit
 	}
 	if p, err := lifetime.Parse(text); err == nil && l.Stated() && p.Stated() && !p.Same(l) {
 		errs[FieldLifetime] = fmt.Sprintf("the published text %s says %s, not %s: correct it, or empty it to show only the lifetime stated above",
@@ -439,6 +462,7 @@ var (
 				"bewaartermijn", "speicherdauer"},
 			FieldIdentifying: {"identifiant", "identificerend", "identifizierend"},
 			FieldOptOutURL:   {"opt out", "opt out page", "opt out url"},
+			FieldUnnamed:     {"name not published", "nom non publié", "naam niet bekendgemaakt", "name nicht veröffentlicht"},
 		})
 		for _, l := range locale.Languages {
 			h[norm(PurposeField(l))] = PurposeField(l)

@@ -67,34 +67,65 @@ func Present(catalogue []models.Cookie) []string {
 	return out
 }
 
+// SiteDomainOf returns the domain of the site (one of siteDomains) whose registrable domain
+// portalHost is on, or "" when the portal runs elsewhere (another domain, an IP address): a
+// browser lets a page set or expire only cookies of its own registrable domain, so outside it the
+// portal cannot touch the site's cookies at all.
+func SiteDomainOf(portalHost string, siteDomains []string) string {
+	host := hostOnly(portalHost)
+	if host == "" || net.ParseIP(host) != nil {
+		return ""
+	}
+	for _, d := range siteDomains {
+		d = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(d), "."))
+		root, err := publicsuffix.EffectiveTLDPlusOne(d)
+		if err == nil && (host == root || strings.HasSuffix(host, "."+root)) {
+			return d
+		}
+	}
+	return ""
+}
+
+// CanExpire reports whether the portal, answering at portalHost, can remove cookie from the
+// visitor's browser: the cookie is the site's own (first party), has a name a Set-Cookie header
+// can carry (a policy's description like "Mots clés SEO", or a cookie described without a name,
+// has none), and the portal runs on the registrable domain of one of siteDomains. A third party's
+// cookie lives on the provider's domain, out of any site's reach.
+func CanExpire(portalHost string, siteDomains []string, cookie models.Cookie) bool {
+	if !cookie.FirstParty() || cookie.Unnamed {
+		return false
+	}
+	name, wildcard := strings.CutSuffix(cookie.Name, "*")
+	if !validName(name) || (wildcard && strings.Contains(name, "*")) {
+		return false
+	}
+	return SiteDomainOf(portalHost, siteDomains) != ""
+}
+
 // Expiring returns the Set-Cookie headers that remove, from the browser making the request, the
-// site's first-party cookies in categories. The portal can reach them only when it runs on the
-// site's domain or a subdomain sharing its cookies (host); a cookie may have been set for the host
-// alone or for a parent domain, so each name is expired for both, on path /. A catalogue name
-// ending in "*" stands for every cookie the browser sent that starts with it. Names that cannot
-// be cookie names (a policy's description, like "Mots clés SEO") have nothing to expire.
-func Expiring(catalogue []models.Cookie, categories []string, sent []*http.Cookie, host, siteDomain string) []*http.Cookie {
+// site's cookies in categories that the portal can expire (CanExpire). A cookie may have been set
+// for the host alone or for a parent domain, so each name is expired for both, on path /. A
+// catalogue name ending in "*" stands for every cookie the browser sent that starts with it.
+func Expiring(catalogue []models.Cookie, categories []string, sent []*http.Cookie, host string, siteDomains []string) []*http.Cookie {
 	var names []string
 	for _, k := range catalogue {
-		if !k.FirstParty() || !slices.Contains(categories, k.Category) || k.Category == models.CategoryNecessary {
+		if !slices.Contains(categories, k.Category) || k.Category == models.CategoryNecessary || !CanExpire(host, siteDomains, k) {
 			continue
 		}
 		if prefix, ok := strings.CutSuffix(k.Name, "*"); ok {
 			for _, s := range sent {
-				if prefix != "" && strings.HasPrefix(s.Name, prefix) {
+				if strings.HasPrefix(s.Name, prefix) {
 					names = append(names, s.Name)
 				}
 			}
 			continue
 		}
-		if validName(k.Name) {
-			names = append(names, k.Name)
-		}
+		names = append(names, k.Name)
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
 
-	domains := cookieDomains(host, siteDomain)
+	domains := cookieDomains(host, SiteDomainOf(host, siteDomains))
 	var out []*http.Cookie
 	for _, n := range names {
 		for _, d := range append([]string{""}, domains...) {
@@ -104,14 +135,31 @@ func Expiring(catalogue []models.Cookie, categories []string, sent []*http.Cooki
 	return out
 }
 
+// Remaining lists the site's own cookies in categories that the portal cannot remove from the
+// browser (CanExpire is false): the visitor deletes them in the browser's settings.
+func Remaining(catalogue []models.Cookie, categories []string, host string, siteDomains []string) []string {
+	var out []string
+	for _, k := range catalogue {
+		if k.FirstParty() && slices.Contains(categories, k.Category) && k.Category != models.CategoryNecessary &&
+			!CanExpire(host, siteDomains, k) && !slices.Contains(out, k.Name) {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.ToLower(strings.TrimSuffix(host, "."))
+}
+
 // cookieDomains are the domains a cookie readable by host may have been set for, besides the host
 // itself: host's parents down to the registrable domain, when host is the site's domain or within
 // the site's registrable domain. An IP address or a host outside the site has none.
 func cookieDomains(host, siteDomain string) []string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	host = hostOnly(host)
 	siteDomain = strings.ToLower(strings.TrimSuffix(siteDomain, "."))
 	if host == "" || net.ParseIP(host) != nil || siteDomain == "" {
 		return nil
@@ -152,8 +200,9 @@ type OptOut struct {
 	Cookies  []string
 }
 
-// OptOuts lists the third-party providers whose cookies are in categories, in catalogue order:
-// the portal cannot clear their cookies, so the visitor is sent to each provider's own page.
+// OptOuts lists the third-party providers whose cookies are in categories, in catalogue order,
+// once each: the portal cannot clear their cookies, so the visitor is sent to each provider's own
+// page (the first the catalogue gives for it).
 func OptOuts(catalogue []models.Cookie, categories []string) []OptOut {
 	var out []OptOut
 	for _, k := range catalogue {

@@ -45,7 +45,11 @@ type Seed struct {
 			PolicyURL      string        `json:"policy_url"`
 			PolicyVersion  deadline.Date `json:"policy_version"`
 			PolicyLanguage string        `json:"policy_language"`
-			Cookies        []SeedCookie  `json:"cookies"`
+			// ConsentBanner: the policy offers a cookie banner to give or change consent;
+			// WithdrawalHow is its own statement of how to withdraw or give consent again.
+			ConsentBanner bool         `json:"consent_banner"`
+			WithdrawalHow string       `json:"withdrawal_how"`
+			Cookies       []SeedCookie `json:"cookies"`
 		} `json:"sites"`
 	} `json:"controllers"`
 }
@@ -59,6 +63,9 @@ type SeedCookie struct {
 	Purpose     string `json:"purpose"`
 	Lifetime    string `json:"lifetime"`
 	Identifying bool   `json:"identifying"`
+	// Unnamed: the policy describes these cookies in prose without publishing their names (a
+	// partner's targeting cookies, social networks' pixels); Name says what they are.
+	Unnamed bool `json:"unnamed"`
 }
 
 // bareLifetimeUnits is the unit of the bare numbers a seed site's table gives as lifetimes. itsme's
@@ -173,6 +180,7 @@ func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, err
 				site := models.Site{
 					ControllerID: c.ID, Slug: ss.Slug, Name: ss.Name, Domain: ss.Domain, PolicyURL: ss.PolicyURL,
 					PolicyVersion: ss.PolicyVersion, PolicyLanguage: ss.PolicyLanguage,
+					ConsentBanner: ss.ConsentBanner, WithdrawalHow: ss.WithdrawalHow,
 				}
 				if err := tx.SaveSite(ctx, &site); err != nil {
 					return fmt.Errorf("site %s: %w", ss.Slug, err)
@@ -186,7 +194,7 @@ func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, err
 					row := models.Cookie{
 						SiteID: site.ID, Position: i + 1, Name: ck.Name, Provider: ck.Provider, Party: ck.Party,
 						Category: ck.Category, Purpose: ck.Purpose, PurposeLanguage: ss.PolicyLanguage,
-						Lifetime: lt, Identifying: ck.Identifying,
+						Lifetime: lt, Identifying: ck.Identifying, Unnamed: ck.Unnamed,
 					}
 					if err := tx.SaveCookie(ctx, &row); err != nil {
 						return fmt.Errorf("cookie %s of %s: %w", ck.Name, ss.Slug, err)

@@ -60,6 +60,9 @@ type Filing struct {
 	// ObjectionDirectMarketing: the objection is to direct marketing (Art. 21(2)); it needs no
 	// grounds.
 	ObjectionDirectMarketing bool
+	// RecipientsWanted: for a rectification, erasure or restriction, the requester asks to be told
+	// who the recipients of their data are (Art. 19).
+	RecipientsWanted bool
 	// Browser lists identifiers read from the request's cookies; Signed, those of a verified site
 	// link; Typed lists the form's typed rows, in order, blank rows included so that errors can
 	// point at a row.
@@ -82,7 +85,10 @@ type Request struct {
 	// ObjectionDirectMarketing: an objection to direct marketing, which can never be refused
 	// (Art. 21(3)).
 	ObjectionDirectMarketing bool
-	Identifiers              []Identifier
+	// RecipientsWanted: the requester asks who the recipients told of the rectification, erasure
+	// or restriction are (Art. 19); only with one of those rights.
+	RecipientsWanted bool
+	Identifiers      []Identifier
 }
 
 // Errors maps a form field to the message shown beside it.
@@ -157,6 +163,7 @@ func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
 	required("rectification_right", r.RectificationRight, f.RectificationRight, MaxField, has(KindRectification),
 		"For rectification, say what the correct data is.")
 	r.ObjectionDirectMarketing = f.ObjectionDirectMarketing && has(KindObjection)
+	r.RecipientsWanted = f.RecipientsWanted && (has(KindRectification) || has(KindErasure) || has(KindRestriction))
 	required("objection_grounds", r.ObjectionGrounds, f.ObjectionGrounds, MaxDetails, has(KindObjection) && !r.ObjectionDirectMarketing,
 		"For an objection, give the grounds relating to your situation, or tick that you object to direct marketing.")
 

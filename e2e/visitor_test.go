@@ -23,9 +23,10 @@ import (
 )
 
 // browser starts a headless Chromium for the test.
-func browser(t *testing.T) context.Context {
+func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], extra...)
+	opts = append(opts,
 		chromedp.DisableGPU,
 		chromedp.UserDataDir(t.TempDir()),
 		// The machine's network is closed: no background connections, no QUIC, no updates.

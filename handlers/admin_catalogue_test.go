@@ -135,7 +135,7 @@ func TestAdminAddsEditsRetiresAndRestoresCookies(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
 		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
 		page := admin.Get("/admin/sites/itsme/cookies")
-		expect(t, page, 200, "Live cookies (17)", "__zlcmid", "Add a cookie")
+		expect(t, page, 200, "Live cookies (20)", "__zlcmid", "Add a cookie")
 		if page.Header.Get("Cache-Control") != "no-store" {
 			t.Error("the catalogue page may be cached")
 		}
@@ -145,9 +145,9 @@ func TestAdminAddsEditsRetiresAndRestoresCookies(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/sites/itsme/cookies" {
 			t.Fatalf("add: %d\n%s", res.StatusCode, res.Body)
 		}
-		expect(t, admin.Get("/admin/sites/itsme/cookies"), 200, "Added the cookie _ga.", "Live cookies (18)")
+		expect(t, admin.Get("/admin/sites/itsme/cookies"), 200, "Added the cookie _ga.", "Live cookies (21)")
 		ga := cookieNamed(t, p, "itsme", "_ga")
-		if ga.Position != 18 || ga.Purposes["en"] != "Tells visitors apart." || !ga.Identifying || ga.OptOutURL == "" || ga.PurposeLanguage != "fr" {
+		if ga.Position != 21 || ga.Purposes["en"] != "Tells visitors apart." || !ga.Identifying || ga.OptOutURL == "" || ga.PurposeLanguage != "fr" {
 			t.Fatalf("stored: %+v", ga)
 		}
 		// The public page links the third-party provider's opt-out page.
@@ -194,7 +194,7 @@ func TestAdminAddsEditsRetiresAndRestoresCookies(t *testing.T) {
 			t.Fatalf("edit: %d\n%s", res.StatusCode, res.Body)
 		}
 		ga = cookieNamed(t, p, "itsme", "_ga")
-		if ga.Purposes["de"] != "Unterscheidet Besucher." || ga.Identifying || ga.Lifetime != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 mois"}) || ga.Position != 18 {
+		if ga.Purposes["de"] != "Unterscheidet Besucher." || ga.Identifying || ga.Lifetime != (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 13, Unit: lifetime.Month, Text: "13 mois"}) || ga.Position != 21 {
 			t.Fatalf("after the edit: %+v", ga)
 		}
 		expect(t, admin.Post(edit, cookieFields(csrf, "name", "CookieConsent")), http.StatusUnprocessableEntity, "already has a cookie with this name", "CookieConsent")
@@ -226,14 +226,14 @@ func TestImportPreviewSavesNothingAndApplyRefusesAStalePreview(t *testing.T) {
 		csrf := testapp.CSRF(t, admin.Get("/admin/sites/esomus/cookies/import").Body)
 		before := catalogueState(t, p, "esomus")
 
-		// A French policy table, semicolon-separated: UID changes, U2 and three others leave,
+		// A French policy table, semicolon-separated: UID changes, U2 and four others leave,
 		// STCK_ID stays, _fbp arrives.
 		file := "Nom;Fournisseur;Partie;Catégorie;Objectif d'utilisation;Durée;Identifiant;purpose_nl\n" +
 			"STCK_ID;ESOMUS;Première partie;Analytique;Ce cookie nous permet de cartographier votre consultation de notre site lorsque vous vous inscrivez initialement à nos services.;Session;oui;\n" +
 			"UID;ESOMUS;première partie;Statistiques;Compte les pages.;2 ans;oui;Telt pagina's.\n" +
 			"_fbp;facebook.com;tiers;Marketing;Publicité.;3 mois;non;\n"
 		res := postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import", url.Values{"_csrf": {csrf}, "content": {file}}, nil)
-		expect(t, res, 200, "1 added, 1 changed, 4 retired, 0 restored, 1 unchanged", "_fbp", "Compte les pages.", "Telt pagina&#39;s.", "Apply these changes")
+		expect(t, res, 200, "1 added, 1 changed, 5 retired, 0 restored, 1 unchanged", "_fbp", "Compte les pages.", "Telt pagina&#39;s.", "Apply these changes")
 		if catalogueState(t, p, "esomus") != before {
 			t.Fatal("the preview saved something")
 		}
@@ -248,7 +248,7 @@ func TestImportPreviewSavesNothingAndApplyRefusesAStalePreview(t *testing.T) {
 		expect(t, admin.Post(fmt.Sprintf("/admin/sites/esomus/cookies/%d/retire", u2.ID), url.Values{"_csrf": {csrf}}), http.StatusSeeOther)
 		changed := catalogueState(t, p, "esomus")
 		res = postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import/apply", apply, nil)
-		expect(t, res, http.StatusConflict, "The catalogue changed after this preview", "1 added, 1 changed, 3 retired")
+		expect(t, res, http.StatusConflict, "The catalogue changed after this preview", "1 added, 1 changed, 4 retired")
 		if catalogueState(t, p, "esomus") != changed {
 			t.Fatal("a stale apply changed the catalogue")
 		}
@@ -307,7 +307,7 @@ func TestExportsReimportToNoChangeAndTheTableIsInEachLanguage(t *testing.T) {
 		if err := p.Store.UpdateCookie(context.Background(), zl); err != nil {
 			t.Fatal(err)
 		}
-		for slug, n := range map[string]int{"esomus": 6, "itsme": 17} {
+		for slug, n := range map[string]int{"esomus": 7, "itsme": 20} {
 			before := catalogueState(t, p, slug)
 			csvRes := admin.Get("/admin/sites/" + slug + "/cookies.csv")
 			expect(t, csvRes, 200, "name,provider,party,category,purpose,purpose_language,purpose_fr")

@@ -240,6 +240,7 @@ func siteForm(c echo.Context) (setup.Site, string, error) {
 		Slug: form.Get(setup.FieldSlug), Name: form.Get(setup.FieldSiteName), Domains: form.Get(setup.FieldDomains),
 		Languages: form[setup.FieldLanguages], PolicyURL: form.Get(setup.FieldPolicyURL),
 		PolicyVersion: form.Get(setup.FieldPolicyVersion), PolicyLanguage: form.Get(setup.FieldPolicyLanguage),
+		ConsentBanner: form.Get(setup.FieldConsentBanner) != "", WithdrawalHow: form.Get(setup.FieldWithdrawalHow),
 	}, form.Get(setup.FieldController), nil
 }
 

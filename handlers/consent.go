@@ -110,7 +110,10 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 		return render(c, http.StatusTooManyRequests, views.ConsentPage(h.consentPageData(c, site), f))
 	}
 
-	expire := consent.Expiring(cookies, categories, c.Request().Cookies(), c.Request().Host, domainOf(site, c.Request().Host))
+	// Only what the portal can reach is expired and said to be removed: the site's own named
+	// cookies, when the portal runs on the site's registrable domain (consent.CanExpire).
+	host, domains := c.Request().Host, site.DomainList()
+	expire := consent.Expiring(cookies, categories, c.Request().Cookies(), host, domains)
 	var cleared []string
 	for _, ck := range expire {
 		if !slices.Contains(cleared, ck.Name) {
@@ -119,7 +122,7 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 	}
 	w, err := h.cases.WithdrawConsent(ctx, cases.Withdrawal{
 		Site: site, Catalogue: cookies, Scope: scope, Categories: categories, Identifiers: f.Identifiers,
-		Cleared: cleared, Email: f.Email, Language: lang,
+		Cleared: cleared, Remaining: consent.Remaining(cookies, categories, host, domains), Email: f.Email, Language: lang,
 	})
 	if err != nil {
 		return err
@@ -155,11 +158,20 @@ func (h *Handler) consentDone(c echo.Context) error {
 	lang := w.Language
 	h.controllerLanguage(c, lang)
 	cleared, _ := h.sessions.Get(ctx, "consent_cleared").([]string)
+	delivery, err := h.store.WebhookDeliveryOf(ctx, w.ID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
 	d := views.ConsentDone{
 		Site: site, Receipt: w.Receipt, At: w.WithdrawnAt.In(site.Controller.Location()),
 		Categories: w.CategoryList(), Cleared: cleared, Email: w.Email,
-		OptOuts: consent.OptOuts(cookies, w.CategoryList()),
+		Remaining: consent.Remaining(cookies, w.CategoryList(), c.Request().Host, site.DomainList()),
+		OptOuts:   consent.OptOuts(cookies, w.CategoryList()),
+		Webhook:   delivery.State,
+		Delivered: delivery.DeliveredAt,
 	}
+	d.Say = consent.Say(consent.Facts{Cleared: d.Cleared, Remaining: d.Remaining, OptOuts: len(d.OptOuts),
+		Webhook: d.Webhook, Banner: site.ConsentBanner, How: site.WithdrawalHow})
 	for _, id := range w.Identifiers {
 		d.Identifiers = append(d.Identifiers, dsr.Identifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
 	}

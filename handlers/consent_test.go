@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -37,20 +38,22 @@ func jarHas(c *testapp.Client, base, name string) bool {
 }
 
 // A visitor whose browser holds ESOMUS's identifying cookies withdraws analytics consent without
-// any verification: the withdrawal is recorded against those cookies, the response expires each of
-// the site's first-party analytics cookies, and a confirmation letter is queued.
+// any verification, on a portal that runs on ESOMUS's own domain (privacy.esomus.com): the
+// withdrawal is recorded against those cookies, the response expires each of the site's named
+// first-party analytics cookies, for the host and esomus.com, and a confirmation letter is queued.
+// The site has no webhook: the receipt says the privacy team was informed, not the site.
 func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 	each(t, func(t *testing.T, p *testapp.Portal) {
-		c := english(p.Client(t))
+		c := english(p.ClientAt(t, "privacy.esomus.com"))
 		for name, v := range map[string]string{"STCK_ID": "stck-9f2c", "UID": "uid-41", "U2": "u2-7", "unrelated": "keep"} {
-			c.SetCookie(name, v)
+			c.SetDomainCookie("esomus.com", name, v)
 		}
 		page := c.Get("/sites/esomus/consent")
 		expect(t, page, 200, "Withdraw your consent on ESOMUS", "STCK_ID", "stck-9f2c", "read from your browser",
 			`id="category-analytics"`, `id="category-functional"`, "Strictly necessary cookies need no consent",
 			"/requests/new?site=esomus&amp;kind=consent_withdrawal")
-		if strings.Contains(page.Body, `id="category-necessary"`) || strings.Contains(page.Body, `id="category-marketing"`) {
-			t.Error("the form offers necessary cookies, or a category the site has no cookie in")
+		if strings.Contains(page.Body, `id="category-necessary"`) {
+			t.Error("the form offers necessary cookies")
 		}
 		res := c.Post("/sites/esomus/consent", url.Values{"_csrf": {testapp.CSRF(t, page.Body)},
 			"categories": {"analytics"}, "email": {"visitor@example.org"}})
@@ -59,6 +62,7 @@ func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 			t.Fatalf("redirect to %q", loc)
 		}
 		var expired []string
+		domains := map[string]bool{}
 		for _, h := range res.Header.Values("Set-Cookie") {
 			name, _, _ := strings.Cut(h, "=")
 			if name == "rightsdesk_visitor" || name == "rightsdesk_session" {
@@ -67,26 +71,42 @@ func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 			if !strings.Contains(h, "Path=/") || !strings.Contains(h, "Max-Age=0") || !strings.Contains(h, "Expires=Thu, 01 Jan 1970 00:00:00 GMT") {
 				t.Errorf("not an expiry on path /: %s", h)
 			}
-			if strings.Contains(h, "Domain=") {
-				t.Errorf("the portal on 127.0.0.1 names a domain: %s", h)
+			_, d, _ := strings.Cut(h, "Domain=")
+			d, _, _ = strings.Cut(d, ";")
+			domains[d] = true
+			if !slices.Contains(expired, name) {
+				expired = append(expired, name)
 			}
-			expired = append(expired, name)
 		}
 		slices.Sort(expired)
 		if strings.Join(expired, ",") != "STCK_ID,U2,UID" {
-			t.Errorf("expired %v, want ESOMUS's first-party analytics cookies STCK_ID, U2, UID", expired)
+			t.Errorf("expired %v, want ESOMUS's named first-party analytics cookies STCK_ID, U2, UID", expired)
+		}
+		if !domains[""] || !domains["privacy.esomus.com"] || !domains["esomus.com"] || len(domains) != 3 {
+			t.Errorf("expired for %v, want the host, privacy.esomus.com and esomus.com", domains)
 		}
 		for _, gone := range []string{"STCK_ID", "UID", "U2"} {
-			if jarHas(c, p.URL, gone) {
+			if jarHas(c, c.Base(), gone) {
 				t.Errorf("%s is still in the browser", gone)
 			}
 		}
-		if !jarHas(c, p.URL, "unrelated") {
+		if !jarHas(c, c.Base(), "unrelated") {
 			t.Error("a cookie that is not the site's was removed")
 		}
 
 		done := c.Get("/sites/esomus/consent/done")
-		expect(t, done, 200, "Your consent has been withdrawn", "CW-", "Analytics", "STCK_ID", "visitor@example.org")
+		expect(t, done, 200, "Your consent has been withdrawn", "CW-", "Analytics", `id="cleared"`, "STCK_ID", "visitor@example.org",
+			"We have recorded your withdrawal and informed the privacy team of ESOMUS.",
+			// ESOMUS has no cookie banner: its own way, as its policy states it (§10).
+			"ESOMUS states how to withdraw your consent or give it again", `id="withdrawal-how"`, "Mon compte")
+		for _, never := range []string{"has been told of your withdrawal", "cookie banner", `id="delivery"`, `id="nothing-removed"`} {
+			if strings.Contains(done.Body, never) {
+				t.Errorf("the receipt says %q, which did not happen", never)
+			}
+		}
+		// "Code Opération" and the SEO keywords are descriptions, not cookie names: the portal
+		// cannot expire them, so the receipt says how to remove them.
+		expect(t, done, 200, `id="remaining"`, "Code Opération", "in your browser&#39;s settings")
 		ws := withdrawals(t, p, "esomus", "STCK_ID", "stck-9f2c")
 		if len(ws) != 1 || ws[0].Categories != "analytics" || ws[0].Scope != models.ScopeCategories || len(ws[0].Identifiers) != 3 {
 			t.Fatalf("recorded %+v", ws)
@@ -106,7 +126,9 @@ func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 			}
 		}
 		if letter == nil || letter.Recipient != "visitor@example.org" || letter.WithdrawalID == nil || *letter.WithdrawalID != ws[0].ID ||
-			!strings.Contains(letter.TextBody, ws[0].Receipt) {
+			!strings.Contains(letter.TextBody, ws[0].Receipt) || !strings.Contains(letter.TextBody, "  - STCK_ID\n") ||
+			!strings.Contains(letter.TextBody, "informed the privacy team of ESOMUS") || strings.Contains(letter.TextBody, "cookie banner") ||
+			!strings.Contains(letter.TextBody, "Mon compte") {
 			t.Fatalf("confirmation letter %+v", letter)
 		}
 
@@ -118,6 +140,72 @@ func TestConsentWithdrawalTakesEffectInTheBrowser(t *testing.T) {
 		page = c.Get("/sites/esomus/consent")
 		expect(t, c.Post("/sites/esomus/consent", url.Values{"_csrf": {testapp.CSRF(t, page.Body)}, "all": {"1"}}), http.StatusSeeOther)
 		expect(t, c.Get("/sites/esomus/consent/done"), 200, "Note the receipt")
+	})
+}
+
+// A portal outside the site's domain cannot touch the site's cookies: it expires none and the
+// receipt says so, with how to remove them and the providers' opt-out pages. A site with a
+// webhook and a banner gets "being delivered" and the banner; once the site acknowledges the
+// call, the receipt says the site has been told.
+func TestConsentReceiptSaysOnlyWhatHappened(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ctx := context.Background()
+		c := english(p.Client(t)) // the portal at 127.0.0.1, not on www.itsme-id.com
+		c.SetCookie("__zlcmid", "zl-77")
+		site, err := p.Store.SiteBySlug(ctx, "itsme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Store.SetWebhook(ctx, site.ID, "https://hooks.itsme.example/consent"); err != nil {
+			t.Fatal(err)
+		}
+		page := c.Get("/sites/itsme/consent")
+		res := c.Post("/sites/itsme/consent", url.Values{"_csrf": {testapp.CSRF(t, page.Body)}, "all": {"1"}})
+		expect(t, res, http.StatusSeeOther)
+		for _, h := range res.Header.Values("Set-Cookie") {
+			if name, _, _ := strings.Cut(h, "="); name != "rightsdesk_visitor" && name != "rightsdesk_session" {
+				t.Errorf("the portal outside the site's domain sets %s", h)
+			}
+		}
+		if !jarHas(c, p.URL, "__zlcmid") {
+			t.Error("the cookie was removed")
+		}
+		done := c.Get("/sites/itsme/consent/done")
+		expect(t, done, 200, `id="nothing-removed"`, "The portal could not remove any of these cookies from this browser",
+			`id="opt-outs"`, "zopim.com", "is telling itsme", `id="delivery"`, "being delivered",
+			"You may give your consent again at any time in the site&#39;s cookie banner.")
+		for _, never := range []string{`id="cleared"`, "were removed", "informed the privacy team", "has been told of your withdrawal"} {
+			if strings.Contains(done.Body, never) {
+				t.Errorf("the receipt says %q, which did not happen", never)
+			}
+		}
+
+		// The site acknowledges the call: the receipt says it has been told, and when.
+		receipt := regexp.MustCompile(`CW-[0-9A-Z]{4}-[0-9A-Z]{4}`).FindString(done.Body)
+		w, err := p.Store.WithdrawalByReceipt(ctx, site.ID, receipt)
+		if err != nil {
+			t.Fatalf("receipt %q: %v", receipt, err)
+		}
+		// While the call is pending the site is being told: the privacy team has no notice.
+		if n, err := p.Store.CountWithdrawalNotices(ctx, []int64{site.ControllerID}); err != nil || n != 0 {
+			t.Errorf("notices while the call is pending: %d, %v", n, err)
+		}
+		d, err := p.Store.WebhookDeliveryOf(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Store.NoteWebhookAttempt(ctx, d.ID, 1, 204, "", true, false, time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, c.Get("/sites/itsme/consent/done"), 200, "itsme has been told of your withdrawal", "delivered on 2 March 2026")
+		if got, _ := p.Store.WithdrawalByReceipt(ctx, site.ID, receipt); got.HandledAt == nil || got.HandledBy != nil {
+			t.Errorf("an acknowledged withdrawal is not marked handled by the site: %+v", got)
+		}
+		// Nothing waits for the privacy team: the site was told.
+		n, err := p.Store.CountWithdrawalNotices(ctx, []int64{site.ControllerID})
+		if err != nil || n != 0 {
+			t.Errorf("notices %d, %v", n, err)
+		}
 	})
 }
 

@@ -237,6 +237,7 @@ func parseFiling(form url.Values, r *http.Request, cookies []models.Cookie) (f d
 		RectificationRight:       form.Get("rectification_right"),
 		ObjectionGrounds:         form.Get("objection_grounds"),
 		ObjectionDirectMarketing: form.Get("objection_direct_marketing") == "yes",
+		RecipientsWanted:         form.Get("recipients_wanted") == "yes",
 	}
 	ticked := form["browser_cookie"]
 	browser = browserCookies(r, cookies)

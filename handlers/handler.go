@@ -63,6 +63,9 @@ type Store interface {
 	Timeline(ctx context.Context, caseID int64) ([]models.Event, error)
 	CaseLetters(ctx context.Context, caseID int64) ([]models.Letter, error)
 	Outcomes(ctx context.Context, caseID int64) ([]models.CaseOutcome, error)
+	CookieRecipients(ctx context.Context, siteID int64) ([]string, error)
+	RecipientsTold(ctx context.Context, caseID int64) ([]models.CaseRecipientTold, error)
+	RestrictionLiftingOf(ctx context.Context, caseID int64) (models.RestrictionLifting, error)
 	CaseFiles(ctx context.Context, caseID int64) ([]models.CaseFile, error)
 	UsersByID(ctx context.Context, ids []int64) (map[int64]models.User, error)
 
@@ -84,6 +87,10 @@ type Store interface {
 
 	// Consent withdrawals, read by the visitor's receipt page and by the site through the API.
 	WithdrawalByReceipt(ctx context.Context, siteID int64, receipt string) (models.ConsentWithdrawal, error)
+	WebhookDeliveryOf(ctx context.Context, withdrawalID int64) (models.WebhookDelivery, error)
+	WithdrawalNotices(ctx context.Context, controllers []int64) ([]models.WithdrawalNotice, error)
+	CountWithdrawalNotices(ctx context.Context, controllers []int64) (int, error)
+	MarkWithdrawalHandled(ctx context.Context, controllers []int64, id, userID int64, at time.Time) error
 	WithdrawalsFor(ctx context.Context, siteID int64, cookieName, value string) ([]models.ConsentWithdrawal, error)
 	SiteAPIKeyFor(ctx context.Context, plain string) (models.SiteAPIKey, error)
 	MarkSiteAPIKeyUsed(ctx context.Context, id int64, now time.Time) error
@@ -133,6 +140,8 @@ type Cases interface {
 	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string, lateAck bool) error
 	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
+	LiftRestriction(ctx context.Context, a cases.Actor, ref string, version int, on, reasons string) error
+	RecordRecipient(ctx context.Context, a cases.Actor, ref string, version int, provider, toldOn string) error
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
 	ResendLetter(ctx context.Context, a cases.Actor, letterID int64) error
 	ConfirmLetterSent(ctx context.Context, a cases.Actor, letterID int64) error
@@ -254,6 +263,13 @@ func render(c echo.Context, status int, comp templ.Component) error {
 func (h *Handler) page(c echo.Context, title string) views.Page {
 	p := h.basePage(c, title)
 	p.Flash = h.sessions.PopString(c.Request().Context(), "flash")
+	if p.User != nil {
+		// The staff navigation counts the withdrawals waiting for the privacy team. A failure to
+		// count hides the number; it never fails the page.
+		if a, _, err := h.actor(c); err == nil {
+			p.Notices, _ = h.store.CountWithdrawalNotices(c.Request().Context(), a.Controllers)
+		}
+	}
 	return p
 }
 

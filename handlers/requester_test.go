@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rightsdesk/cases"
+	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
 	"rightsdesk/locale"
@@ -96,9 +97,16 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 		if err := p.App.Cases.Claim(ctx, a, r.ref, 0); err != nil {
 			t.Fatal(err)
 		}
+		// The erasure is complied with: ESOMUS's third parties are told (Art. 19).
+		site, _ := p.Store.SiteBySlug(ctx, "esomus")
+		recipients, _ := p.Store.CookieRecipients(ctx, site.ID)
+		var told []dsr.RecipientInput
+		for _, name := range recipients {
+			told = append(told, dsr.RecipientInput{Provider: name, Choice: dsr.ToldChoice, ToldOn: deadline.Today(time.Now(), deadline.DefaultLocation).String()})
+		}
 		if err := p.App.Cases.Complete(ctx, a, r.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
 			dsr.KindAccess: "We hold your newsletter subscription only.", dsr.KindErasure: "CRM: deleted\nNewsletter: unsubscribed",
-		}), Files: []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}}); err != nil {
+		}), Told: told, Files: []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}}); err != nil {
 			t.Fatal(err)
 		}
 		done := r.in("en", r.statusPath)

@@ -80,7 +80,11 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/cases/:ref/refuse", Staff, h.refuse, "refusal with ground and reasons"},
 		{http.MethodPost, "/staff/cases/:ref/withdraw", Staff, h.closeWithdrawn, "close as withdrawn on the requester's word"},
 		{http.MethodPost, "/staff/cases/:ref/notes", Staff, h.addNote, "internal note"},
+		{http.MethodPost, "/staff/cases/:ref/recipients", Staff, h.recordRecipient, "Art. 19: a recipient told after the answer; no letter"},
+		{http.MethodPost, "/staff/cases/:ref/lift-restriction", Staff, h.liftRestriction, "Art. 18(3): once, on a case whose restriction was complied with; letter before the lifting"},
 		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
+		{http.MethodGet, "/staff/withdrawals", Staff, h.withdrawalNotices, "consent withdrawals the site was not told of by webhook, per controller"},
+		{http.MethodPost, "/staff/withdrawals/:id/handled", Staff, h.markWithdrawalHandled, "the privacy team acted on one (its controller's staff only)"},
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
 		{http.MethodGet, "/r/:token/files/:id", Holder, h.download, "a file of the answer, until it expires"},
 
@@ -156,7 +160,7 @@ func (h *Handler) Routes() []Route {
 // organisationRoutes show an organisation's work: to someone who works for none yet they show what
 // to do instead (requireOrganisation).
 var organisationRoutes = map[string]bool{
-	"/staff": true, "/staff/cases": true, "/manager/dashboard": true, "/manager/dashboard.csv": true,
+	"/staff": true, "/staff/cases": true, "/staff/withdrawals": true, "/manager/dashboard": true, "/manager/dashboard.csv": true,
 	"/manager/cases.csv": true, "/admin/letters": true, "/admin/letters/:kind": true,
 }
 

@@ -277,6 +277,17 @@ func (h *Handler) casePage(c echo.Context, status int, form views.CaseForm) erro
 	if v.Staff, err = h.store.StaffOf(ctx, cs.ControllerID); err != nil {
 		return err
 	}
+	if v.Recipients, err = h.store.CookieRecipients(ctx, cs.SiteID); err != nil {
+		return err
+	}
+	if v.Told, err = h.store.RecipientsTold(ctx, cs.ID); err != nil {
+		return err
+	}
+	if l, err := h.store.RestrictionLiftingOf(ctx, cs.ID); err == nil {
+		v.Lifting = &l
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
 	var ids []int64
 	for _, e := range v.Events {
 		if e.ActorUserID != nil {
@@ -426,6 +437,16 @@ func (h *Handler) complete(c echo.Context) error {
 				Ground: f.Get(dsr.GroundField(k)), Reasons: f.Get(dsr.ReasonsField(k)),
 			}
 		}
+		// One line per recipient the form offered, in its order (Art. 19).
+		for i := 0; i < maxRecipients; i++ {
+			if _, ok := f[dsr.RecipientField(i)]; !ok {
+				break
+			}
+			in.Told = append(in.Told, dsr.RecipientInput{
+				Provider: f.Get(dsr.RecipientField(i)), Choice: f.Get(dsr.ToldField(i)),
+				ToldOn: f.Get(dsr.ToldOnField(i)), Reason: f.Get(dsr.NotToldReasonField(i)),
+			})
+		}
 		var err error
 		if in.Files, err = uploads(c, "files"); err != nil {
 			return err
@@ -472,6 +493,21 @@ func uploads(c echo.Context, field string) ([]cases.Upload, error) {
 func (h *Handler) refuse(c echo.Context) error {
 	return h.caseAction("refuse", "The refusal is sent.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
 		return h.cases.Refuse(c.Request().Context(), a, ref, version, f.Get("ground"), f.Get("reasons"), f.Get(dsr.LateAckField) == "yes")
+	})(c)
+}
+
+// maxRecipients bounds the recipients an answer form may carry: far more than a site's providers.
+const maxRecipients = 500
+
+func (h *Handler) liftRestriction(c echo.Context) error {
+	return h.caseAction("lift-restriction", "The requester is informed of the lifting of the restriction.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.LiftRestriction(c.Request().Context(), a, ref, version, f.Get(dsr.LiftsOnField), f.Get(dsr.LiftingReasonsField))
+	})(c)
+}
+
+func (h *Handler) recordRecipient(c echo.Context) error {
+	return h.caseAction("recipients", "The recipient is recorded as told.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.RecordRecipient(c.Request().Context(), a, ref, version, f.Get(dsr.LaterProviderField), f.Get(dsr.LaterToldOnField))
 	})(c)
 }
 

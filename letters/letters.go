@@ -44,6 +44,9 @@ const (
 	Completed         Kind = "completed" // the answer: what was done per kind, files to download
 	Refused           Kind = "refused"   // the refusal, with reasons, complaint guidance and judicial remedy
 	Expired           Kind = "expired"   // the e-mail was never confirmed within 14 days: nothing was processed
+	// RestrictionLifting tells a requester who obtained a restriction, before it is lifted, the
+	// date and the reasons (Art. 18(3)).
+	RestrictionLifting Kind = "restriction_lifting"
 	// ConsentWithdrawn confirms a withdrawal of consent on the public page (no case: Reference is
 	// the withdrawal's receipt).
 	ConsentWithdrawn Kind = "consent_withdrawn"
@@ -60,7 +63,7 @@ const (
 
 // Kinds lists every letter: the requesters' first, in the order a case meets them, then the staff's.
 var Kinds = []Kind{Verification, Acknowledgement, InfoRequest, ReplyAcknowledged, Extension, Completed, Refused, Withdrawn, Expired,
-	ConsentWithdrawn, ReplyReceived, Assigned, Reminder, Escalation, DeliveryFailed, Invite, PasswordReset}
+	RestrictionLifting, ConsentWithdrawn, ReplyReceived, Assigned, Reminder, Escalation, DeliveryFailed, Invite, PasswordReset}
 
 // ToStaff reports whether the letter goes to a member of staff rather than to a requester.
 func (k Kind) ToStaff() bool {
@@ -114,11 +117,26 @@ type Data struct {
 	FilesUntil    time.Time         // when the download links expire
 	NewRequestURL string            // where to file a new request (expired letter), if known
 
+	// Art. 19, in an answer carrying out a rectification, erasure or restriction: the recipients
+	// of the data and whether each was told; the letter names them when the requester asked
+	// (RecipientsWanted), and otherwise offers to.
+	RecipientsWanted bool
+	Recipients       []Recipient
+	// LiftsOn is the day a restriction will be lifted (RestrictionLifting, Art. 18(3)); Reason
+	// holds the reasons.
+	LiftsOn deadline.Date
+
 	// A consent withdrawal (ConsentWithdrawn).
 	Categories  []string // the cookie categories withdrawn (models.Category* codes), in policy order
 	Cleared     []string // the site's cookies removed from the visitor's browser at once
+	Remaining   []string // the site's own withdrawn cookies the portal could not remove
 	Identifiers []string // the identifiers it was recorded against, as "NAME: value"
 	OptOuts     []OptOut // third-party providers whose cookies the visitor stops on their own pages
+	// Webhook is the state of the call that tells the site (models.Webhook*), "" when the site
+	// has none: the letter says the site was told only when it was (consent.Say).
+	Webhook       string
+	Banner        bool   // the site has a cookie banner where consent is given again
+	WithdrawalHow string // how to withdraw or give consent again, as the controller states it
 
 	// Letters to staff.
 	StaffName       string    // the member of staff written to
@@ -149,6 +167,16 @@ func (o Outcome) Refuses() bool { return o.Result.Refuses() }
 
 // Complies reports whether something was done for the right: complied with in whole or in part.
 func (o Outcome) Complies() bool { return o.Result != dsr.ResultRefused }
+
+// Recipient is a recipient of the requester's data (a third-party provider of the site's cookies)
+// and whether it was told of the rectification, erasure or restriction (Art. 19): on ToldOn, or
+// not (NotTold) for Reason, as staff wrote it.
+type Recipient struct {
+	Name    string
+	ToldOn  deadline.Date
+	NotTold dsr.NotTold
+	Reason  string
+}
 
 // OptOut is a third-party provider and the page where the visitor opts out of its cookies (URL
 // empty when the site's catalogue names none).

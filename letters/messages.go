@@ -19,11 +19,11 @@ import (
 //     status link, complaint guidance, controller footer); staff.<part>: blocks every staff letter
 //     shares. Messages(k) lists a shared id under every letter that uses it; overriding it changes
 //     it in all of them, so CheckOverride holds it to the variables all of them have.
-//   - month.*, format.*, zone.*, right.*, article.*, ground.*, result.*, role.*, category.*, label.*: the
-//     vocabulary (month names, date layout, names of rights, grounds and cookie categories, table
-//     labels). It is translated with the rest but not offered for override: it is the same words
+//   - month.*, format.*, zone.*, right.*, article.*, ground.*, result.*, role.*, category.*, label.*,
+//     recipient.*: the vocabulary (month names, date layout, names of rights, grounds and cookie
+//     categories, table labels, what became of a recipient). It is translated with the rest but not offered for override: it is the same words
 //     in every letter, and a table label reworded per controller would buy nothing.
-var vocabulary = []string{"month.", "format.", "zone.", "right.", "article.", "ground.", "result.", "role.", "category.", "label."}
+var vocabulary = []string{"month.", "format.", "zone.", "right.", "article.", "ground.", "result.", "role.", "category.", "label.", "recipient."}
 
 func isVocabulary(id string) bool {
 	for _, p := range vocabulary {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"rightsdesk/consent"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/locale"
@@ -162,6 +163,13 @@ func (p *page) CategoryNames() string {
 	return strings.Join(names, ", ")
 }
 
+// Say is what a consent withdrawal's confirmation may say, chosen from what happened by the same
+// rule as the receipt page (consent.Say).
+func (p *page) Say() consent.Wording {
+	return consent.Say(consent.Facts{Cleared: p.D.Cleared, Remaining: p.D.Remaining, OptOuts: len(p.D.OptOuts),
+		Webhook: p.D.Webhook, Banner: p.D.Banner, How: p.D.WithdrawalHow})
+}
+
 // Join joins names (a provider's cookies) for one line.
 func (p *page) Join(names []string) string { return strings.Join(names, ", ") }
 
@@ -248,6 +256,29 @@ func (p *page) IdentityNotConfirmed() bool {
 		return true
 	}
 	return slices.Contains(p.refusedGrounds(), dsr.GroundIdentity)
+}
+
+// Art19 reports whether the answer carries out a rectification, erasure or restriction, in whole
+// or in part: the letter then speaks of the recipients told of it (Art. 19).
+func (p *page) Art19() bool {
+	for _, o := range p.D.Outcomes {
+		if slices.Contains(dsr.Art19Kinds, o.Kind) && o.Complies() {
+			return true
+		}
+	}
+	return false
+}
+
+// RecipientLine says what became of one recipient: "Google: informed on 10 March 2026".
+func (p *page) RecipientLine(r Recipient) string {
+	id := "recipient.told"
+	switch r.NotTold {
+	case dsr.NotToldImpossible:
+		id = "recipient.impossible"
+	case dsr.NotToldDisproportionate:
+		id = "recipient.disproportionate"
+	}
+	return p.vocab(id, map[string]any{"Name": r.Name, "Date": p.Date(r.ToldOn)})
 }
 
 // Lines splits staff's text into its non-empty lines, for a list.
@@ -405,6 +436,8 @@ func (p *page) variables() map[string]any {
 		v["Ground"] = p.Ground()
 	case Withdrawn:
 		v["At"] = p.Instant(d.At)
+	case RestrictionLifting:
+		v["LiftsOn"] = p.Date(d.LiftsOn)
 	case Expired:
 		v["At"] = p.Instant(p.ExpiredAt())
 		v["NewRequestURL"] = d.NewRequestURL

@@ -61,6 +61,9 @@ func Sample(k Kind, lang string) Data {
 		d.FilesUntil = time.Date(2026, 3, 22, 14, 5, 0, 0, brussels)
 	case Refused:
 		d.Ground, d.RefusalGround, d.Reason = dsr.GroundExcessive, dsr.GroundExcessive.Label(), t.refusal
+	case RestrictionLifting:
+		d.Kinds = []dsr.Kind{dsr.KindRectification, dsr.KindRestriction}
+		d.LiftsOn, d.Reason = deadline.NewDate(2026, 4, 15), t.lifting
 	case Expired:
 		d.At = d.VerifyBy
 	case Invite:
@@ -100,6 +103,10 @@ func consentSample(lang string) Data {
 		Categories:    []string{"analytics"},
 		Cleared:       []string{"STCK_ID", "UID", "U2"},
 		Identifiers:   []string{"STCK_ID: 9f2c41d0…"},
+		// The usual case: the portal runs on the site's domain, the site has a webhook whose call
+		// is under way when the letter is written, and a cookie banner.
+		Webhook: "pending",
+		Banner:  true,
 		OptOuts: []OptOut{
 			{Provider: "Google", URL: "https://tools.google.com/dlpage/gaoptout", Cookies: []string{"_ga", "_ga_*"}},
 			{Provider: "Zendesk", Cookies: []string{"_zlc"}},
@@ -110,6 +117,7 @@ func consentSample(lang string) Data {
 // sampleText is what staff would write in a language.
 type sampleText struct {
 	question, reply, extension, refusal string
+	lifting                             string // why a restriction is lifted (Art. 18(3))
 	outcomes                            map[dsr.Kind]string
 }
 
@@ -119,6 +127,7 @@ var sampleTexts = map[string]sampleText{
 		reply:     "I used chloe.old@example.fr until 2024.",
 		extension: "Your data is spread over three systems and two archives, one of which is kept by a subcontractor.",
 		refusal:   "This is the fifth identical request in three months; we answered the previous four in full, and nothing has changed since.",
+		lifting:   "The accuracy of your e-mail address, which you contested, has been verified with you: the address we hold is correct.",
 		outcomes: map[dsr.Kind]string{
 			dsr.KindAccess:            "Website analytics: 14 visits from your device, kept 13 months, used to measure traffic\nNewsletter: your address and subscription date, kept until you unsubscribe",
 			dsr.KindRectification:     "CRM: name corrected to Chloé Martin\nNewsletter: address corrected",
@@ -134,6 +143,7 @@ var sampleTexts = map[string]sampleText{
 		reply:     "J'ai utilisé chloe.old@example.fr jusqu'en 2024.",
 		extension: "Vos données sont réparties entre trois systèmes et deux archives, dont l'une est conservée par un sous-traitant.",
 		refusal:   "Il s'agit de la cinquième demande identique en trois mois ; nous avons répondu intégralement aux quatre précédentes et rien n'a changé depuis.",
+		lifting:   "L'exactitude de votre adresse e-mail, que vous contestiez, a été vérifiée avec vous : l'adresse que nous détenons est correcte.",
 		outcomes: map[dsr.Kind]string{
 			dsr.KindAccess:            "Statistiques du site : 14 visites depuis votre appareil, conservées 13 mois, pour mesurer l'audience\nLettre d'information : votre adresse et la date d'inscription, conservées jusqu'à votre désinscription",
 			dsr.KindRectification:     "CRM : nom corrigé en Chloé Martin\nLettre d'information : adresse corrigée",
@@ -149,6 +159,7 @@ var sampleTexts = map[string]sampleText{
 		reply:     "Ik gebruikte chloe.old@example.fr tot 2024.",
 		extension: "Uw gegevens zijn verspreid over drie systemen en twee archieven, waarvan er één door een verwerker wordt bewaard.",
 		refusal:   "Dit is het vijfde identieke verzoek in drie maanden; wij hebben de vorige vier volledig beantwoord en sindsdien is er niets veranderd.",
+		lifting:   "De juistheid van uw e-mailadres, die u betwistte, werd samen met u nagegaan: het adres dat wij bewaren is juist.",
 		outcomes: map[dsr.Kind]string{
 			dsr.KindAccess:            "Websitestatistieken: 14 bezoeken vanaf uw toestel, 13 maanden bewaard, om het bezoek te meten\nNieuwsbrief: uw adres en inschrijvingsdatum, bewaard tot u zich uitschrijft",
 			dsr.KindRectification:     "CRM: naam verbeterd in Chloé Martin\nNieuwsbrief: adres verbeterd",
@@ -164,6 +175,7 @@ var sampleTexts = map[string]sampleText{
 		reply:     "Ich habe bis 2024 chloe.old@example.fr verwendet.",
 		extension: "Ihre Daten sind auf drei Systeme und zwei Archive verteilt, von denen eines bei einem Auftragsverarbeiter liegt.",
 		refusal:   "Dies ist der fünfte gleichlautende Antrag innerhalb von drei Monaten; die vorigen vier haben wir vollständig beantwortet, und seitdem hat sich nichts geändert.",
+		lifting:   "Die Richtigkeit Ihrer E-Mail-Adresse, die Sie bestritten hatten, wurde mit Ihnen überprüft: Die bei uns gespeicherte Adresse ist korrekt.",
 		outcomes: map[dsr.Kind]string{
 			dsr.KindAccess:            "Website-Statistik: 14 Besuche von Ihrem Gerät, 13 Monate gespeichert, zur Reichweitenmessung\nNewsletter: Ihre Adresse und das Anmeldedatum, gespeichert bis zur Abmeldung",
 			dsr.KindRectification:     "CRM: Name berichtigt in Chloé Martin\nNewsletter: Adresse berichtigt",

@@ -12,12 +12,16 @@ import (
 )
 
 // scenarioTexts is what staff would type for the scenarios, in the requester's language.
-var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity, identityQuestion string }{
+var scenarioTexts = map[string]struct{ access, erasureKept, portability, identity, pixel, how, erased, notTold, identityQuestion string }{
 	"en": {
 		access:           "Website analytics: 14 visits from your device, kept 13 months, used to measure traffic",
 		erasureKept:      "Your invoices of 2024 and 2025 are kept until 2032: Belgian accounting law requires it (Art. 17(3)(b) GDPR).",
 		portability:      "Newsletter: your subscription data, in JSON",
 		identity:         "None of the identifiers you gave appears in our records, and the cookie value you quoted was not set by our site.",
+		pixel:            "Social network pixels (names not published)",
+		how:              "You can withdraw your consent by ending your subscription, as explained on your “My account” page.",
+		erased:           "CRM: your contact record deleted\nNewsletter: your address deleted\nWebsite analytics: the visits linked to your device deleted",
+		notTold:          "The company was dissolved in December 2025; there is no one left to inform.",
 		identityQuestion: "The address you gave is not the one of the ESOMUS account the cookie belongs to. Please tell us the e-mail address you use to log in to your ESOMUS account.",
 	},
 	"fr": {
@@ -25,6 +29,10 @@ var scenarioTexts = map[string]struct{ access, erasureKept, portability, identit
 		erasureKept:      "Vos factures de 2024 et 2025 sont conservées jusqu'en 2032 : le droit comptable belge l'impose (art. 17, § 3, b), RGPD).",
 		portability:      "Lettre d'information : vos données d'abonnement, en JSON",
 		identity:         "Aucun des identifiants que vous avez donnés ne figure dans nos systèmes, et la valeur de cookie citée n'a pas été déposée par notre site.",
+		pixel:            "Pixels des réseaux sociaux (noms non publiés)",
+		how:              "Si vous souhaitez retirer votre accord, vous pouvez le faire en résiliant votre souscription, conformément aux instructions qui figurent sur votre page « Mon compte ».",
+		erased:           "CRM : votre fiche de contact supprimée\nLettre d'information : votre adresse supprimée\nStatistiques du site : les visites liées à votre appareil supprimées",
+		notTold:          "La société a été dissoute en décembre 2025 ; il n'y a plus personne à informer.",
 		identityQuestion: "L’adresse que vous avez donnée n’est pas celle du compte ESOMUS auquel le cookie se rapporte. Merci de nous indiquer l’adresse e-mail avec laquelle vous vous connectez à votre compte ESOMUS.",
 	},
 	"nl": {
@@ -32,6 +40,10 @@ var scenarioTexts = map[string]struct{ access, erasureKept, portability, identit
 		erasureKept:      "Uw facturen van 2024 en 2025 worden tot 2032 bewaard: het Belgische boekhoudrecht verplicht ons daartoe (art. 17, lid 3, b), AVG).",
 		portability:      "Nieuwsbrief: uw abonnementsgegevens, in JSON",
 		identity:         "Geen van de identificatoren die u opgaf, komt in onze systemen voor, en de vermelde cookiewaarde werd niet door onze site geplaatst.",
+		pixel:            "Pixels van sociale netwerken (namen niet bekendgemaakt)",
+		how:              "U kunt uw toestemming intrekken door uw abonnement op te zeggen, zoals uitgelegd op uw pagina „Mijn account”.",
+		erased:           "CRM: uw contactfiche gewist\nNieuwsbrief: uw adres gewist\nWebsitestatistieken: de bezoeken gekoppeld aan uw toestel gewist",
+		notTold:          "De vennootschap werd in december 2025 ontbonden; er is niemand meer om in kennis te stellen.",
 		identityQuestion: "Het adres dat u opgaf, is niet dat van de ESOMUS-account waartoe de cookie behoort. Gelieve ons het e-mailadres te geven waarmee u zich aanmeldt op uw ESOMUS-account.",
 	},
 	"de": {
@@ -39,6 +51,10 @@ var scenarioTexts = map[string]struct{ access, erasureKept, portability, identit
 		erasureKept:      "Ihre Rechnungen von 2024 und 2025 werden bis 2032 aufbewahrt: Das belgische Buchhaltungsrecht schreibt es vor (Art. 17 Abs. 3 lit. b DSGVO).",
 		portability:      "Newsletter: Ihre Abonnementdaten, als JSON",
 		identity:         "Keine der von Ihnen angegebenen Kennungen ist in unseren Systemen verzeichnet, und der genannte Cookie-Wert wurde nicht von unserer Website gesetzt.",
+		pixel:            "Pixel sozialer Netzwerke (Namen nicht veröffentlicht)",
+		how:              "Sie können Ihre Einwilligung widerrufen, indem Sie Ihr Abonnement kündigen, wie auf Ihrer Seite „Mein Konto“ beschrieben.",
+		erased:           "CRM: Ihr Kontaktdatensatz gelöscht\nNewsletter: Ihre Adresse gelöscht\nWebsite-Statistik: die mit Ihrem Gerät verknüpften Besuche gelöscht",
+		notTold:          "Das Unternehmen wurde im Dezember 2025 aufgelöst; es gibt niemanden mehr, der unterrichtet werden könnte.",
 		identityQuestion: "Die von Ihnen angegebene Adresse ist nicht die des ESOMUS-Kontos, zu dem der Cookie gehört. Bitte nennen Sie uns die E-Mail-Adresse, mit der Sie sich bei Ihrem ESOMUS-Konto anmelden.",
 	},
 }
@@ -69,9 +85,51 @@ var scenarios = []struct {
 		d.Files = []File{{Name: "esomus-portability-DSR-2026-000042.json", Size: "3 KB", For: dsr.KindPortability}}
 		return d
 	}},
+	{"erasure_recipients", Completed, func(lang string) Data {
+		// Erasure complied with; the requester asked who the recipients are (Art. 19): two were
+		// told, one could not be.
+		t := scenarioTexts[lang]
+		d := Sample(Completed, lang)
+		d.Kinds = []dsr.Kind{dsr.KindErasure}
+		d.Outcomes = []Outcome{{Kind: dsr.KindErasure, Result: dsr.ResultFull, Outcome: t.erased}}
+		d.Files = nil
+		d.RecipientsWanted = true
+		d.Recipients = []Recipient{
+			{Name: "Google", ToldOn: deadline.NewDate(2026, 2, 18)},
+			{Name: "Pixel Partners SRL", NotTold: dsr.NotToldImpossible, Reason: t.notTold},
+			{Name: "Zendesk", ToldOn: deadline.NewDate(2026, 2, 19)},
+		}
+		return d
+	}},
+	{"restriction_lifting", RestrictionLifting, func(lang string) Data {
+		// The restriction obtained while the accuracy of the data was checked is lifted (Art. 18(3)).
+		return Sample(RestrictionLifting, lang)
+	}},
 	{"identity_refusal", Refused, func(lang string) Data {
 		d := Sample(Refused, lang)
 		d.Ground, d.RefusalGround, d.Reason = dsr.GroundIdentity, dsr.GroundIdentity.Label(), scenarioTexts[lang].identity
+		return d
+	}},
+	{"withdrawal_nothing_removed_no_webhook", ConsentWithdrawn, func(lang string) Data {
+		// The portal runs outside the site's domain, the site has no webhook and no cookie banner:
+		// the receipt says how to remove the cookies, lists the providers' opt-out pages, and
+		// says the privacy team was informed, never that anything was removed or the site told.
+		d := Sample(ConsentWithdrawn, lang)
+		d.Categories = []string{"analytics", "marketing"}
+		d.Cleared, d.Webhook, d.Banner = nil, "", false
+		d.Remaining = []string{"STCK_ID", "UID", "U2"}
+		d.OptOuts = []OptOut{
+			{Provider: "Google", URL: "https://tools.google.com/dlpage/gaoptout", Cookies: []string{"_ga", "_ga_*"}},
+			{Provider: "Meta", URL: "https://www.facebook.com/settings/?tab=ads", Cookies: []string{scenarioTexts[lang].pixel}},
+		}
+		return d
+	}},
+	{"withdrawal_removed_webhook_delivered", ConsentWithdrawn, func(lang string) Data {
+		// The portal runs on the site's domain and expired its cookies; the site's webhook
+		// acknowledged the call; the site has a banner, and its controller states its own way.
+		d := Sample(ConsentWithdrawn, lang)
+		d.Webhook, d.Banner, d.OptOuts = "delivered", true, nil
+		d.WithdrawalHow = scenarioTexts[lang].how
 		return d
 	}},
 	{"info_request_reply_by", InfoRequest, func(lang string) Data {
@@ -153,12 +211,49 @@ func TestPerRightOutcomes(t *testing.T) {
 	if strings.Contains(full.Text, "Article 12(4)") || strings.Contains(full.Text, "Ground:") {
 		t.Errorf("an answer complying with every right speaks of a refusal:\n%s", full.Text)
 	}
-	id, _ := Render(Refused, scenarios[2].data("en"))
+	id, _ := Render(Refused, scenarios[4].data("en"))
 	if !strings.Contains(id.Text, "Articles 11(2) and 12(2)") {
 		t.Errorf("an identity refusal without the Art. 11(2) sentence:\n%s", id.Text)
 	}
 	other, _ := Render(Refused, Sample(Refused, "en"))
 	if strings.Contains(other.Text, "Articles 11(2)") {
 		t.Errorf("the Art. 11(2) sentence in a refusal on another ground:\n%s", other.Text)
+	}
+}
+
+// TestRecipientsInTheAnswer (Art. 19): the answer names the recipients told when the requester
+// asked, says there was none when the site has no third party, offers to name them otherwise,
+// and says nothing of recipients when no rectification, erasure or restriction was carried out.
+func TestRecipientsInTheAnswer(t *testing.T) {
+	asked := scenarios[2].data("en")
+	render := func(d Data) string {
+		t.Helper()
+		r, err := Render(Completed, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Text + r.HTML
+	}
+	got := render(asked)
+	for _, want := range []string{"Google: informed on 18 February 2026", "Pixel Partners SRL: not informed, as this proved impossible:",
+		scenarioTexts["en"].notTold, "Recipients of your data (Article 19 of the GDPR)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the answer naming the recipients lacks %q", want)
+		}
+	}
+	none := asked
+	none.Recipients = nil
+	if got := render(none); !strings.Contains(got, "names no third party") || strings.Contains(got, "informed on") {
+		t.Errorf("asked, without recipients:\n%s", got)
+	}
+	offer := asked
+	offer.RecipientsWanted = false
+	if got := render(offer); !strings.Contains(got, "If you wish to know who these recipients are") || strings.Contains(got, "Google") {
+		t.Errorf("not asked: the letter should offer to name the recipients, not name them:\n%s", got)
+	}
+	refused := asked
+	refused.Outcomes = []Outcome{{Kind: dsr.KindErasure, Result: dsr.ResultRefused, Ground: dsr.GroundArt17_3, Reasons: "x"}}
+	if got := render(refused); strings.Contains(got, "Article 19") || strings.Contains(got, "Google") {
+		t.Errorf("an erasure refused speaks of recipients told:\n%s", got)
 	}
 }

@@ -51,6 +51,10 @@ type Lifetime struct {
 	Kind   Kind
 	Amount int  // of Unit, for a Duration; 0 otherwise
 	Unit   Unit // for a Duration; "" otherwise
+	// UpTo of UpToUnit is the longest of a range ("1 jour à 5 ans": 1 day up to 5 years), Amount
+	// of Unit then being the shortest; 0 and "" for a single duration.
+	UpTo     int  `gorm:"column:max_amount" json:",omitempty"`
+	UpToUnit Unit `gorm:"column:max_unit" json:",omitempty"`
 	// Text is the lifetime as published ("1 Heure"), kept beside its meaning; for a lifetime
 	// Parse could not read, it is all there is.
 	Text string
@@ -89,6 +93,14 @@ func NewDuration(amount int, unit Unit) Lifetime {
 	return Lifetime{Kind: Duration, Amount: amount, Unit: unit}
 }
 
+// NewRange is from amount of unit up to upTo of upToUnit.
+func NewRange(amount int, unit Unit, upTo int, upToUnit Unit) Lifetime {
+	return Lifetime{Kind: Duration, Amount: amount, Unit: unit, UpTo: upTo, UpToUnit: upToUnit}
+}
+
+// Range reports whether the lifetime is a range of durations.
+func (l Lifetime) Range() bool { return l.Kind == Duration && l.UpTo > 0 }
+
 // Stated reports whether the lifetime's meaning is known (session, persistent or a duration).
 func (l Lifetime) Stated() bool { return l.Kind != NotStated }
 
@@ -98,20 +110,33 @@ func (l Lifetime) Same(o Lifetime) bool {
 	if l.Kind == NotStated || o.Kind == NotStated {
 		return l.Kind == o.Kind && l.Text == o.Text
 	}
-	return l.Kind == o.Kind && l.Amount == o.Amount && l.Unit == o.Unit
+	return l.Kind == o.Kind && l.Amount == o.Amount && l.Unit == o.Unit && l.UpTo == o.UpTo && l.UpToUnit == o.UpToUnit
 }
 
 // Valid reports whether the fields agree: a duration has an amount and a known unit, the other
 // kinds have neither (the database checks the same).
 func (l Lifetime) Valid() bool {
+	if (l.UpTo == 0) != (l.UpToUnit == "") {
+		return false
+	}
 	switch l.Kind {
 	case Duration:
+		if l.UpTo > 0 && (l.UpTo > MaxAmount || !validUnit(l.UpToUnit) || !longer(l.UpTo, l.UpToUnit, l.Amount, l.Unit)) {
+			return false
+		}
 		return l.Amount >= 1 && l.Amount <= MaxAmount && validUnit(l.Unit)
 	case Session, Persistent, NotStated:
-		return l.Amount == 0 && l.Unit == ""
+		return l.Amount == 0 && l.Unit == "" && l.UpTo == 0
 	}
 	return false
 }
+
+// approxMinutes are the units in minutes, a month 30 days and a year 365: enough to tell which
+// end of a range is the longer.
+var approxMinutes = map[Unit]int{Minute: 1, Hour: 60, Day: 1440, Week: 10080, Month: 43200, Year: 525600}
+
+// longer reports whether a of u is longer than b of v.
+func longer(a int, u Unit, b int, v Unit) bool { return a*approxMinutes[u] > b*approxMinutes[v] }
 
 func validUnit(u Unit) bool {
 	for _, v := range Units {
@@ -126,6 +151,9 @@ var (
 	bareNumber = regexp.MustCompile(`^[+-]?[0-9]+(?:[.,][0-9]+)?$`)
 	amountUnit = regexp.MustCompile(`^([0-9]+)\s*(\pL+\.?)$`)
 	isoSimple  = regexp.MustCompile(`^p(t?)([0-9]+)([ymwdh])$`)
+	// rangeWords is "1 jour à 5 ans", "1 day to 5 years", "1 dag tot 5 jaar", "1 Tag bis 5 Jahre",
+	// "1 day – 5 years", or "entre 1 jour et 5 ans" (between … and …, tussen … en …, zwischen … und …).
+	rangeWords = regexp.MustCompile(`^(?:(\S.*?)\s+(?:à|a|to|tot|bis|-|–)\s+(\S.*)|(?:entre|between|tussen|zwischen)\s+(\S.*?)\s+(?:et|and|en|und)\s+(\S.*))$`)
 )
 
 // Parse reads a lifetime as a policy writes it, in French, Dutch, English or German, or as an
@@ -147,6 +175,22 @@ func Parse(s string) (Lifetime, error) {
 	}
 	if bareNumber.MatchString(key) {
 		return l, &Error{Text: text, Err: ErrNoUnit}
+	}
+	if m := rangeWords.FindStringSubmatch(key); m != nil {
+		lo, hi := m[1]+m[3], m[2]+m[4]
+		a, errA := Parse(lo)
+		b, errB := Parse(hi)
+		if err := errors.Join(errA, errB); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return l, &Error{Text: text, Err: e.Err}
+			}
+			return l, err
+		}
+		if a.Kind == Duration && b.Kind == Duration && !a.Range() && !b.Range() && longer(b.Amount, b.Unit, a.Amount, a.Unit) {
+			l.Kind, l.Amount, l.Unit, l.UpTo, l.UpToUnit = Duration, a.Amount, a.Unit, b.Amount, b.Unit
+		}
+		return l, nil
 	}
 	var digits string
 	var unit Unit
@@ -214,13 +258,26 @@ func (l Lifetime) Format(lang string) string {
 		if !ok {
 			return l.Text
 		}
-		name := u[1]
-		if l.Amount == 1 {
-			name = u[0]
+		one := amountOf(l.Amount, u)
+		if !l.Range() {
+			return one
 		}
-		return strconv.Itoa(l.Amount) + "\u00a0" + name
+		v, ok := w.units[l.UpToUnit]
+		if !ok {
+			return l.Text
+		}
+		return one + " " + w.upTo + " " + amountOf(l.UpTo, v)
 	}
 	return l.Text
+}
+
+// amountOf writes n and its unit's singular or plural, joined by a non-breaking space.
+func amountOf(n int, names [2]string) string {
+	name := names[1]
+	if n == 1 {
+		name = names[0]
+	}
+	return strconv.Itoa(n) + "\u00a0" + name
 }
 
 // Written is the lifetime as text that Parse reads back to the same lifetime: the published
@@ -239,21 +296,22 @@ func (l Lifetime) Written(lang string) string {
 // wording is one language's words for lifetimes; units hold the singular and the plural.
 type wording struct {
 	session, persistent string
+	upTo                string // between the two ends of a range
 	units               map[Unit][2]string
 }
 
 // words are what Format writes. Dutch writes "2 uur" and "2 jaar" for durations, as it speaks.
 var words = map[string]wording{
-	"fr": {"Session", "Persistant", map[Unit][2]string{
+	"fr": {"Session", "Persistant", "à", map[Unit][2]string{
 		Minute: {"minute", "minutes"}, Hour: {"heure", "heures"}, Day: {"jour", "jours"},
 		Week: {"semaine", "semaines"}, Month: {"mois", "mois"}, Year: {"an", "ans"}}},
-	"nl": {"Sessie", "Persistent", map[Unit][2]string{
+	"nl": {"Sessie", "Persistent", "tot", map[Unit][2]string{
 		Minute: {"minuut", "minuten"}, Hour: {"uur", "uur"}, Day: {"dag", "dagen"},
 		Week: {"week", "weken"}, Month: {"maand", "maanden"}, Year: {"jaar", "jaar"}}},
-	"en": {"Session", "Persistent", map[Unit][2]string{
+	"en": {"Session", "Persistent", "to", map[Unit][2]string{
 		Minute: {"minute", "minutes"}, Hour: {"hour", "hours"}, Day: {"day", "days"},
 		Week: {"week", "weeks"}, Month: {"month", "months"}, Year: {"year", "years"}}},
-	"de": {"Sitzung", "Dauerhaft", map[Unit][2]string{
+	"de": {"Sitzung", "Dauerhaft", "bis", map[Unit][2]string{
 		Minute: {"Minute", "Minuten"}, Hour: {"Stunde", "Stunden"}, Day: {"Tag", "Tage"},
 		Week: {"Woche", "Wochen"}, Month: {"Monat", "Monate"}, Year: {"Jahr", "Jahre"}}},
 }

@@ -256,3 +256,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A policy may give a range ("entre un jour et cinq ans", ESOMUS §8): both ends are kept, the
+// shortest first, and written back in each language.
+func TestRange(t *testing.T) {
+	want := lifetime.NewRange(1, lifetime.Day, 5, lifetime.Year)
+	for _, in := range []string{"1 jour à 5 ans", "1 day to 5 years", "1 dag tot 5 jaar", "1 Tag bis 5 Jahre",
+		"1 jour – 5 ans", "entre 1 jour et 5 ans", "between 1 day and 5 years", "P1D to P5Y"} {
+		l, err := lifetime.Parse(in)
+		if err != nil || !l.Same(want) || !l.Valid() || !l.Range() || l.Text != in {
+			t.Errorf("Parse(%q) = %+v, %v", in, l, err)
+		}
+	}
+	for _, in := range []string{"5 ans à 1 jour", "1 jour à jamais", "Session à 5 ans", "a to b"} {
+		if l, err := lifetime.Parse(in); err != nil || l.Stated() {
+			t.Errorf("Parse(%q) = %+v, %v: want the text kept, not stated", in, l, err)
+		}
+	}
+	if _, err := lifetime.Parse("1 jour à 0 ans"); !errors.Is(err, lifetime.ErrAmount) {
+		t.Errorf("an end of 0: %v", err)
+	}
+	for lang, w := range map[string]string{"fr": "1\u00a0jour à 5\u00a0ans", "nl": "1\u00a0dag tot 5\u00a0jaar",
+		"en": "1\u00a0day to 5\u00a0years", "de": "1\u00a0Tag bis 5\u00a0Jahre"} {
+		if got := want.Format(lang); got != w {
+			t.Errorf("Format(%s) = %q, want %q", lang, got, w)
+		}
+	}
+	if l := (lifetime.Lifetime{Kind: lifetime.Duration, Amount: 5, Unit: lifetime.Year, UpTo: 1, UpToUnit: lifetime.Day}); l.Valid() {
+		t.Error("a range whose longest end is shorter is valid")
+	}
+	if l := (lifetime.Lifetime{Kind: lifetime.Session, UpTo: 1, UpToUnit: lifetime.Day}); l.Valid() {
+		t.Error("a session with an upper end is valid")
+	}
+	if got := lifetime.NewRange(1, lifetime.Day, 5, lifetime.Year).Written("en"); got != "1 day to 5 years" {
+		t.Errorf("Written = %q", got)
+	}
+}

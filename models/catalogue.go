@@ -60,7 +60,7 @@ func (s *Store) SaveSite(ctx context.Context, site *Site) error {
 	return s.conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "slug"}},
 		DoUpdates: clause.AssignmentColumns([]string{"controller_id", "name", "domain", "languages", "policy_url", "policy_version",
-			"policy_language", "updated_at"}),
+			"policy_language", "consent_banner", "withdrawal_how", "updated_at"}),
 	}).Omit("Controller").Create(site).Error
 }
 
@@ -69,7 +69,7 @@ func (s *Store) SaveCookie(ctx context.Context, c *Cookie) error {
 	return s.conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "site_id"}, {Name: "name"}},
 		DoUpdates: clause.AssignmentColumns([]string{"position", "provider", "party", "category", "purpose",
-			"purpose_language", "purposes", "lifetime_kind", "lifetime_amount", "lifetime_unit", "lifetime_text", "identifying", "opt_out_url", "retired_at", "updated_at"}),
+			"purpose_language", "purposes", "lifetime_kind", "lifetime_amount", "lifetime_unit", "lifetime_max_amount", "lifetime_max_unit", "lifetime_text", "identifying", "unnamed", "opt_out_url", "retired_at", "updated_at"}),
 	}).Create(c).Error
 }
 

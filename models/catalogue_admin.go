@@ -24,7 +24,8 @@ var ErrCatalogueChanged = errors.New("the cookie catalogue changed since the pre
 
 // cookieColumns are the columns an admin sets.
 var cookieColumns = []string{"name", "provider", "party", "category", "purpose", "purpose_language", "purposes",
-	"lifetime_kind", "lifetime_amount", "lifetime_unit", "lifetime_text", "identifying", "opt_out_url"}
+	"lifetime_kind", "lifetime_amount", "lifetime_unit", "lifetime_max_amount", "lifetime_max_unit", "lifetime_text", "identifying",
+	"unnamed", "opt_out_url"}
 
 // AllCookies returns every cookie of the site: the live ones in the policy's order, then the
 // retired ones.
@@ -215,6 +216,7 @@ type canonicalCookie struct {
 	Purposes        map[string]string `json:"purposes"`
 	Lifetime        lifetime.Lifetime `json:"lifetime"`
 	Identifying     bool              `json:"identifying"`
+	Unnamed         bool              `json:"unnamed,omitempty"`
 	OptOutURL       string            `json:"opt_out_url"`
 	Retired         bool              `json:"retired"`
 }
@@ -228,7 +230,7 @@ func canonical(c Cookie) canonicalCookie {
 	}
 	return canonicalCookie{ID: c.ID, Position: c.Position, Name: c.Name, Provider: c.Provider, Party: c.Party,
 		Category: c.Category, Purpose: c.Purpose, PurposeLanguage: c.PurposeLanguage, Purposes: p, Lifetime: c.Lifetime,
-		Identifying: c.Identifying, OptOutURL: c.OptOutURL, Retired: c.RetiredAt != nil}
+		Identifying: c.Identifying, Unnamed: c.Unnamed, OptOutURL: c.OptOutURL, Retired: c.RetiredAt != nil}
 }
 
 // fingerprintRow compares two states of one cookie.

@@ -113,6 +113,14 @@ func (s *Store) WebhookDeliveryByID(ctx context.Context, id int64) (WebhookDeliv
 	return d, notFound(err)
 }
 
+// WebhookDeliveryOf returns the call that tells the site of a withdrawal; ErrNotFound when the
+// site had no webhook.
+func (s *Store) WebhookDeliveryOf(ctx context.Context, withdrawalID int64) (WebhookDelivery, error) {
+	var d WebhookDelivery
+	err := s.conn(ctx).Where("withdrawal_id = ?", withdrawalID).Order("id DESC").First(&d).Error
+	return d, notFound(err)
+}
+
 // WebhookDeliveries returns a site's latest deliveries, newest first.
 func (s *Store) WebhookDeliveries(ctx context.Context, siteID int64, limit int) ([]WebhookDelivery, error) {
 	var ds []WebhookDelivery
@@ -130,7 +138,14 @@ func (s *Store) NoteWebhookAttempt(ctx context.Context, id int64, attempt, statu
 	case final:
 		set["state"] = WebhookFailed
 	}
-	return s.conn(ctx).Model(&WebhookDelivery{}).Where("id = ? AND state = ?", id, WebhookPending).Updates(set).Error
+	if err := s.conn(ctx).Model(&WebhookDelivery{}).Where("id = ? AND state = ?", id, WebhookPending).Updates(set).Error; err != nil || !delivered {
+		return err
+	}
+	// The site acknowledged it: nothing waits for the privacy team (handled_by stays empty: the
+	// site's systems handled it).
+	return s.conn(ctx).Model(&ConsentWithdrawal{}).
+		Where("handled_at IS NULL AND id IN (?)", s.conn(ctx).Model(&WebhookDelivery{}).Select("withdrawal_id").Where("id = ?", id)).
+		Update("handled_at", at.UTC()).Error
 }
 
 func orderByID(db *gorm.DB) *gorm.DB { return db.Order("id") }
@@ -140,4 +155,88 @@ func (s *Store) SiteByID(ctx context.Context, id int64) (Site, error) {
 	var site Site
 	err := s.conn(ctx).Preload("Controller").First(&site, id).Error
 	return site, notFound(err)
+}
+
+// WithdrawalNotice is a withdrawal the controller's privacy team must act on: the site was not
+// told by a webhook (it has none, or the call failed for good), so the team tells it.
+type WithdrawalNotice struct {
+	ConsentWithdrawal
+	SiteName       string
+	SiteDomain     string
+	ControllerID   int64
+	ControllerName string
+	Webhook        string // "" (no webhook) or WebhookFailed
+}
+
+// MaxWithdrawalNotices bounds the notices one page lists (the newest).
+const MaxWithdrawalNotices = 200
+
+// unhandled selects the withdrawals of the controllers' sites not yet marked handled whose site
+// was not told by a webhook.
+func (s *Store) unhandled(ctx context.Context, controllers []int64) *gorm.DB {
+	return s.conn(ctx).Table("consent_withdrawals w").
+		Joins("JOIN sites s ON s.id = w.site_id").
+		Joins("LEFT JOIN webhook_deliveries d ON d.withdrawal_id = w.id").
+		Where("w.handled_at IS NULL AND s.controller_id IN ?", controllers).
+		Where("(d.id IS NULL OR d.state = ?)", WebhookFailed)
+}
+
+// WithdrawalNotices returns the controllers' withdrawals waiting for their privacy team, newest
+// first, each with its identifiers.
+func (s *Store) WithdrawalNotices(ctx context.Context, controllers []int64) ([]WithdrawalNotice, error) {
+	if len(controllers) == 0 {
+		return nil, nil
+	}
+	var rows []WithdrawalNotice
+	err := s.unhandled(ctx, controllers).
+		Joins("JOIN controllers c ON c.id = s.controller_id").
+		Select("w.*, s.name AS site_name, s.domain AS site_domain, c.id AS controller_id, c.name AS controller_name, COALESCE(d.state, '') AS webhook").
+		Order("w.withdrawn_at DESC, w.id DESC").Limit(MaxWithdrawalNotices).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return rows, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var idents []ConsentIdentifier
+	if err := s.conn(ctx).Where("withdrawal_id IN ?", ids).Order("id").Find(&idents).Error; err != nil {
+		return nil, err
+	}
+	for _, id := range idents {
+		for i := range rows {
+			if rows[i].ID == id.WithdrawalID {
+				rows[i].Identifiers = append(rows[i].Identifiers, id)
+			}
+		}
+	}
+	return rows, nil
+}
+
+// CountWithdrawalNotices counts the controllers' withdrawals waiting for their privacy team.
+func (s *Store) CountWithdrawalNotices(ctx context.Context, controllers []int64) (int, error) {
+	if len(controllers) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.unhandled(ctx, controllers).Count(&n).Error
+	return int(n), err
+}
+
+// MarkWithdrawalHandled records that a member of the privacy team acted on a withdrawal of one of
+// the controllers' sites. Marking it again changes nothing; another controller's is ErrNotFound.
+func (s *Store) MarkWithdrawalHandled(ctx context.Context, controllers []int64, id, userID int64, at time.Time) error {
+	if len(controllers) == 0 {
+		return ErrNotFound
+	}
+	mine := s.conn(ctx).Model(&Site{}).Select("id").Where("controller_id IN ?", controllers)
+	var n int64
+	if err := s.conn(ctx).Model(&ConsentWithdrawal{}).Where("id = ? AND site_id IN (?)", id, mine).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return s.conn(ctx).Model(&ConsentWithdrawal{}).Where("id = ? AND handled_at IS NULL", id).
+		Updates(map[string]any{"handled_at": at.UTC(), "handled_by": userID}).Error
 }

@@ -42,6 +42,14 @@ type ConsentWithdrawal struct {
 	Language    string
 	Email       string // where the confirmation went; empty when the visitor gave none
 	WithdrawnAt time.Time
+	// CaseID is the request the withdrawal was filed as, recorded when staff complied with it;
+	// WithdrawnAt is then when the requester asked.
+	CaseID *int64
+	// HandledAt/HandledBy: a member of the controller's privacy team marked it handled in the
+	// staff workspace (the site had no webhook to tell it, or the call failed), or answered the
+	// request it was filed as; HandledBy is empty when the site's webhook acknowledged it.
+	HandledAt *time.Time
+	HandledBy *int64
 
 	Identifiers []ConsentIdentifier `gorm:"foreignKey:WithdrawalID"`
 }

@@ -162,7 +162,7 @@ func (s *Store) LogoOf(ctx context.Context, slug string) (ControllerLogo, error)
 
 // siteColumns are what an admin edits of a site; its slug and controller are fixed at creation.
 var siteColumns = []string{"name", "domain", "other_domains", "languages", "policy_url", "policy_version",
-	"policy_language", "updated_at"}
+	"policy_language", "consent_banner", "withdrawal_how", "updated_at"}
 
 // CreateSite adds a site; a slug that is taken is ErrDuplicate.
 func (s *Store) CreateSite(ctx context.Context, site *Site) error {

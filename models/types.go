@@ -70,6 +70,11 @@ type Site struct {
 	// WebhookURL is told of each consent withdrawal, signed with WebhookSecret; empty: no webhook.
 	WebhookURL    string
 	WebhookSecret string
+	// ConsentBanner: the site has a cookie banner where a visitor gives consent again, so a receipt
+	// may say so. WithdrawalHow is how to withdraw or give consent again as the controller states
+	// it (ESOMUS: by ending the subscription on "Mon compte"), shown on receipts as written.
+	ConsentBanner bool
+	WithdrawalHow string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 
@@ -106,6 +111,9 @@ type Cookie struct {
 	// lifetime_text.
 	Lifetime    lifetime.Lifetime `gorm:"embedded;embeddedPrefix:lifetime_"`
 	Identifying bool              // its value identifies a device or a person
+	// Unnamed: the policy describes these cookies (a partner's advertising cookies, a social
+	// network's pixel) without publishing their names; Name then says what they are.
+	Unnamed bool
 	// OptOutURL is the third-party provider's own page where a visitor opts out of its cookies.
 	OptOutURL string
 	RetiredAt *time.Time
@@ -155,16 +163,19 @@ type Case struct {
 	// ObjectionDirectMarketing: the objection is to direct marketing (Art. 21(2)); it can never be
 	// refused (Art. 21(3)).
 	ObjectionDirectMarketing bool
-	ReceivedAt               time.Time
-	ReceivedOn               deadline.Date
-	DueOn                    deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
-	TargetOn                 deadline.Date // the controller's internal target
-	ExtendedDueOn            deadline.Date // zero unless extended under Art. 12(3)
-	ExtensionReason          string
-	ExtendedAt               *time.Time
-	ExtendedBy               *int64
-	AnswerDueOn              deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it; DueOn again when a right was refused after it (Art. 12(4))
-	AssigneeID               *int64
+	// RecipientsWanted: the requester asked to be told who the recipients of their data are
+	// (Art. 19), with a rectification, erasure or restriction.
+	RecipientsWanted bool
+	ReceivedAt       time.Time
+	ReceivedOn       deadline.Date
+	DueOn            deadline.Date // one month from receipt: also the limit for a refusal or an extension notice
+	TargetOn         deadline.Date // the controller's internal target
+	ExtendedDueOn    deadline.Date // zero unless extended under Art. 12(3)
+	ExtensionReason  string
+	ExtendedAt       *time.Time
+	ExtendedBy       *int64
+	AnswerDueOn      deadline.Date // ExtendedDueOn when extended, else DueOn: the queue sorts and filters on it; DueOn again when a right was refused after it (Art. 12(4))
+	AssigneeID       *int64
 	// InfoReplyBy is the date the requester was last asked to answer a question by; zero when
 	// never asked.
 	InfoReplyBy deadline.Date

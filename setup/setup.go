@@ -308,6 +308,8 @@ const (
 	FieldPolicyURL      = "policy_url"
 	FieldPolicyVersion  = "policy_version"
 	FieldPolicyLanguage = "policy_language"
+	FieldConsentBanner  = "consent_banner"
+	FieldWithdrawalHow  = "withdrawal_how"
 )
 
 // Site is a site as typed.
@@ -318,13 +320,23 @@ type Site struct {
 	PolicyURL      string
 	PolicyVersion  string // YYYY-MM-DD, or empty
 	PolicyLanguage string // the language its cookie policy is written in; empty: the first of Languages
+	// ConsentBanner: the site has a cookie banner where a visitor gives consent again; only then
+	// do withdrawal receipts point to it.
+	ConsentBanner bool
+	// WithdrawalHow is how to withdraw or give consent again, as the controller states it
+	// (a few lines, shown on receipts as written); empty: none stated.
+	WithdrawalHow string
 }
+
+// MaxWithdrawalHow bounds the controller's statement of how to withdraw or give consent again.
+const MaxWithdrawalHow = 2000
 
 // SiteOf is the form of a stored site, to edit it.
 func SiteOf(s models.Site) Site {
 	return Site{
 		Slug: s.Slug, Name: s.Name, Domains: strings.Join(s.DomainList(), "\n"), Languages: s.LanguageList(),
 		PolicyURL: s.PolicyURL, PolicyVersion: s.PolicyVersion.String(), PolicyLanguage: s.PolicyLanguage,
+		ConsentBanner: s.ConsentBanner, WithdrawalHow: s.WithdrawalHow,
 	}
 }
 
@@ -382,10 +394,29 @@ func CheckSite(in Site) (models.Site, Errors) {
 		}
 		s.PolicyVersion = d
 	}
+	s.ConsentBanner = in.ConsentBanner
+	if s.WithdrawalHow, msg = checkStatement(in.WithdrawalHow, MaxWithdrawalHow); msg != "" {
+		errs[FieldWithdrawalHow] = msg
+	}
 	if len(errs) > 0 {
 		return s, errs
 	}
 	return s, nil
+}
+
+// checkStatement takes a few lines of text as a browser sends them (CRLF) or as typed (LF):
+// valid UTF-8, no control characters, at most max characters; surrounding blank lines dropped.
+func checkStatement(raw string, max int) (string, string) {
+	raw = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\r", "\n"))
+	if n := utf8.RuneCountInString(raw); n > max {
+		return raw, fmt.Sprintf("This is too long: at most %d characters (you typed %d).", max, n)
+	}
+	for _, l := range strings.Split(raw, "\n") {
+		if msg := dsr.CheckLine(l, max); msg != "" {
+			return raw, msg
+		}
+	}
+	return raw, ""
 }
 
 // CheckDomains reads a list of host names (one per line, or separated by commas or spaces), the

@@ -254,3 +254,33 @@ func TestCheckLogo(t *testing.T) {
 		}
 	}
 }
+
+// A site's banner switch and its statement of how to withdraw or give consent again: the statement
+// is kept as typed (lines joined by LF, blank ends dropped), and refused with a reason when it
+// holds control characters or is too long.
+func TestCheckSiteConsentStatement(t *testing.T) {
+	in := validSite()
+	in.ConsentBanner = true
+	in.WithdrawalHow = "\r\nSi vous souhaitez retirer votre accord, résiliez votre souscription\r\nsur votre page \"Mon compte\".\r\n"
+	s, errs := CheckSite(in)
+	if errs != nil || !s.ConsentBanner || s.WithdrawalHow != "Si vous souhaitez retirer votre accord, résiliez votre souscription\nsur votre page \"Mon compte\"." {
+		t.Fatalf("%+v %v", s, errs)
+	}
+	if back := SiteOf(s); !back.ConsentBanner || back.WithdrawalHow != s.WithdrawalHow {
+		t.Errorf("the form of the stored site: %+v", back)
+	}
+	for _, tc := range []struct{ value, want string }{
+		{"Mon compte\x07", "control"},
+		{strings.Repeat("a", MaxWithdrawalHow+1), "too long"},
+		{"\xff", "UTF-8"},
+	} {
+		in.WithdrawalHow = tc.value
+		if _, errs := CheckSite(in); !strings.Contains(errs[FieldWithdrawalHow], tc.want) {
+			t.Errorf("%q: %v, want %q", tc.value, errs, tc.want)
+		}
+	}
+	in.WithdrawalHow = ""
+	if s, errs := CheckSite(in); errs != nil || s.WithdrawalHow != "" {
+		t.Errorf("an empty statement: %+v %v", s, errs)
+	}
+}

@@ -84,6 +84,7 @@ var cookieFieldLabels = map[string]string{
 	catalogue.FieldCategory: "Category", catalogue.FieldPurpose: "Purpose as published",
 	catalogue.FieldPurposeLanguage: "Language of the published purpose", catalogue.FieldLifetime: "Lifetime",
 	catalogue.FieldIdentifying: "Identifies a device or person", catalogue.FieldOptOutURL: "Opt-out page (third-party providers)",
+	catalogue.FieldUnnamed:      "Name not published",
 	catalogue.FieldLifetimeKind: "Lifetime", catalogue.FieldLifetimeAmount: "Amount", catalogue.FieldLifetimeUnit: "Unit",
 	"purpose_fr": "Purpose in French", "purpose_nl": "Purpose in Dutch", "purpose_en": "Purpose in English", "purpose_de": "Purpose in German",
 }

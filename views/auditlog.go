@@ -14,7 +14,7 @@ var EventTypes = []struct{ Type, Label string }{
 	{"filed", "Request filed"}, {"verified", "E-mail address confirmed"}, {"assigned", "Assigned or claimed"},
 	{"identifier_checked", "Identifier decided"}, {"info_requested", "Information requested"},
 	{"replied", "The requester answered"}, {"extended", "Deadline extended"}, {"completed", "Answered"},
-	{"refused", "Refused"}, {"withdrawn", "Withdrawn"}, {"expired", "Expired"}, {"note", "Internal note"},
+	{"consent_recorded", "Consent withdrawal recorded"}, {"refused", "Refused"}, {"withdrawn", "Withdrawn"}, {"expired", "Expired"}, {"note", "Internal note"},
 	{"reminder_early", "Reminder (first)"}, {"reminder_late", "Reminder (second)"},
 	{"escalation", "Escalated to the managers"}, {"letter_failed", "Letter failed"}, {"letter_resent", "Letter sent again"},
 	{"letter_possibly_sent", "Letter possibly sent"}, {"letter_confirmed_sent", "Letter marked as sent"},

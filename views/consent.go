@@ -62,8 +62,12 @@ type ConsentDone struct {
 	Categories  []string
 	Cleared     []string
 	Identifiers []dsr.Identifier
+	Remaining   []string // the site's own withdrawn cookies the portal could not remove
 	OptOuts     []consent.OptOut
 	Email       string
+	Webhook     string     // the state of the call that tells the site; "" without a webhook
+	Delivered   *time.Time // when the site acknowledged it
+	Say         consent.Wording
 }
 
 // consentProvenance says how the portal knows an identifier, in the visitor's words.

@@ -310,6 +310,9 @@ type TimelineEntry struct {
 
 var filesAnswered = regexp.MustCompile(`(\d+) file\(s\) to download until (\d{1,2} [A-Z][a-z]+ \d{4})\.$`)
 
+// restrictionLifted reads the date and reasons of a notice of lifting (cases.LiftRestriction).
+var restrictionLifted = regexp.MustCompile(`(?s)will be lifted on (\d{1,2} [A-Z][a-z]+ \d{4});.*? Reasons: (.*)$`)
+
 // TimelineText says event e of case c in the page's language.
 func TimelineText(ctx context.Context, c models.Case, e models.Event) TimelineEntry {
 	d := map[string]any{"Kinds": KindLabels(ctx, c.KindList())}
@@ -358,6 +361,14 @@ func TimelineText(ctx context.Context, c models.Case, e models.Event) TimelineEn
 			}
 			n, _ := strconv.Atoi(m[1])
 			id, d["N"], d["Until"] = "timeline.completed_files", n, until
+		}
+	case "restriction_lifting":
+		if m := restrictionLifted.FindStringSubmatch(e.Message); m != nil {
+			on := m[1]
+			if t, err := time.Parse("2 January 2006", m[1]); err == nil {
+				on = dayText(ctx, t)
+			}
+			id, d["Date"], d["Reasons"] = "timeline.restriction_lifting", on, m[2]
 		}
 	case "refused":
 		id = "timeline.refused"

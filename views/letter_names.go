@@ -13,6 +13,7 @@ var letterNames = map[string]string{
 	"refused":                  "Refusal",
 	"withdrawn":                "Request withdrawn",
 	"expired":                  "Request expired",
+	"restriction_lifting":      "Restriction to be lifted (Art. 18(3))",
 	"consent_withdrawn":        "Consent withdrawn",
 	"reply_received":           "The requester answered",
 	"assigned":                 "Case assigned",
@@ -41,6 +42,9 @@ var messageParts = map[string]string{
 	"due": "Answer due", "due_extended": "Answer due (extended)", "reasons_heading": "Heading of the reasons",
 	"law": "The law", "files_heading": "Heading of the files", "files": "Files", "again": "Filing again",
 	"record": "Record", "nothing": "Nothing was processed", "footer": "Footer",
+	"recipients_heading": "Heading of the recipients (Art. 19)", "recipients": "Recipients told (Art. 19)",
+	"recipients_none": "No recipient to tell (Art. 19)", "recipients_offer": "Offer to name the recipients (Art. 19)",
+	"disagree": "If the requester disagrees",
 }
 
 // MessageName names a message of a letter in words: "Subject", "Opening paragraph", "Access"…;

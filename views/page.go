@@ -31,6 +31,8 @@ type Page struct {
 	Staff bool
 	// Brand is the controller whose public page this is (its name and logo), nil elsewhere.
 	Brand *Brand
+	// Notices counts the consent withdrawals waiting for the user's privacy team (staff pages).
+	Notices int
 }
 
 // User is the logged-in member of staff.

@@ -102,7 +102,7 @@ var controllerFieldOrder = []string{setup.FieldName, setup.FieldSlug, setup.Fiel
 	setup.FieldPrivacyURL, setup.FieldContactURL, setup.FieldTargetDays}
 
 var siteFieldOrder = []string{setup.FieldController, setup.FieldSiteName, setup.FieldSlug, setup.FieldDomains,
-	setup.FieldLanguages, setup.FieldPolicyLanguage, setup.FieldPolicyURL, setup.FieldPolicyVersion}
+	setup.FieldLanguages, setup.FieldPolicyLanguage, setup.FieldPolicyURL, setup.FieldPolicyVersion, setup.FieldWithdrawalHow}
 
 // RetiredSiteText says, in the page's language, that site takes no new request and whom to write to.
 func RetiredSiteText(ctx context.Context, site models.Site) string {

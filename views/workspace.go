@@ -149,7 +149,12 @@ var caseForms = map[string]string{
 	"claim": "Claim this case", "assign": "Assign", "request-info": "Ask the requester for information",
 	"extend": "Extend the deadline", "complete": "Answer the request", "refuse": "Refuse the whole request",
 	"withdraw": "Close as withdrawn", "notes": "Add an internal note", "expire": "Close as expired",
+	"lift-restriction": "Inform of lifting the restriction", "recipients": "Record a recipient told later",
 }
+
+// maxRecipientFields is how many recipients of the answer form the error summary labels by name
+// of field; more are still checked, and listed after them.
+const maxRecipientFields = 50
 
 // caseFields labels the fields of the actions' forms, in the order they appear on the page.
 var caseFields = func() []struct{ key, label string } {
@@ -167,7 +172,17 @@ var caseFields = func() []struct{ key, label string } {
 			{dsr.GroundField(k), k.Label() + ": ground of the refusal"}, {dsr.ReasonsField(k), k.Label() + ": reasons of the refusal"},
 		}...)
 	}
+	fs = append(fs, struct{ key, label string }{dsr.RecipientsField, "Recipients told (Art. 19)"})
+	for i := 0; i < maxRecipientFields; i++ {
+		n := fmt.Sprintf("Recipient %d", i+1)
+		fs = append(fs, []struct{ key, label string }{
+			{dsr.ToldField(i), n + ": told or not"}, {dsr.ToldOnField(i), n + ": date told"},
+			{dsr.NotToldReasonField(i), n + ": why not told"},
+		}...)
+	}
 	return append(fs, []struct{ key, label string }{
+		{dsr.LaterProviderField, "Recipient told later"}, {dsr.LaterToldOnField, "Date told"},
+		{dsr.LiftsOnField, "Date the restriction will be lifted"}, {dsr.LiftingReasonsField, "Reasons for lifting the restriction"},
 		{"files", "Data found (files)"}, {"portable", "Machine-readable files (portability)"},
 		{"ground", "Ground"}, {"reasons", "Reasons"}, {dsr.LateAckField, "Late refusal acknowledged"},
 		{"how", "How the requester withdrew"}, {"note", "Note"}, {"assignee", "Assign to"},
@@ -205,6 +220,9 @@ func (f CaseForm) FieldID(key string) string {
 	if strings.HasPrefix(key, "result_") {
 		return f.Action + "-" + key + "-" + string(dsr.ResultFull) // the first of the choices
 	}
+	if strings.HasPrefix(key, "told_") && !strings.HasPrefix(key, "told_on_") {
+		return f.Action + "-" + key + "-" + dsr.ToldChoice // the first of the choices
+	}
 	return f.Action + "-" + key
 }
 
@@ -240,7 +258,7 @@ func (f CaseForm) Typed() []TypedValue {
 		case "verified", "ground", "assignee", "files", "portable", dsr.LateAckField, dsr.IdentityField:
 			continue
 		}
-		if strings.HasPrefix(fl.key, "result_") || strings.HasPrefix(fl.key, "ground_") {
+		if strings.HasPrefix(fl.key, "result_") || strings.HasPrefix(fl.key, "ground_") || strings.HasPrefix(fl.key, "told_") {
 			continue
 		}
 		if v := strings.TrimSpace(f.Values[fl.key]); v != "" {
@@ -313,6 +331,11 @@ type CaseView struct {
 	Me        models.User
 	MayAssign bool
 	Form      CaseForm
+	// Art. 19 and 18(3): the recipients the answer form offers (the third-party providers of the
+	// site's live cookies), what was recorded of each, and the notice of lifting the restriction.
+	Recipients []string
+	Told       []models.CaseRecipientTold
+	Lifting    *models.RestrictionLifting
 }
 
 // TimelineItem is an event or a letter, in time order.
@@ -388,6 +411,10 @@ func (v CaseView) offers(action string) bool {
 		return v.active()
 	case "notes":
 		return true
+	case "lift-restriction":
+		return v.mayLift()
+	case "recipients":
+		return len(v.laterRecipients()) > 0
 	case "expire":
 		return v.Case.Status == dsr.StatusUnverified
 	}
@@ -534,4 +561,65 @@ func wholeRefusalGrounds(kinds []dsr.Kind) []dsr.RefusalGround {
 		return dsr.GroundsFor(kinds[0])
 	}
 	return dsr.GroundsFor(dsr.KindAccess) // any right but erasure: no Art. 17(3)
+}
+
+// asksRecipients reports whether the answer form asks what became of each recipient (Art. 19): the
+// case exercises rectification, erasure or restriction and the site has recipients. Whether it is
+// required depends on the results chosen; the service checks.
+func (v CaseView) asksRecipients() bool {
+	if len(v.Recipients) == 0 {
+		return false
+	}
+	for _, k := range dsr.Art19Kinds {
+		if containsKind(v.Case.KindList(), k) {
+			return true
+		}
+	}
+	return false
+}
+
+// toldChecked reports whether choice is the one typed for recipient i on a refused form.
+func (v CaseView) toldChecked(i int, choice string) bool {
+	return v.Form.value("complete", dsr.ToldField(i)) == choice
+}
+
+// restrictionResult is the result given to the restriction right, or "".
+func (v CaseView) restrictionResult() dsr.Result {
+	for _, o := range v.Outcomes {
+		if o.Kind == dsr.KindRestriction {
+			return o.Result
+		}
+	}
+	return ""
+}
+
+// mayLift reports whether the page offers to inform of the lifting of the restriction (Art. 18(3)):
+// on a completed case whose restriction was complied with, in whole or in part, once.
+func (v CaseView) mayLift() bool {
+	return dsr.CheckMayLift(dsr.LiftingFacts{Status: v.Case.Status, Restriction: v.restrictionResult(), Notified: v.Lifting != nil}) == nil
+}
+
+// recipientText says what became of a recipient, for staff.
+func recipientText(r models.CaseRecipientTold) string {
+	if r.Told() {
+		return "told on " + dateText(r.ToldOn)
+	}
+	return strings.ToLower(r.NotTold.Label()) + ": " + r.Reason
+}
+
+// laterRecipients are the recipients that may be recorded as told after the answer (Art. 19): on an
+// answered case that carried out a rectification, erasure or restriction, those not yet told.
+func (v CaseView) laterRecipients() []string {
+	answers := make([]dsr.RightAnswer, len(v.Outcomes))
+	for i, o := range v.Outcomes {
+		answers[i] = dsr.RightAnswer{Kind: o.Kind, Result: o.Result}
+	}
+	if dsr.CheckMayRecordLater(v.Case.Status, answers) != nil {
+		return nil
+	}
+	recorded := make([]dsr.RecipientTold, len(v.Told))
+	for i, r := range v.Told {
+		recorded[i] = dsr.RecipientTold{Provider: r.Provider, ToldOn: r.ToldOn, NotTold: r.NotTold, Reason: r.Reason}
+	}
+	return dsr.LaterRecipients(v.Recipients, recorded)
 }

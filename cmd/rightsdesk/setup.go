@@ -102,11 +102,13 @@ func runController(ctx context.Context, args []string, getenv func(string) strin
 }
 
 const siteUsage = `usage: rightsdesk site add --controller SLUG --slug SLUG --name NAME --domain DOMAIN [--domain ...]
-       [--language fr|nl|en|de ...] [--policy-language L] [--policy-url URL] [--policy-version YYYY-MM-DD]`
+       [--language fr|nl|en|de ...] [--policy-language L] [--policy-url URL] [--policy-version YYYY-MM-DD]
+       [--consent-banner] [--withdrawal-how TEXT]`
 
 var siteFlagNames = map[string]string{
 	setup.FieldDomains: "domain", setup.FieldLanguages: "language", setup.FieldPolicyURL: "policy-url",
 	setup.FieldPolicyVersion: "policy-version", setup.FieldPolicyLanguage: "policy-language",
+	setup.FieldWithdrawalHow: "withdrawal-how",
 }
 
 // runSite implements "rightsdesk site add": the same checks as the admin page.
@@ -127,6 +129,8 @@ func runSite(ctx context.Context, args []string, getenv func(string) string, std
 	fs.StringVar(&in.PolicyLanguage, "policy-language", "", "the language of its cookie policy (default: the first --language)")
 	fs.StringVar(&in.PolicyURL, "policy-url", "", "its published cookie policy")
 	fs.StringVar(&in.PolicyVersion, "policy-version", "", "the date of that policy, YYYY-MM-DD")
+	fs.BoolVar(&in.ConsentBanner, "consent-banner", false, "the site has a cookie banner where visitors give consent again")
+	fs.StringVar(&in.WithdrawalHow, "withdrawal-how", "", "how to withdraw or give consent again, as the policy states it")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -16,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 
 	"rightsdesk/app"
 	"rightsdesk/demo"
@@ -148,6 +151,24 @@ func (p *Portal) Client(t testing.TB) *Client {
 	}}
 }
 
+// ClientAt returns a new client that reaches the portal under another host name, as when it runs
+// on a site's own domain (privacy.esomus.com): every connection goes to the test server, and the
+// cookie jar keeps cookies per that host name, domain cookies included.
+func (p *Portal) ClientAt(t testing.TB, host string) *Client {
+	jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	addr := p.srv.Listener.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	dial := (&net.Dialer{Timeout: 5 * time.Second}).DialContext
+	return &Client{t: t, base: "http://" + net.JoinHostPort(host, port), HTTP: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       30 * time.Second,
+		Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dial(ctx, network, addr)
+		}},
+	}}
+}
+
 // Response is a response with its body read.
 type Response struct {
 	*http.Response
@@ -189,6 +210,15 @@ func (c *Client) SetCookie(name, value string) {
 	u, _ := url.Parse(c.base)
 	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
 }
+
+// SetDomainCookie stores a cookie for domain and its subdomains, as a site on that domain sets it.
+func (c *Client) SetDomainCookie(domain, name, value string) {
+	u, _ := url.Parse(c.base)
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/", Domain: domain}})
+}
+
+// Base is the address the client reaches the portal at.
+func (c *Client) Base() string { return c.base }
 
 func (c *Client) abs(path string) string {
 	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
