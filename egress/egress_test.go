@@ -63,7 +63,10 @@ func TestClientRefusesPrivateAddressesAfterResolving(t *testing.T) {
 
 // Describe names the failure, never the dial text with its address and port.
 func TestDescribe(t *testing.T) {
-	dev := egress.Options{AllowPrivate: true, Timeout: 300 * time.Millisecond}
+	// Only the slow server needs a short limit; the others get a generous one so that a busy
+	// machine (CI runs every package at once) cannot turn a TLS or refused error into a timeout.
+	short := egress.Options{AllowPrivate: true, Timeout: 300 * time.Millisecond}
+	dev := egress.Options{AllowPrivate: true, Timeout: 10 * time.Second}
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(2 * time.Second):
@@ -79,10 +82,13 @@ func TestDescribe(t *testing.T) {
 	closed := "http://" + l.Addr().String()
 	l.Close()
 
-	for _, tc := range []struct{ url, want string }{
-		{slow.URL, "timeout"}, {tlsSrv.URL, "TLS error"}, {closed, "connection refused"},
+	for _, tc := range []struct {
+		url, want string
+		o         egress.Options
+	}{
+		{slow.URL, "timeout", short}, {tlsSrv.URL, "TLS error", dev}, {closed, "connection refused", dev},
 	} {
-		res, err := egress.Client(dev).Get(tc.url)
+		res, err := egress.Client(tc.o).Get(tc.url)
 		if err == nil {
 			res.Body.Close()
 		}
