@@ -50,6 +50,10 @@ func OutcomeField(k Kind) string { return "outcome_" + string(k) }
 // CheckMessage checks a question to the requester, their answer, a note or a reason: required text.
 func CheckMessage(s, what string) string { return checkRequiredText(s, MaxMessage, what) }
 
+// CheckLongText is CheckMessage for a text allowed up to max characters (an Art. 15 item that
+// lists a whole catalogue).
+func CheckLongText(s string, max int, what string) string { return checkRequiredText(s, max, what) }
+
 func checkRequiredText(s string, max int, what string) string {
 	if msg := checkText(s, max); msg != "" {
 		return msg
