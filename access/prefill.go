@@ -99,7 +99,6 @@ func Prefill(f Facts) map[Key]string {
 	for _, c := range f.Cookies {
 		b.item(lang, c.Name, c.Lifetime)
 	}
-	b.add(t("prefill.retention_records", nil))
 	out[Retention] = b.String()
 
 	out[Rights] = t("prefill.rights", nil)

@@ -44,7 +44,11 @@ func (s Safeguard) Known() bool {
 
 // Label is the safeguard in lang, as a letter names it.
 func (s Safeguard) Label(lang string) string {
-	return catalog.T(speak(lang), "safeguard."+string(s), nil)
+	id := string(s)
+	if s == SafeguardOther {
+		id = "described" // "other" is a reserved word of go-i18n
+	}
+	return catalog.T(speak(lang), "safeguard."+id, nil)
 }
 
 // Provider is a recipient of the data, a third-party provider of a site's cookies, with where it

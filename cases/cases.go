@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"rightsdesk/access"
 	"slices"
 	"strings"
 	"time"
@@ -338,6 +339,8 @@ type StatusPage struct {
 	// The answer, once given: per right, complied with (and what was done), in part, or refused
 	// with its ground and reasons, as staff recorded them.
 	Outcomes []models.CaseOutcome
+	// Access is the information of Art. 15 given with access, item by item.
+	Access []access.Item
 }
 
 // IdentityNotConfirmed reports whether a right was refused because the requester's identity
@@ -427,6 +430,9 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 			return slices.Index(order, a.Kind) - slices.Index(order, b.Kind)
 		})
 		sp.Outcomes = outs
+		if sp.Access, err = s.store.AccessItems(ctx, c.ID); err != nil {
+			return StatusPage{}, err
+		}
 	}
 	return sp, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"rightsdesk/access"
 	"slices"
 	"strings"
 	"time"
@@ -318,6 +319,9 @@ type Answer struct {
 	// Told is what became of each recipient of the data, the third-party providers of the site's
 	// cookies, when a rectification, erasure or restriction is carried out (Art. 19).
 	Told []dsr.RecipientInput
+	// Access is the answer to each item of Art. 15(1)(a)–(h) and 15(2), required when access is
+	// complied with in whole or in part (AccessDraft drafts it).
+	Access map[access.Key]string
 }
 
 // answerFacts is what the answer rules need to know of case c on the day now.
@@ -370,6 +374,18 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 			}
 			errs[k] = v
 		}
+		// The Art. 15 items go with access complied with, in whole or in part.
+		var items []access.Item
+		if accessGiven(facts.Kinds, in.Rights) {
+			var aerrs dsr.Errors
+			items, aerrs = access.Check(in.Access)
+			for k, v := range aerrs {
+				if errs == nil {
+					errs = dsr.Errors{}
+				}
+				errs[k] = v
+			}
+		}
 		if errs != nil {
 			return &FormError{Fields: errs}
 		}
@@ -391,6 +407,9 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 			action, ground = dsr.ActionRefuse, string(answers[0].Ground)
 		}
 		msg := "Request answered: " + answerSummary(answers) + "."
+		if len(items) > 0 {
+			msg += " The information of Article 15 given item by item."
+		}
 		if n := len(in.Files) + len(portable); n > 0 {
 			msg += fmt.Sprintf(" %d file(s) to download until %s.", n, now.Add(FilesTTL).Format("2 January 2006"))
 		}
@@ -408,6 +427,9 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 			return err
 		}
 		if err := saveRecipientsTold(ctx, tx, c, a, now, told); err != nil {
+			return err
+		}
+		if err := tx.SaveAccessItems(ctx, c.ID, items); err != nil {
 			return err
 		}
 		var fileRefs []letters.File
@@ -451,6 +473,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 			}
 		}
 		d.RecipientsWanted, d.Recipients = c.RecipientsWanted, letterRecipients(told)
+		d.Access = items
 		return s.queue(ctx, tx, *c, letters.Completed, d)
 	})
 }
@@ -522,6 +545,16 @@ func typedResults(kinds []dsr.Kind, in map[dsr.Kind]dsr.RightInput) []dsr.RightA
 		}
 	}
 	return out
+}
+
+// accessGiven reports whether the answer typed complies with access, in whole or in part.
+func accessGiven(kinds []dsr.Kind, in map[dsr.Kind]dsr.RightInput) bool {
+	for _, r := range typedResults(kinds, in) {
+		if r.Kind == dsr.KindAccess {
+			return r.Result != dsr.ResultRefused
+		}
+	}
+	return false
 }
 
 // saveRecipientsTold stores what became of each recipient of case c (Art. 19) and records it on

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"rightsdesk/access"
 	"strings"
 	"time"
 
@@ -65,6 +66,7 @@ type Store interface {
 	Outcomes(ctx context.Context, caseID int64) ([]models.CaseOutcome, error)
 	CookieRecipients(ctx context.Context, siteID int64) ([]string, error)
 	RecipientsTold(ctx context.Context, caseID int64) ([]models.CaseRecipientTold, error)
+	AccessItems(ctx context.Context, caseID int64) ([]access.Item, error)
 	RestrictionLiftingOf(ctx context.Context, caseID int64) (models.RestrictionLifting, error)
 	CaseFiles(ctx context.Context, caseID int64) ([]models.CaseFile, error)
 	UsersByID(ctx context.Context, ids []int64) (map[int64]models.User, error)
@@ -142,6 +144,7 @@ type Cases interface {
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
 	LiftRestriction(ctx context.Context, a cases.Actor, ref string, version int, on, reasons string) error
 	RecordRecipient(ctx context.Context, a cases.Actor, ref string, version int, provider, toldOn string) error
+	AccessDraft(ctx context.Context, c models.Case) (map[access.Key]string, error)
 	ExpireNow(ctx context.Context, a cases.Actor, ref string) error
 	ResendLetter(ctx context.Context, a cases.Actor, letterID int64) error
 	ConfirmLetterSent(ctx context.Context, a cases.Actor, letterID int64) error

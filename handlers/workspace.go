@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"rightsdesk/access"
 	"slices"
 	"strconv"
 	"strings"
@@ -283,6 +284,14 @@ func (h *Handler) casePage(c echo.Context, status int, form views.CaseForm) erro
 	if v.Told, err = h.store.RecipientsTold(ctx, cs.ID); err != nil {
 		return err
 	}
+	if v.Access, err = h.store.AccessItems(ctx, cs.ID); err != nil {
+		return err
+	}
+	if cs.Status == dsr.StatusInProgress && slices.Contains(cs.KindList(), dsr.KindAccess) {
+		if v.AccessDraft, err = h.cases.AccessDraft(ctx, cs); err != nil {
+			return err
+		}
+	}
 	if l, err := h.store.RestrictionLiftingOf(ctx, cs.ID); err == nil {
 		v.Lifting = &l
 	} else if !errors.Is(err, models.ErrNotFound) {
@@ -446,6 +455,10 @@ func (h *Handler) complete(c echo.Context) error {
 				Provider: f.Get(dsr.RecipientField(i)), Choice: f.Get(dsr.ToldField(i)),
 				ToldOn: f.Get(dsr.ToldOnField(i)), Reason: f.Get(dsr.NotToldReasonField(i)),
 			})
+		}
+		in.Access = map[access.Key]string{}
+		for _, k := range access.Keys {
+			in.Access[k] = f.Get(k.Field())
 		}
 		var err error
 		if in.Files, err = uploads(c, "files"); err != nil {

@@ -19,6 +19,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"rightsdesk/access"
 	"slices"
 	"strings"
 	texttemplate "text/template"
@@ -122,6 +123,9 @@ type Data struct {
 	// (RecipientsWanted), and otherwise offers to.
 	RecipientsWanted bool
 	Recipients       []Recipient
+	// Access is the information of Art. 15(1) and (2) given with access complied with, item by
+	// item, as staff wrote it in the requester's language.
+	Access []access.Item
 	// LiftsOn is the day a restriction will be lifted (RestrictionLifting, Art. 18(3)); Reason
 	// holds the reasons.
 	LiftsOn deadline.Date

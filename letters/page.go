@@ -2,6 +2,7 @@ package letters
 
 import (
 	htmltemplate "html/template"
+	"rightsdesk/access"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,6 +281,9 @@ func (p *page) RecipientLine(r Recipient) string {
 	}
 	return p.vocab(id, map[string]any{"Name": r.Name, "Date": p.Date(r.ToldOn)})
 }
+
+// AccessHeading is the title of an Art. 15 item in the letter's language.
+func (p *page) AccessHeading(k access.Key) string { return access.Heading(p.Lang, k) }
 
 // Lines splits staff's text into its non-empty lines, for a list.
 func (p *page) Lines(s string) []string {

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"net/url"
+	"rightsdesk/access"
 	"sort"
 	"strings"
 	"time"
@@ -172,6 +173,9 @@ var caseFields = func() []struct{ key, label string } {
 			{dsr.GroundField(k), k.Label() + ": ground of the refusal"}, {dsr.ReasonsField(k), k.Label() + ": reasons of the refusal"},
 		}...)
 	}
+	for _, k := range access.Keys {
+		fs = append(fs, struct{ key, label string }{k.Field(), "Access: " + access.Heading("en", k)})
+	}
 	fs = append(fs, struct{ key, label string }{dsr.RecipientsField, "Recipients told (Art. 19)"})
 	for i := 0; i < maxRecipientFields; i++ {
 		n := fmt.Sprintf("Recipient %d", i+1)
@@ -336,6 +340,25 @@ type CaseView struct {
 	Recipients []string
 	Told       []models.CaseRecipientTold
 	Lifting    *models.RestrictionLifting
+	// Art. 15: the draft of the items the answer form offers while access is open, and the items
+	// given with the answer.
+	AccessDraft map[access.Key]string
+	Access      []access.Item
+}
+
+// accessValue is what the answer form shows for Art. 15 item k: what was typed when the form
+// came back refused, else the draft.
+func (v CaseView) accessValue(k access.Key) string {
+	if v.Form.Action == "complete" {
+		return v.Form.value("complete", k.Field())
+	}
+	return v.AccessDraft[k]
+}
+
+// accessRows sizes an item's text area to its draft, within reason.
+func accessRows(text string) int {
+	n := strings.Count(text, "\n") + 1 + len(text)/90
+	return min(max(n, 3), 14)
 }
 
 // TimelineItem is an event or a letter, in time order.
