@@ -57,6 +57,7 @@ func TestAnswerRightByRight(t *testing.T) {
 		if c := w.load(t); c.Status != dsr.StatusInProgress {
 			t.Fatalf("a refused answer changed the case: %s", c.Status)
 		}
+		in.Access = w.accessAll(t)
 		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, in); err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func TestLateRefusalOfAnExtendedCase(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := onTime.svc.Complete(ctx, onTime.staff, onTime.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
-			dsr.KindAccess: "Export attached.", dsr.KindErasure: "Deleted."}), Told: onTime.toldAll(t)}); err != nil {
+			dsr.KindAccess: "Export attached.", dsr.KindErasure: "Deleted."}), Told: onTime.toldAll(t), Access: onTime.accessAll(t)}); err != nil {
 			t.Fatal(err)
 		}
 		lc := late.load(t)

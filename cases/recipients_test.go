@@ -204,12 +204,14 @@ func TestRestrictionLifting(t *testing.T) {
 			Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Rien trouvé.", dsr.KindRestriction: "CRM : fiche verrouillée"}),
 			Told: []dsr.RecipientInput{{Provider: "Google", Choice: dsr.ToldChoice, ToldOn: "2026-03-05"},
 				{Provider: "Zendesk", Choice: dsr.ToldChoice, ToldOn: "2026-03-05"}},
+			Access: w.accessAll(t),
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Not asked who the recipients are: the answer offers to say.
-		if l := w.lastLetter(t); !strings.Contains(l.TextBody, "Si vous souhaitez savoir qui sont ces destinataires") || strings.Contains(l.TextBody, "Google") {
+		// Not asked who the recipients are: the answer offers to say (the Art. 15 items of the access
+		// name them as recipients of the data, not as told of the restriction).
+		if l := w.lastLetter(t); !strings.Contains(l.TextBody, "Si vous souhaitez savoir qui sont ces destinataires") || strings.Contains(l.TextBody, "Google\u00a0: informé") {
 			t.Errorf("the answer should offer to name the recipients:\n%s", l.TextBody)
 		}
 		w.clock.t = time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)

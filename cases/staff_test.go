@@ -202,7 +202,7 @@ func TestCompleteAccessWithFiles(t *testing.T) {
 			dsr.KindAccess:  "Page views and the account id linked to STCK_ID; purposes: statistics; kept 13 months.",
 			dsr.KindErasure: "CRM: contact deleted on 10 March. Analytics: STCK_ID history deleted on 10 March.",
 		}
-		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(outcomes), Told: w.toldAll(t), Files: []cases.Upload{file}}); err != nil {
+		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(outcomes), Told: w.toldAll(t), Access: w.accessAll(t), Files: []cases.Upload{file}}); err != nil {
 			t.Fatal(err)
 		}
 		c := w.load(t)

@@ -77,7 +77,7 @@ func TestStatusAfterTheAnswer(t *testing.T) {
 		}
 		if err := w.svc.Complete(ctx, w.staff, w.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
 			dsr.KindErasure: "CRM: deleted\nNewsletter: unsubscribed", dsr.KindAccess: "Nothing else kept.",
-		}), Told: w.toldAll(t)}); err != nil {
+		}), Told: w.toldAll(t), Access: w.accessAll(t)}); err != nil {
 			t.Fatal(err)
 		}
 		page, err = w.svc.Status(ctx, w.statusToken)

@@ -3,6 +3,7 @@ package letters
 import (
 	"os"
 	"path/filepath"
+	"rightsdesk/access"
 	"strings"
 	"testing"
 
@@ -75,6 +76,20 @@ var scenarios = []struct {
 			{Kind: dsr.KindErasure, Result: dsr.ResultRefused, Ground: dsr.GroundArt17_3, Reasons: t.erasureKept},
 		}
 		d.Files = d.Files[:1]
+		return d
+	}},
+	{"access_every_item", Completed, func(lang string) Data {
+		// Access complied with: the copy of the data and every item of Art. 15(1) and (2), as the
+		// form drafts them from ESOMUS's catalogue, with a transfer to the United States.
+		d := Sample(Completed, lang)
+		d.Kinds = []dsr.Kind{dsr.KindAccess}
+		d.Outcomes = []Outcome{{Kind: dsr.KindAccess, Result: dsr.ResultFull, Outcome: scenarioTexts[lang].access}}
+		d.Files = d.Files[:1]
+		items, errs := access.Check(access.Prefill(scenarioAccess(lang)))
+		if errs != nil {
+			panic(errs)
+		}
+		d.Access = items
 		return d
 	}},
 	{"portability_answer", Completed, func(lang string) Data {
@@ -152,6 +167,46 @@ var scenarios = []struct {
 	}},
 }
 
+// scenario is the scenario of that name.
+func scenario(name string) struct {
+	name string
+	kind Kind
+	data func(lang string) Data
+} {
+	for _, sc := range scenarios {
+		if sc.name == name {
+			return sc
+		}
+	}
+	panic("no scenario " + name)
+}
+
+// scenarioAccess is ESOMUS's catalogue, in short, as the access draft reads it.
+func scenarioAccess(lang string) access.Facts {
+	lifetime := map[string][3]string{
+		"en": {"Session", "13\u00a0months", "3\u00a0months"}, "fr": {"Session", "13\u00a0mois", "3\u00a0mois"},
+		"nl": {"Sessie", "13\u00a0maanden", "3\u00a0maanden"}, "de": {"Sitzung", "13\u00a0Monate", "3\u00a0Monate"},
+	}[lang]
+	purpose := map[string][3]string{
+		"en": {"Keeps you logged in.", "Measures the audience of the site.", "Shows you ESOMUS advertising on social networks."},
+		"fr": {"Vous garde connecté.", "Mesure l’audience du site.", "Vous montre les publicités d’ESOMUS sur les réseaux sociaux."},
+		"nl": {"Houdt u aangemeld.", "Meet het bezoek aan de site.", "Toont u advertenties van ESOMUS op sociale netwerken."},
+		"de": {"Hält Sie angemeldet.", "Misst die Reichweite der Website.", "Zeigt Ihnen Werbung von ESOMUS in sozialen Netzwerken."},
+	}[lang]
+	return access.Facts{
+		Lang: lang, Site: "ESOMUS", LeadAuthority: "BE", Residence: "FR",
+		Cookies: []access.Cookie{
+			{Name: "PHPSESSID", Provider: "ESOMUS", Category: "necessary", Purpose: purpose[0], Lifetime: lifetime[0]},
+			{Name: "_ga", Provider: "Google", Third: true, Category: "analytics", Purpose: purpose[1], Lifetime: lifetime[1]},
+			{Name: "_fbp", Provider: "Meta", Third: true, Category: "marketing", Purpose: purpose[2], Lifetime: lifetime[2]},
+		},
+		Providers: []access.Provider{
+			{Name: "Google", Country: "US", Safeguard: access.SafeguardDPF},
+			{Name: "Meta", Country: "IE"},
+		},
+	}
+}
+
 // TestGoldenScenarios: the letters of the scenarios above, in every language, for review. Run
 // go test ./letters -update after changing wording, and read the diff.
 func TestGoldenScenarios(t *testing.T) {
@@ -193,7 +248,7 @@ func checkGolden(t *testing.T, path, got string) {
 // TestPerRightOutcomes: a refusal of one right never reads as a refusal of the others, every
 // right refused carries its ground and reasons, and the Art. 12(4) paragraph comes only with one.
 func TestPerRightOutcomes(t *testing.T) {
-	d := scenarios[0].data("en")
+	d := scenario("partial_answer").data("en")
 	r, err := Render(Completed, d)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +266,7 @@ func TestPerRightOutcomes(t *testing.T) {
 	if strings.Contains(full.Text, "Article 12(4)") || strings.Contains(full.Text, "Ground:") {
 		t.Errorf("an answer complying with every right speaks of a refusal:\n%s", full.Text)
 	}
-	id, _ := Render(Refused, scenarios[4].data("en"))
+	id, _ := Render(Refused, scenario("identity_refusal").data("en"))
 	if !strings.Contains(id.Text, "Articles 11(2) and 12(2)") {
 		t.Errorf("an identity refusal without the Art. 11(2) sentence:\n%s", id.Text)
 	}
@@ -225,7 +280,7 @@ func TestPerRightOutcomes(t *testing.T) {
 // asked, says there was none when the site has no third party, offers to name them otherwise,
 // and says nothing of recipients when no rectification, erasure or restriction was carried out.
 func TestRecipientsInTheAnswer(t *testing.T) {
-	asked := scenarios[2].data("en")
+	asked := scenario("erasure_recipients").data("en")
 	render := func(d Data) string {
 		t.Helper()
 		r, err := Render(Completed, d)
