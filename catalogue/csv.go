@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"rightsdesk/access"
 )
 
 // readAll reads at most MaxFileSize bytes of r, and says whether there was more.
@@ -88,7 +90,7 @@ func parseCSV(data []byte, tooBig bool) ([]Row, Errors) {
 		case name == "":
 			errs.add(Error{Line: line, Column: i + 1, Msg: "the column has no heading; name it (for example name, provider, category) or remove it"})
 		case !ok:
-			errs.add(Error{Line: line, Column: i + 1, Field: cut(name), Msg: "unknown column; the columns are " + strings.Join(Fields, ", ")})
+			errs.add(Error{Line: line, Column: i + 1, Field: cut(name), Msg: "unknown column; the columns are " + strings.Join(Columns, ", ")})
 		default:
 			if j, dup := cols[key]; dup {
 				errs.add(Error{Line: line, Column: i + 1, Field: cut(name), Msg: fmt.Sprintf("this is the %s column again (column %d is %q)", key, j+1, cut(strings.TrimSpace(head[j])))})
@@ -135,7 +137,7 @@ func parseCSV(data []byte, tooBig bool) ([]Row, Errors) {
 		}
 		row, fe := Build(raw)
 		row.Line = line
-		for _, key := range Fields {
+		for _, key := range Columns {
 			if msg, bad := fe[key]; bad {
 				i, ok := cols[key]
 				if !ok { // a rule about a field whose column is absent: point at the row
@@ -151,6 +153,13 @@ func parseCSV(data []byte, tooBig bool) ([]Row, Errors) {
 	nameCol := cols[FieldName]
 	for _, d := range duplicates(rows) {
 		errs.add(Error{Line: d.line, Column: nameCol + 1, Field: cut(strings.TrimSpace(head[nameCol])), Msg: d.msg})
+	}
+	for _, d := range disagreements(rows) {
+		e := Error{Line: d.line, Field: FieldProviderCountry, Msg: d.msg}
+		if i, ok := cols[FieldProviderCountry]; ok {
+			e.Column, e.Field = i+1, cut(strings.TrimSpace(head[i]))
+		}
+		errs.add(e)
 	}
 	if len(rows) == 0 && errs == nil {
 		errs.add(Error{Line: 2, Msg: "no cookie: the file has a header and nothing under it"})
@@ -214,8 +223,9 @@ func cut(s string) string {
 }
 
 type duplicate struct {
-	line int
-	msg  string
+	line  int
+	index int // of the row
+	msg   string
 }
 
 // duplicates finds names given twice: the error is on the later row and names the earlier one.
@@ -227,10 +237,61 @@ func duplicates(rows []Row) []duplicate {
 			continue
 		}
 		if l, ok := first[r.Name]; ok {
-			out = append(out, duplicate{r.Line, fmt.Sprintf("%s is already on line %d; each cookie appears once", shown(r.Name), l)})
+			out = append(out, duplicate{line: r.Line, msg: fmt.Sprintf("%s is already on line %d; each cookie appears once", shown(r.Name), l)})
 			continue
 		}
 		first[r.Name] = r.Line
+	}
+	return out
+}
+
+// disagreements finds rows that state another country or safeguard for a provider than an
+// earlier row of the same provider: the error is on the later row and names the earlier one.
+func disagreements(rows []Row) []duplicate {
+	first := map[string]Row{}
+	var out []duplicate
+	for i, r := range rows {
+		if !r.StatesPlace() || r.Provider == "" {
+			continue
+		}
+		f, ok := first[r.Provider]
+		if !ok {
+			first[r.Provider] = r
+			continue
+		}
+		if f.Place() != r.Place() {
+			out = append(out, duplicate{r.Line, i, fmt.Sprintf("the provider %s is given %s on line %d and %s here; every row of a provider states the same country and safeguard (or leaves them empty)",
+				shown(r.Provider), placeText(f), f.Line, placeText(r))})
+		}
+	}
+	return out
+}
+
+// placeText is a provider's place for a message: US, dpf.
+func placeText(r Row) string {
+	s := r.Country
+	if s == "" {
+		s = "no country"
+	}
+	if r.Safeguard != "" {
+		s += ", " + string(r.Safeguard)
+	}
+	if r.SafeguardText != "" {
+		s += ", " + shown(r.SafeguardText)
+	}
+	return s
+}
+
+// Providers are the providers' places the rows state, one per provider in the order of the rows:
+// what an import records.
+func Providers(rows []Row) []access.Provider {
+	var out []access.Provider
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.StatesPlace() && r.Provider != "" && !seen[r.Provider] {
+			seen[r.Provider] = true
+			out = append(out, r.Place())
+		}
 	}
 	return out
 }

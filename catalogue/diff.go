@@ -3,6 +3,7 @@ package catalogue
 import (
 	"strings"
 
+	"rightsdesk/access"
 	"rightsdesk/models"
 )
 
@@ -29,13 +30,41 @@ type Preview struct {
 	Retired   []models.Cookie // live cookies the file leaves out: retired, never deleted
 	Unchanged []Row
 	Reordered bool // the cookies kept come in another order
+	// Providers whose place the file states otherwise than recorded (DiffProviders); the caller
+	// fills it, from what the store records.
+	Providers []ProviderChange
 	// Fingerprint is the catalogue's as the preview saw it: applying refuses once it differs.
 	Fingerprint string
 }
 
 // NoChange reports whether applying would change nothing.
 func (p Preview) NoChange() bool {
-	return len(p.Added)+len(p.Changed)+len(p.Restored)+len(p.Retired) == 0 && !p.Reordered
+	return len(p.Added)+len(p.Changed)+len(p.Restored)+len(p.Retired)+len(p.Providers) == 0 && !p.Reordered
+}
+
+// ProviderChange is a provider whose country or safeguard an import records anew.
+type ProviderChange struct {
+	Old, New access.Provider // Old.Country is "" when nothing was recorded
+}
+
+// DiffProviders lists the providers the rows state (Providers) whose place differs from what is
+// recorded: a provider the rows state nothing of keeps what it has.
+func DiffProviders(recorded []access.Provider, rows []Row) []ProviderChange {
+	byName := make(map[string]access.Provider, len(recorded))
+	for _, p := range recorded {
+		byName[p.Name] = p
+	}
+	var out []ProviderChange
+	for _, p := range Providers(rows) {
+		old, ok := byName[p.Name]
+		if !ok {
+			old = access.Provider{Name: p.Name}
+		}
+		if old != p {
+			out = append(out, ProviderChange{Old: old, New: p})
+		}
+	}
+	return out
 }
 
 // Diff compares a catalogue (every cookie of the site, retired ones included) with a file's rows.

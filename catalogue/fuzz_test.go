@@ -47,7 +47,7 @@ func reparse(t *testing.T, rows []catalogue.Row) {
 			t.Fatalf("json %v: %d rows, then %d", json, len(rows), len(again))
 		}
 		for i := range rows {
-			if !again[i].Same(rows[i]) {
+			if !again[i].Same(rows[i]) || again[i].Place() != rows[i].Place() {
 				t.Fatalf("json %v: row %d changed:\n%+v\n%+v", json, i, rows[i], again[i])
 			}
 		}
@@ -58,6 +58,7 @@ func FuzzParseCSV(f *testing.F) {
 	addSeeds(f, false)
 	f.Add([]byte("Nom;Fournisseur;Partie;Catégorie\n\"a\"\"b\";x;tiers;Analytique\n"))
 	f.Add([]byte("name,party,category,opt_out_url\n'=1,third,marketing,https://x.example/\n"))
+	f.Add([]byte(placesCSV))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, errs := catalogue.ParseCSV(bytes.NewReader(data))
 		if errs != nil {
@@ -72,6 +73,7 @@ func FuzzParseJSON(f *testing.F) {
 	addSeeds(f, true)
 	f.Add([]byte(`[{"name": "a", "party": "tiers", "category": "Analytique", "identifying": true, "lifetime": 365}]`))
 	f.Add([]byte(`{"slug": "x", "policy_language": "nl", "cookies": [{"name": "a", "party": "first", "category": "necessary"}]}`))
+	f.Add([]byte(`[{"name": "a", "provider": "P", "party": "third", "category": "marketing", "provider_country": "us", "transfer_safeguard": "other", "transfer_safeguard_text": "=Art. 49"}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, errs := catalogue.ParseJSON(bytes.NewReader(data))
 		if errs != nil {

@@ -26,9 +26,10 @@ func ParseJSON(r io.Reader) ([]Row, Errors) {
 }
 
 type jsonParser struct {
-	data []byte
-	dec  *json.Decoder
-	errs Errors
+	data    []byte
+	dec     *json.Decoder
+	errs    Errors
+	placeAt map[int]int // a row's offset → the offset of its provider_country
 }
 
 // at is the position of the next token: the decoder's offset past spaces, colons and commas.
@@ -74,7 +75,7 @@ func parseJSON(data []byte, tooBig bool) ([]Row, Errors) {
 		}
 		return nil, Errors{{Msg: "not valid JSON"}}
 	}
-	p := &jsonParser{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	p := &jsonParser{data: data, dec: json.NewDecoder(bytes.NewReader(data)), placeAt: map[int]int{}}
 	p.dec.UseNumber()
 	rows, lang, ok := p.top()
 	if ok {
@@ -93,6 +94,18 @@ func parseJSON(data []byte, tooBig bool) ([]Row, Errors) {
 			continue
 		}
 		first[r.Name] = r.Line
+	}
+	// Rows carry offsets until the end; the messages name lines.
+	lined := slices.Clone(rows)
+	for i := range lined {
+		lined[i].Line, _ = position(data, lined[i].Line)
+	}
+	for _, d := range disagreements(lined) {
+		off, ok := p.placeAt[rows[d.index].Line]
+		if !ok {
+			off = rows[d.index].Line
+		}
+		p.errAt(off, FieldProviderCountry, d.msg)
 	}
 	if p.errs == nil && len(rows) == 0 {
 		p.errs.add(Error{Line: 1, Msg: "no cookie: the list is empty"})
@@ -241,8 +254,8 @@ func (p *jsonParser) cookie() (Row, bool) {
 		key, _ := k.(string)
 		voff := p.at()
 		switch {
-		case !slices.Contains(Fields, key):
-			p.errAt(koff, cut(key), "unknown key; the keys are "+strings.Join(Fields, ", "))
+		case !slices.Contains(Columns, key):
+			p.errAt(koff, cut(key), "unknown key; the keys are "+strings.Join(Columns, ", "))
 		case where[key] != 0:
 			p.errAt(koff, key, "this key appears twice in the cookie")
 		default:
@@ -266,7 +279,10 @@ func (p *jsonParser) cookie() (Row, bool) {
 	if off, ok := where[FieldName]; ok {
 		row.Line = off
 	}
-	for _, key := range Fields {
+	if off, ok := where[FieldProviderCountry]; ok {
+		p.placeAt[row.Line] = off
+	}
+	for _, key := range Columns {
 		if msg, bad := fe[key]; bad {
 			off, ok := where[key]
 			if !ok {

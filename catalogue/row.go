@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"rightsdesk/access"
 	"rightsdesk/lifetime"
 	"rightsdesk/locale"
 	"rightsdesk/models"
@@ -53,6 +54,20 @@ const (
 	FieldLifetimeUnit   = "lifetime_unit"
 )
 
+// Where a third-party provider processes the data, optional in a file (issue 14): its country
+// (ISO 3166 two-letter code) and, outside the EU/EEA, the safeguard of the transfer, with words
+// for "other". They describe the provider, not the cookie: every row of a provider that states them
+// states the same, and an import saves them per provider (access.CheckProvider's rules). A file
+// without them, or a row leaving them empty, leaves what is recorded of the provider alone.
+const (
+	FieldProviderCountry       = "provider_country"
+	FieldTransferSafeguard     = "transfer_safeguard"
+	FieldTransferSafeguardText = "transfer_safeguard_text"
+)
+
+// ProviderFields are the provider's keys, in the order of an export.
+var ProviderFields = []string{FieldProviderCountry, FieldTransferSafeguard, FieldTransferSafeguardText}
+
 // PurposeField is the key of the purpose translated into lang: purpose_fr, purpose_nl…
 func PurposeField(lang string) string { return "purpose_" + lang }
 
@@ -64,6 +79,10 @@ var Fields = func() []string {
 	}
 	return append(f, FieldLifetime, FieldIdentifying, FieldOptOutURL, FieldUnnamed)
 }()
+
+// Columns are every key a file may hold and an export writes: the cookie's Fields, then the
+// provider's.
+var Columns = append(slices.Clip(Fields), ProviderFields...)
 
 // Required are the fields every row must have.
 var Required = []string{FieldName, FieldParty, FieldCategory}
@@ -82,6 +101,21 @@ type Row struct {
 	Identifying     bool
 	OptOutURL       string
 	Unnamed         bool
+	// The provider's place as the row states it (ProviderFields), cleaned by access.CheckProvider;
+	// all empty when the row states nothing. Not part of the cookie: Same and Diff ignore them.
+	Country       string
+	Safeguard     access.Safeguard
+	SafeguardText string
+}
+
+// StatesPlace reports whether the row states where its provider processes the data.
+func (r Row) StatesPlace() bool {
+	return r.Country != "" || r.Safeguard != "" || r.SafeguardText != ""
+}
+
+// Place is the provider's place as the row states it.
+func (r Row) Place() access.Provider {
+	return access.Provider{Name: r.Provider, Country: r.Country, Safeguard: r.Safeguard, Text: r.SafeguardText}
 }
 
 // Same reports whether r and o describe the same cookie, wherever they were read from.
@@ -119,6 +153,12 @@ func (r Row) Value(key string) string {
 			return "yes"
 		}
 		return "no"
+	case FieldProviderCountry:
+		return r.Country
+	case FieldTransferSafeguard:
+		return string(r.Safeguard)
+	case FieldTransferSafeguardText:
+		return r.SafeguardText
 	}
 	if lang, ok := strings.CutPrefix(key, "purpose_"); ok {
 		return r.Purposes[lang]
@@ -280,10 +320,60 @@ func Build(raw map[string]string) (Row, map[string]string) {
 			r.OptOutURL = v
 		}
 	}
+	buildPlace(raw, &r, errs)
 	if len(errs) == 0 {
 		errs = nil
 	}
 	return r, errs
+}
+
+// buildPlace reads the provider's country and transfer safeguard of a row, when it states them:
+// only a named third-party provider has them, by the rules of access.CheckProvider.
+func buildPlace(raw map[string]string, r *Row, errs map[string]string) {
+	country, cmsg := text(raw[FieldProviderCountry], 60, false)
+	sg, smsg := text(raw[FieldTransferSafeguard], 60, false)
+	words, tmsg := text(raw[FieldTransferSafeguardText], access.MaxSafeguardText, true)
+	for key, msg := range map[string]string{FieldProviderCountry: cmsg, FieldTransferSafeguard: smsg, FieldTransferSafeguardText: tmsg} {
+		if msg != "" {
+			errs[key] = msg
+		}
+	}
+	if cmsg != "" || smsg != "" || tmsg != "" || (country == "" && sg == "" && words == "") {
+		return
+	}
+	switch {
+	case errs[FieldParty] != "" || errs[FieldProvider] != "":
+		return // said already: the row's provider is not known
+	case r.Party == "first":
+		errs[FieldProviderCountry] = "only a third-party provider's country and safeguard are recorded: the first party is the site itself; leave them empty or make the party third"
+		return
+	case r.Provider == "":
+		errs[FieldProviderCountry] = "the provider is missing: name the provider whose country and safeguard these are"
+		return
+	}
+	p := access.Provider{Name: r.Provider, Country: strings.ToUpper(country), Text: words}
+	if sg != "" {
+		s, ok := safeguards[norm(sg)]
+		if !ok {
+			errs[FieldTransferSafeguard] = shown(sg) + " is not a safeguard; use " + safeguardList
+			return
+		}
+		p.Safeguard = s
+	}
+	if p.Country != "" && !access.ValidCountry(p.Country) {
+		errs[FieldProviderCountry] = shown(country) + " is not a country; use its ISO 3166 two-letter code, such as US, BE or IE"
+		return
+	}
+	p, fe := access.CheckProvider(p)
+	for from, to := range map[string]string{access.CountryField: FieldProviderCountry, access.SafeguardField: FieldTransferSafeguard,
+		access.SafeguardTextField: FieldTransferSafeguardText} {
+		if msg := fe[from]; msg != "" {
+			errs[to] = msg
+		}
+	}
+	if len(fe) == 0 {
+		r.Country, r.Safeguard, r.SafeguardText = p.Country, p.Safeguard, p.Text
+	}
 }
 
 // buildLifetime reads a lifetime stated field by field, as the admin form gives it: the kind, for a
@@ -404,6 +494,14 @@ func norm(v string) string {
 
 var categoryList = strings.Join(models.Categories[:len(models.Categories)-1], ", ") + " or " + models.Categories[len(models.Categories)-1]
 
+var safeguardList = func() string {
+	s := make([]string, len(access.Safeguards))
+	for i, g := range access.Safeguards {
+		s[i] = string(g)
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1] + " (empty within the EU/EEA)"
+}()
+
 var languageList = strings.Join(locale.Languages[:len(locale.Languages)-1], ", ") + " or " + locale.Languages[len(locale.Languages)-1]
 
 // aliases turns "canonical: alias, alias" lists into a lookup by normalised alias.
@@ -438,6 +536,19 @@ var (
 		"third": {"third party", "3rd party", "3rd", "3", "tiers", "tierce partie", "tierce", "derde", "derde partij",
 			"drittanbieter", "dritte partei", "dritte"},
 	})
+	safeguards = func() map[string]access.Safeguard {
+		out := map[string]access.Safeguard{}
+		for k, v := range aliases(map[string][]string{
+			string(access.SafeguardAdequacy): {"adequacy decision", "art. 45", "décision d'adéquation", "adequaatheidsbesluit", "angemessenheitsbeschluss"},
+			string(access.SafeguardDPF):      {"data privacy framework", "eu us data privacy framework", "eu-us dpf"},
+			string(access.SafeguardSCC):      {"standard contractual clauses", "sccs", "clauses contractuelles types", "modelcontractbepalingen", "standardvertragsklauseln"},
+			string(access.SafeguardBCR):      {"binding corporate rules", "bcrs", "règles d'entreprise contraignantes"},
+			string(access.SafeguardOther):    {"autre", "andere"},
+		}) {
+			out[k] = access.Safeguard(v)
+		}
+		return out
+	}()
 	booleans = func() map[string]bool {
 		out := map[string]bool{"": false}
 		for _, v := range []string{"yes", "true", "y", "1", "oui", "ja", "wahr"} {
@@ -463,6 +574,10 @@ var (
 			FieldIdentifying: {"identifiant", "identificerend", "identifizierend"},
 			FieldOptOutURL:   {"opt out", "opt out page", "opt out url"},
 			FieldUnnamed:     {"name not published", "nom non publié", "naam niet bekendgemaakt", "name nicht veröffentlicht"},
+			FieldProviderCountry: {"country", "pays", "pays du fournisseur", "land", "land van de aanbieder"},
+			FieldTransferSafeguard: {"safeguard", "transfer safeguard", "garantie", "garantie du transfert", "waarborg",
+				"garantie der übermittlung"},
+			FieldTransferSafeguardText: {"safeguard text"},
 		})
 		for _, l := range locale.Languages {
 			h[norm(PurposeField(l))] = PurposeField(l)
