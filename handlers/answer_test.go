@@ -57,6 +57,7 @@ func TestAnswerFormPerRight(t *testing.T) {
 			"result_access": {"full"}, "outcome_access": {"Page views <b>linked</b> to uid-olga."},
 			"result_erasure": {"refused"}, "ground_erasure": {"art_17_3_exception"}, "reasons_erasure": {""},
 			"result_objection": {"refused"}, "ground_objection": {"other"}, "reasons_objection": {"We keep marketing."}}
+		withAccess(t, form, page.Body)
 		res := staff.Post("/staff/cases/"+ref+"/complete", form)
 		expect(t, res, http.StatusUnprocessableEntity, `id="error-summary"`, "Give the reasons", "cannot be refused",
 			`href="#complete-reasons_erasure"`, `href="#complete-result_objection-full"`,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"rightsdesk/access"
 	"rightsdesk/cases"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
@@ -31,7 +32,18 @@ func answer(t *testing.T, p *testapp.Portal, ref string) {
 	if err := p.App.Cases.Claim(ctx, a, ref, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.App.Cases.Complete(ctx, a, ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing found."})}); err != nil {
+	cs, err := p.Store.CaseByReference(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := p.App.Cases.AccessDraft(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range items {
+		items[k] = strings.ReplaceAll(v, access.Placeholder, "Ireland")
+	}
+	if err := p.App.Cases.Complete(ctx, a, ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing found."}), Access: items}); err != nil {
 		t.Fatal(err)
 	}
 }

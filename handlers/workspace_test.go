@@ -252,7 +252,11 @@ func TestCaseActionsOverHTTP(t *testing.T) {
 			"files", "export <1>.json", `{"uid":"uid-carla"}`)
 		res = staff.Do(postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", body, ctype))
 		expect(t, res, http.StatusUnprocessableEntity, "Say what data was found")
-		body, ctype = multipartForm(t, map[string]string{"_csrf": csrf, "version": version, "result_access": "full", "outcome_access": "Page views linked to uid-carla."},
+		fields := map[string]string{"_csrf": csrf, "version": version, "result_access": "full", "outcome_access": "Page views linked to uid-carla."}
+		for k, v := range draftedAccess(t, page.Body) {
+			fields[k] = v
+		}
+		body, ctype = multipartForm(t, fields,
 			"files", "export <1>.json", `{"uid":"uid-carla"}`)
 		res = staff.Do(postRaw(t, p.URL+"/staff/cases/"+ref+"/complete", body, ctype))
 		if res.StatusCode != http.StatusSeeOther {
@@ -411,9 +415,10 @@ func TestCaseFormsNeedTheirVersion(t *testing.T) {
 		}
 
 		expect(t, staff.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {csrf}, "version": {before}}), http.StatusSeeOther)
+		drafted := staff.Get("/staff/cases/" + ref).Body
 		answer := func() testapp.Response {
-			return staff.Post("/staff/cases/"+ref+"/complete", url.Values{"_csrf": {csrf}, "version": {versionOf()},
-				"outcome_access": {"Page views linked to uid-victor."}, "result_access": {"full"}})
+			return staff.Post("/staff/cases/"+ref+"/complete", withAccess(t, url.Values{"_csrf": {csrf}, "version": {versionOf()},
+				"outcome_access": {"Page views linked to uid-victor."}, "result_access": {"full"}}, drafted))
 		}
 		expect(t, answer(), http.StatusSeeOther)
 		expect(t, answer(), http.StatusConflict, "Page views linked to uid-victor.")
