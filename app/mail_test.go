@@ -115,7 +115,9 @@ func TestEveryLetterInDutchOnceThroughOutages(t *testing.T) {
 			must(svc.Extend(ctx, a, cs.Reference, 0, "Gegevens in drie systemen."))
 			time.Sleep(time.Second) // attempts fail meanwhile
 			smtp.Restart(t)
-			must(svc.Complete(ctx, a, cs.Reference, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "CRM: uitgevoerd"})}))
+			items, err := svc.AccessDraftOf(ctx, cs.Reference)
+			must(err)
+			must(svc.Complete(ctx, a, cs.Reference, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "CRM: uitgevoerd"}), Access: items}))
 
 			// verification, acknowledgement, question, reply-received (to staff), extension, answer.
 			got = smtp.WaitFor(t, 6, 20*time.Second)

@@ -37,3 +37,12 @@ func (s *Service) AccessDraft(ctx context.Context, c models.Case) (map[access.Ke
 	}
 	return access.Prefill(f), nil
 }
+
+// AccessDraftOf is AccessDraft of the case with reference ref.
+func (s *Service) AccessDraftOf(ctx context.Context, ref string) (map[access.Key]string, error) {
+	c, err := s.store.CaseByReference(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.AccessDraft(ctx, c)
+}

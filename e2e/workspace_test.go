@@ -74,12 +74,16 @@ func newStaffWorld(t *testing.T, dialect string) staffWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	items, err := p.App.Cases.AccessDraftOf(ctx, w.answered)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, err := range []error{
 		p.App.Cases.Assign(ctx, a, w.busy, 0, w.manager.ID),
 		p.App.Cases.Extend(ctx, a, w.busy, 0, "Seven systems to search."),
 		p.App.Cases.RequestInfo(ctx, a, w.busy, 0, cases.Question{Text: "Which address did you use?", ReplyBy: replyBy}),
 		p.App.Cases.Claim(ctx, a, w.answered, 0),
-		p.App.Cases.Complete(ctx, a, w.answered, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing kept."})}),
+		p.App.Cases.Complete(ctx, a, w.answered, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{dsr.KindAccess: "Nothing kept."}), Access: items}),
 	} {
 		if err != nil {
 			t.Fatal(err)
