@@ -66,6 +66,11 @@ type SeedCookie struct {
 	// Unnamed: the policy describes these cookies in prose without publishing their names (a
 	// partner's targeting cookies, social networks' pixels); Name says what they are.
 	Unnamed bool `json:"unnamed"`
+	// Where a third-party provider processes the data, the import's keys: every row of a
+	// provider states the same (seedProviders).
+	ProviderCountry       string `json:"provider_country"`
+	TransferSafeguard     string `json:"transfer_safeguard"`
+	TransferSafeguardText string `json:"transfer_safeguard_text"`
 }
 
 // bareLifetimeUnits is the unit of the bare numbers a seed site's table gives as lifetimes. itsme's
@@ -200,6 +205,9 @@ func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, err
 						return fmt.Errorf("cookie %s of %s: %w", ck.Name, ss.Slug, err)
 					}
 					sum.Cookies++
+				}
+				if err := saveSeedProviders(ctx, tx, site, ss.Cookies); err != nil {
+					return err
 				}
 			}
 		}
