@@ -195,6 +195,30 @@ func FromCookie(c models.Cookie) Row {
 	return r
 }
 
+// FromCookies are stored cookies as rows, in their order.
+func FromCookies(cs []models.Cookie) []Row {
+	rows := make([]Row, len(cs))
+	for i, c := range cs {
+		rows[i] = FromCookie(c)
+	}
+	return rows
+}
+
+// WithPlaces gives each third-party row the place recorded of its provider, as an export writes
+// it: every row of a provider states the same.
+func WithPlaces(rows []Row, providers []access.Provider) []Row {
+	byName := make(map[string]access.Provider, len(providers))
+	for _, p := range providers {
+		byName[p.Name] = p
+	}
+	for i, r := range rows {
+		if p, ok := byName[r.Provider]; ok && r.Party == "third" && r.Provider != "" {
+			rows[i].Country, rows[i].Safeguard, rows[i].SafeguardText = p.Country, p.Safeguard, p.Text
+		}
+	}
+	return rows
+}
+
 // Cookie is the row as a cookie of a catalogue, without site, id or position.
 func (r Row) Cookie() models.Cookie {
 	c := models.Cookie{

@@ -4,7 +4,28 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"rightsdesk/access"
 )
+
+// PlainProviders are providers as the access rules know them.
+func PlainProviders(ps []Provider) []access.Provider {
+	out := make([]access.Provider, len(ps))
+	for i, p := range ps {
+		out[i] = p.Plain()
+	}
+	return out
+}
+
+// ImportedProviders are providers' places (as an import states them) as rows to save, without
+// site or time, which ApplyImport sets.
+func ImportedProviders(ps []access.Provider) []Provider {
+	out := make([]Provider, len(ps))
+	for i, p := range ps {
+		out[i] = Provider{Name: p.Name, Country: p.Country, Safeguard: p.Safeguard, SafeguardText: p.Text}
+	}
+	return out
+}
 
 // SaveSiteProvider records where a provider of a site processes the data, as SaveProvider does,
 // for a provider the site's live cookies name: another name is ErrNotFound and nothing is saved.
