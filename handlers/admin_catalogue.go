@@ -56,18 +56,33 @@ func (h *Handler) adminCatalogue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderCatalogue(c, http.StatusOK, site, views.CookieForm{Values: map[string]string{
+	return h.renderCatalogue(c, http.StatusOK, site, h.emptyCookieForm(site))
+}
+
+// emptyCookieForm is the add form as the page first shows it.
+func (h *Handler) emptyCookieForm(site models.Site) views.CookieForm {
+	return views.CookieForm{Values: map[string]string{
 		catalogue.FieldParty: "first", catalogue.FieldCategory: models.CategoryNecessary,
 		catalogue.FieldPurposeLanguage: site.PolicyLanguage,
-	}})
+	}}
 }
 
 func (h *Handler) renderCatalogue(c echo.Context, status int, site models.Site, add views.CookieForm) error {
+	return h.renderCatalogueWith(c, status, site, add, nil)
+}
+
+// renderCatalogueWith shows the catalogue page; provider, when not nil, is a provider's form
+// refused, shown with what was typed.
+func (h *Handler) renderCatalogueWith(c echo.Context, status int, site models.Site, add views.CookieForm, provider *views.ProviderRow) error {
 	all, err := h.store.AllCookies(c.Request().Context(), site.ID)
 	if err != nil {
 		return err
 	}
-	v := views.CatalogueView{Site: site, Add: add}
+	providers, err := h.providerRows(c, site, provider)
+	if err != nil {
+		return err
+	}
+	v := views.CatalogueView{Site: site, Add: add, Providers: providers}
 	for _, ck := range all {
 		if ck.RetiredAt == nil {
 			v.Live = append(v.Live, ck)
@@ -290,6 +305,9 @@ func (h *Handler) renderImport(c echo.Context, site models.Site, v views.ImportV
 		return err
 	}
 	p := catalogue.Diff(all, rows)
+	if p.Providers, err = h.providerChanges(c, site, rows); err != nil {
+		return err
+	}
 	v.Preview = &p
 	return render(c, status, views.ImportPage(page, v))
 }
@@ -306,7 +324,8 @@ func (h *Handler) importApply(c echo.Context) error {
 		}
 		return h.renderImport(c, site, v, nil, 0)
 	}
-	err = h.store.ApplyCatalogue(c.Request().Context(), site.ID, c.FormValue("fingerprint"), catalogue.Cookies(rows), time.Now())
+	err = h.store.ApplyImport(c.Request().Context(), site.ID, c.FormValue("fingerprint"), catalogue.Cookies(rows),
+		models.ImportedProviders(catalogue.Providers(rows)), time.Now())
 	if errors.Is(err, models.ErrCatalogueChanged) {
 		v.Notice = "The catalogue changed after this preview was made (someone edited or imported meanwhile), so nothing was applied. " +
 			"Below is the preview against the catalogue as it is now: check it and apply again."
@@ -315,23 +334,42 @@ func (h *Handler) importApply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.log.Info("cookie catalogue imported", "user_id", currentUser(c).ID, "site_id", site.ID, "cookies", len(rows))
-	h.flash(c, fmt.Sprintf("Imported the catalogue: %d cookies, in the file's order.", len(rows)))
+	provs := catalogue.Providers(rows)
+	h.log.Info("cookie catalogue imported", "user_id", currentUser(c).ID, "site_id", site.ID, "cookies", len(rows), "providers", len(provs))
+	msg := fmt.Sprintf("Imported the catalogue: %d cookies, in the file's order.", len(rows))
+	if len(provs) > 0 {
+		msg += fmt.Sprintf(" Recorded where %d provider(s) process the data.", len(provs))
+	}
+	h.flash(c, msg)
 	return c.Redirect(http.StatusSeeOther, catalogueURL(site))
 }
 
-// liveRows is the site's live catalogue as rows, in its order.
+// providerChanges are the providers whose place the rows state otherwise than recorded.
+func (h *Handler) providerChanges(c echo.Context, site models.Site, rows []catalogue.Row) ([]catalogue.ProviderChange, error) {
+	recorded, err := h.store.SiteProviders(c.Request().Context(), site.ID)
+	if err != nil {
+		return nil, err
+	}
+	return catalogue.DiffProviders(models.PlainProviders(recorded), rows), nil
+}
+
+// liveRows is the site's live catalogue as rows, in its order, each third-party row with its
+// provider's place where one is recorded.
 func (h *Handler) liveRows(c echo.Context) (models.Site, []catalogue.Row, error) {
 	site, err := h.adminSite(c)
 	if err != nil {
 		return site, nil, err
 	}
 	live, err := h.store.Cookies(c.Request().Context(), site.ID)
-	rows := make([]catalogue.Row, len(live))
-	for i, ck := range live {
-		rows[i] = catalogue.FromCookie(ck)
+	if err != nil {
+		return site, nil, err
 	}
-	return site, rows, err
+	provs, err := h.store.SiteProviders(c.Request().Context(), site.ID)
+	if err != nil {
+		return site, nil, err
+	}
+	rows := catalogue.WithPlaces(catalogue.FromCookies(live), models.PlainProviders(provs))
+	return site, rows, nil
 }
 
 func attachment(c echo.Context, site models.Site, ext string) {

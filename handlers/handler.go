@@ -86,6 +86,9 @@ type Store interface {
 	RetireCookie(ctx context.Context, siteID, id int64, now time.Time) error
 	RestoreCookie(ctx context.Context, siteID, id int64) error
 	ApplyCatalogue(ctx context.Context, siteID int64, fingerprint string, want []models.Cookie, now time.Time) error
+	ApplyImport(ctx context.Context, siteID int64, fingerprint string, want []models.Cookie, providers []models.Provider, now time.Time) error
+	SiteProviders(ctx context.Context, siteID int64) ([]models.Provider, error)
+	SaveSiteProvider(ctx context.Context, p *models.Provider) error
 
 	// Consent withdrawals, read by the visitor's receipt page and by the site through the API.
 	WithdrawalByReceipt(ctx context.Context, siteID int64, receipt string) (models.ConsentWithdrawal, error)

@@ -105,6 +105,7 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/admin/sites/:site/cookies/import", Admin, h.importPage, "upload or paste a CSV or JSON file"},
 		{http.MethodPost, "/admin/sites/:site/cookies/import", Admin, h.importPreview, "what applying the file changes; saves nothing; body up to " + importBodyLimit},
 		{http.MethodPost, "/admin/sites/:site/cookies/import/apply", Admin, h.importApply, "apply in one transaction unless the catalogue changed since the preview"},
+		{http.MethodPost, "/admin/sites/:site/providers", Admin, h.saveProvider, "record a third-party provider's country and transfer safeguard (Art. 15(2)); only a provider the live cookies name"},
 		{http.MethodGet, "/admin/sites/:site/cookies/:id", Admin, h.editCookiePage, "edit one cookie"},
 		{http.MethodPost, "/admin/sites/:site/cookies/:id", Admin, h.updateCookie, ""},
 		{http.MethodPost, "/admin/sites/:site/cookies/:id/retire", Admin, h.retireCookie, "out of the live catalogue; kept for the cases naming it"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"rightsdesk/access"
 	"rightsdesk/catalogue"
 	"rightsdesk/lifetime"
 	"rightsdesk/locale"
@@ -46,7 +47,108 @@ type CatalogueView struct {
 	Live    []models.Cookie
 	Retired []models.Cookie
 	Add     CookieForm
+	// Providers are the third-party providers of the live cookies, each with its form.
+	Providers []ProviderRow
 }
+
+// ProviderRow is one third-party provider on the catalogue page: where it processes the data as
+// recorded, or as typed into a refused form with the reasons by field (access's field keys).
+type ProviderRow struct {
+	Index                    int // in the list: the form's element ids
+	Name                     string
+	Country, Safeguard, Text string
+	Recorded                 bool // a country is recorded
+	Errors                   map[string]string
+}
+
+// provFieldID is the id of a field of the i-th provider's form.
+func provFieldID(i int, field string) string { return fmt.Sprintf("provider-%d-%s", i, field) }
+
+func provFieldAria(r ProviderRow, field string) templ.Attributes {
+	if r.Errors[field] == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": provFieldID(r.Index, field) + "-error"}
+}
+
+var provFieldLabels = map[string]string{access.CountryField: "Country", access.SafeguardField: "Transfer safeguard",
+	access.SafeguardTextField: "Further words"}
+
+// provFormErrors are a refused provider form's errors by element id, for the summary.
+func provFormErrors(rows []ProviderRow) (map[string]string, []string) {
+	out := map[string]string{}
+	var order []string
+	for _, r := range rows {
+		for _, f := range []string{access.CountryField, access.SafeguardField, access.SafeguardTextField} {
+			id := provFieldID(r.Index, f)
+			order = append(order, id)
+			if msg := r.Errors[f]; msg != "" {
+				out[id] = r.Name + ", " + strings.ToLower(provFieldLabels[f]) + ": " + msg
+			}
+		}
+	}
+	return out, order
+}
+
+// safeguardLabels name the safeguards on the admin pages.
+var safeguardLabels = map[access.Safeguard]string{
+	access.SafeguardAdequacy: "Adequacy decision (Art. 45)",
+	access.SafeguardDPF:      "EU–US Data Privacy Framework",
+	access.SafeguardSCC:      "Standard contractual clauses (Art. 46(2)(c))",
+	access.SafeguardBCR:      "Binding corporate rules (Art. 47)",
+	access.SafeguardOther:    "Other (describe)",
+}
+
+// SafeguardLabel names a safeguard in English.
+func SafeguardLabel(s access.Safeguard) string {
+	if l, ok := safeguardLabels[s]; ok {
+		return l
+	}
+	return string(s)
+}
+
+// ProviderPlace says in English where a provider processes the data: "United States, EU–US Data
+// Privacy Framework"; "not recorded" without a country.
+func ProviderPlace(p access.Provider) string {
+	if p.Country == "" {
+		return "not recorded"
+	}
+	s := access.CountryName("en", p.Country)
+	switch {
+	case p.Safeguard != "":
+		s += ", " + SafeguardLabel(p.Safeguard)
+	case !p.Transfer():
+		s += ", within the EU/EEA"
+	}
+	if p.Text != "" {
+		s += " (" + p.Text + ")"
+	}
+	return s
+}
+
+// provShown is a value typed into a select that is none of its options, shown back: valid
+// text without control characters.
+func provShown(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return -1
+		}
+		return r
+	}, clean(v))
+}
+
+// provMissing counts the providers with no country recorded.
+func provMissing(rows []ProviderRow) int {
+	n := 0
+	for _, r := range rows {
+		if !r.Recorded {
+			n++
+		}
+	}
+	return n
+}
+
+func countryOptionName(code string) string { return access.CountryName("en", code) + " (" + code + ")" }
 
 // ImportView is the import page: the form, and after a POST either the file's errors or what
 // applying it would change.
