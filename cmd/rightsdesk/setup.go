@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"rightsdesk/access"
 	"rightsdesk/catalogue"
 	"rightsdesk/models"
 	"rightsdesk/setup"
@@ -171,6 +172,18 @@ func runSite(ctx context.Context, args []string, getenv func(string) string, std
 	return 0
 }
 
+// placeLine is where a provider processes the data, as the file states it: "US, dpf".
+func placeLine(p access.Provider) string {
+	s := p.Country
+	if p.Safeguard != "" {
+		s += ", " + string(p.Safeguard)
+	}
+	if p.Text != "" {
+		s += " (" + p.Text + ")"
+	}
+	return s
+}
+
 const catalogueUsage = "usage: rightsdesk catalogue import --site SLUG [--format csv|json] [--dry-run] FILE  (FILE - reads stdin)"
 
 // runCatalogue implements "rightsdesk catalogue import": the admin page's import, previewed and
@@ -235,12 +248,23 @@ func runCatalogue(ctx context.Context, args []string, getenv func(string) string
 		return fail(stderr, err)
 	}
 	p := catalogue.Diff(current, rows)
+	recorded, err := st.SiteProviders(ctx, site.ID)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	p.Providers = catalogue.DiffProviders(models.PlainProviders(recorded), rows)
 	summary := fmt.Sprintf("%s: %d cookie(s) in the file: %d added, %d changed, %d restored, %d retired, %d unchanged",
 		site.Slug, len(p.Rows), len(p.Added), len(p.Changed), len(p.Restored), len(p.Retired), len(p.Unchanged))
 	if p.Reordered {
 		summary += "; the order changes"
 	}
+	if len(p.Providers) > 0 {
+		summary += fmt.Sprintf("; %d provider(s) recorded anew", len(p.Providers))
+	}
 	fmt.Fprintln(stdout, summary)
+	for _, pc := range p.Providers {
+		fmt.Fprintf(stdout, "provider %s: %s\n", pc.New.Name, placeLine(pc.New))
+	}
 	switch {
 	case p.NoChange():
 		fmt.Fprintln(stdout, "nothing to change")
@@ -249,7 +273,7 @@ func runCatalogue(ctx context.Context, args []string, getenv func(string) string
 		fmt.Fprintln(stdout, "dry run: nothing changed")
 		return 0
 	}
-	if err := st.ApplyCatalogue(ctx, site.ID, p.Fingerprint, catalogue.Cookies(rows), time.Now()); err != nil {
+	if err := st.ApplyImport(ctx, site.ID, p.Fingerprint, catalogue.Cookies(rows), models.ImportedProviders(catalogue.Providers(rows)), time.Now()); err != nil {
 		if errors.Is(err, models.ErrCatalogueChanged) {
 			fmt.Fprintln(stderr, "rightsdesk catalogue import: the catalogue changed meanwhile; nothing applied, run the import again")
 			return 1

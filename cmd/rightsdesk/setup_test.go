@@ -143,6 +143,23 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 			if r := runWith(t, env, "", "catalogue", "import", "--site", "acme-shop", good); r.code != 0 || !strings.Contains(r.stdout, "nothing to change") {
 				t.Errorf("the same file again: %+v", r)
 			}
+			// A third-party cookie with its provider's place: recorded; the same file again changes nothing.
+			withPlace := "name,provider,party,category,purpose,lifetime,identifying,provider_country,transfer_safeguard\n" +
+				"shop_id,Acme,first,analytics,Compte les visites.,1 an,yes,,\n" +
+				"session,Acme,first,necessary,Garde la session.,Session,no,,\n" +
+				"_ga,Google,third,analytics,Distingue les visiteurs.,2 ans,yes,US,dpf\n"
+			r = runWith(t, env, withPlace, "catalogue", "import", "--site", "acme-shop", "-")
+			if r.code != 0 || !strings.Contains(r.stdout, "1 added, 0 changed") || !strings.Contains(r.stdout, "1 provider(s) recorded anew") ||
+				!strings.Contains(r.stdout, "provider Google: US, dpf\n") || !strings.HasSuffix(r.stdout, "applied\n") {
+				t.Fatalf("import with a provider's place: %+v", r)
+			}
+			if r := runWith(t, env, withPlace, "catalogue", "import", "--site", "acme-shop", "-"); r.code != 0 || !strings.Contains(r.stdout, "nothing to change") {
+				t.Errorf("the same places again: %+v", r)
+			}
+			if r := runWith(t, env, strings.Replace(withPlace, "US,dpf", "CN,", 1), "catalogue", "import", "--site", "acme-shop", "-"); r.code != 1 ||
+				!strings.Contains(r.stderr, "line 4, column 9 (transfer_safeguard): Say what safeguard") {
+				t.Errorf("a provider outside the EU/EEA without a safeguard: %+v", r)
+			}
 
 			if r := runWith(t, env, pw, "user", "add", "--email", "sam@acme.example", "--name", "Sam", "--role", "staff", "--controller", "acme"); r.code != 0 {
 				t.Fatalf("staff of acme: %+v", r)
@@ -161,8 +178,11 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 			}
 			s, _ := st.SiteBySlug(ctx, "acme-shop")
 			cookies, _ := st.Cookies(ctx, s.ID)
-			if len(cookies) != 2 || cookies[0].Name != "shop_id" || !cookies[0].Identifying || s.PolicyVersion.String() != "2025-06-01" || s.Languages != "nl" {
+			if len(cookies) != 3 || cookies[0].Name != "shop_id" || !cookies[0].Identifying || s.PolicyVersion.String() != "2025-06-01" || s.Languages != "nl" {
 				t.Errorf("site %+v with %d cookies", s, len(cookies))
+			}
+			if ps, err := st.SiteProviders(ctx, s.ID); err != nil || len(ps) != 1 || ps[0].Name != "Google" || ps[0].Country != "US" || ps[0].Safeguard != "dpf" {
+				t.Errorf("providers: %+v %v", ps, err)
 			}
 			n, _ := st.CountUsers(ctx)
 			if n != 2 {
