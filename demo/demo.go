@@ -232,9 +232,14 @@ func sampleStep(ctx context.Context, svc *cases.Service, staff cases.Actor, ref,
 	case "extend":
 		return svc.Extend(ctx, staff, ref, 0, "The data is spread over three systems, one of them archived off-site.")
 	case "complete":
+		// The Art. 15 items as the form drafts them: the demo catalogue records every provider.
+		items, err := svc.AccessDraftOf(ctx, ref)
+		if err != nil {
+			return err
+		}
 		return svc.Complete(ctx, staff, ref, 0, cases.Answer{Rights: map[dsr.Kind]dsr.RightInput{
 			dsr.KindAccess: {Result: string(dsr.ResultFull), Done: "No personal data is linked to the identifier __zlcmid you gave: the chat provider keeps no history for it."},
-		}})
+		}, Access: items})
 	case "refuse":
 		return svc.Refuse(ctx, staff, ref, 0, string(dsr.GroundExcessive),
 			"This is the fifth identical request in two months; the data has not changed since our answer of last month.", false)
