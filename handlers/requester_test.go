@@ -104,9 +104,13 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 		for _, name := range recipients {
 			told = append(told, dsr.RecipientInput{Provider: name, Choice: dsr.ToldChoice, ToldOn: deadline.Today(time.Now(), deadline.DefaultLocation).String()})
 		}
+		items, err := p.App.Cases.AccessDraftOf(ctx, r.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := p.App.Cases.Complete(ctx, a, r.ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
 			dsr.KindAccess: "We hold your newsletter subscription only.", dsr.KindErasure: "CRM: deleted\nNewsletter: unsubscribed",
-		}), Told: told, Files: []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}}); err != nil {
+		}), Told: told, Access: items, Files: []cases.Upload{{Name: "data.csv", ContentType: "text/csv", Data: []byte("email,list\nalice@example.org,news\n")}}}); err != nil {
 			t.Fatal(err)
 		}
 		done := r.in("en", r.statusPath)
@@ -115,17 +119,21 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 			"Belgian Data Protection Authority (APD/GBA)", "The APD accepts complaints written in French, Dutch or German.",
 			`href="https://www.dataprotectionauthority.be/citizen/actions/lodge-a-complaint"`, "contact@apd-gba.be",
 			"Commission Nationale de l&#39;Informatique et des Libertés", `href="https://www.cnil.fr/fr/plaintes"`,
-			"Article 79 of the GDPR", "anyone who has it can see your request.")
+			"Article 79 of the GDPR", "anyone who has it can see your request.",
+			"Article 15 of the GDPR entitles you to this information", "Purposes of the processing (Art. 15(1)(a) GDPR)")
 		lacks(t, done, "Withdraw this request", "see and withdraw", "/withdraw")
 
 		// The same route in each language of the pages, with the authority's name and page in it.
 		for lang, want := range map[string][]string{
 			"fr": {"Comment introduire une plainte", "Autorité de protection des données (APD)",
-				`href="https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte"`, "article 79 du RGPD", "Demande satisfaite"},
+				`href="https://www.autoriteprotectiondonnees.be/citoyen/agir/introduire-une-plainte"`, "article 79 du RGPD", "Demande satisfaite",
+				"Finalités du traitement (article 15.1.a) du RGPD)"},
 			"nl": {"Hoe dient u een klacht in?", "Gegevensbeschermingsautoriteit (GBA)",
-				`href="https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen"`, "artikel 79 AVG", "Ingewilligd", "(Frankrijk)"},
+				`href="https://www.gegevensbeschermingsautoriteit.be/burger/acties/klacht-indienen"`, "artikel 79 AVG", "Ingewilligd", "(Frankrijk)",
+				"Doeleinden van de verwerking (artikel 15, lid 1, a), AVG)"},
 			"de": {"Beschwerdemöglichkeit", "Datenschutzbehörde (APD/GBA)", "Rue de la Presse 35, 1000 Brüssel",
-				`href="https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen"`, "Art. 79 DSGVO", "Erfüllt"},
+				`href="https://datenschutzbehorde.be/zivilist/aktionen/beschwerde-einreichen"`, "Art. 79 DSGVO", "Erfüllt",
+				"Zwecke der Verarbeitung (Art. 15 Abs. 1 lit. a DSGVO)"},
 		} {
 			expect(t, r.in(lang, r.statusPath), 200, want...)
 		}

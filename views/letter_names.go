@@ -44,7 +44,7 @@ var messageParts = map[string]string{
 	"record": "Record", "nothing": "Nothing was processed", "footer": "Footer",
 	"recipients_heading": "Heading of the recipients (Art. 19)", "recipients": "Recipients told (Art. 19)",
 	"recipients_none": "No recipient to tell (Art. 19)", "recipients_offer": "Offer to name the recipients (Art. 19)",
-	"disagree": "If the requester disagrees",
+	"disagree":       "If the requester disagrees",
 	"access_heading": "Heading of the information of Art. 15", "access_info": "Introduction of the information of Art. 15",
 }
 
