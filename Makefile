@@ -4,7 +4,7 @@
 GO ?= go
 PKGS = ./...
 
-.PHONY: run test bench generate check build clean
+.PHONY: run test bench bench-intake generate check build clean
 
 run: ## serve http://127.0.0.1:8080 with demo data on the embedded SQLite file under ./data
 	$(GO) run ./cmd/rightsdesk serve --demo
@@ -14,6 +14,9 @@ test: ## unit, integration (SQLite and PostgreSQL), SMTP and browser tests
 
 bench: ## speed goals as Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+bench-intake: ## filing through the portal vs a bare baseline on PostgreSQL, at 1, 8 and 32 clients (by hand)
+	$(GO) test -run '^$$' -bench Intake -benchtime 1x -timeout 30m ./internal/intakebench
 
 generate: ## regenerate the templ views (the generated code is committed)
 	$(GO) tool templ generate
