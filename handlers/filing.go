@@ -189,36 +189,48 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Post/redirect/get: the next page reads what to show from the session, so a reload files nothing.
-	h.sessions.Put(ctx, "filed_ref", filed.Reference)
-	h.sessions.Put(ctx, "filed_email", filed.Email)
-	h.sessions.Put(ctx, "filed_site", site.Slug)
-	h.sessions.Put(ctx, "filed_verify_by", filed.VerifyBy.Unix())
-	h.sessions.Put(ctx, "filed_language", lang)
+	// Post/redirect/get: the next page reads what to show from a sealed cookie, so a reload files
+	// nothing and an anonymous filing writes no session row.
+	err = h.setSealed(c, filedCookieName, filedNote{Reference: filed.Reference, Email: filed.Email, Site: site.Slug,
+		VerifyBy: filed.VerifyBy.Unix(), Language: lang}, filedNoteTTL)
+	if err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/requests/filed")
 }
+
+// filedNote is what the "check your e-mail" page shows of the filing just made.
+type filedNote struct {
+	Reference string `json:"r"`
+	Email     string `json:"e"`
+	Site      string `json:"s"`
+	VerifyBy  int64  `json:"v"`
+	Language  string `json:"l"`
+}
+
+const (
+	filedCookieName = "rightsdesk_filed"
+	// filedNoteTTL is how long the page can be reloaded; the letter has the rest.
+	filedNoteTTL = 30 * time.Minute
+)
 
 func (h *Handler) filed(c echo.Context) error {
 	ctx := c.Request().Context()
 	noStore(c)
-	ref := h.sessions.GetString(ctx, "filed_ref")
-	if ref == "" {
+	var n filedNote
+	if !h.readSealed(c, filedCookieName, &n) || n.Reference == "" {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	site, err := h.store.SiteBySlug(ctx, h.sessions.GetString(ctx, "filed_site"))
+	site, err := h.store.SiteBySlug(ctx, n.Site)
 	if err != nil {
 		return err
 	}
-	if lang := h.sessions.GetString(ctx, "filed_language"); lang != "" {
-		h.controllerLanguage(c, lang)
+	if n.Language != "" {
+		h.controllerLanguage(c, n.Language)
 	} else {
 		h.controllerLanguage(c, site.DefaultLanguage())
 	}
-	f := cases.Filed{
-		Reference: ref,
-		Email:     h.sessions.GetString(ctx, "filed_email"),
-		VerifyBy:  time.Unix(h.sessions.GetInt64(ctx, "filed_verify_by"), 0),
-	}
+	f := cases.Filed{Reference: n.Reference, Email: n.Email, VerifyBy: time.Unix(n.VerifyBy, 0)}
 	return render(c, http.StatusOK, views.Filed(h.page(c, views.T(c.Request().Context(), "filed.title")), site, f))
 }
 

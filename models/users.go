@@ -126,3 +126,10 @@ func (ss SessionStore) DeleteExpiredSessions(ctx context.Context, now time.Time)
 	res := ss.Store.conn(ctx).Where("expiry < ?", now.UTC()).Delete(&session{})
 	return res.RowsAffected, res.Error
 }
+
+// CountSessions returns how many sessions are stored.
+func (s *Store) CountSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&session{}).Count(&n).Error
+	return n, err
+}
