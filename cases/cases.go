@@ -178,6 +178,11 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		})
 	}
 
+	// The letter is rendered inside the transaction, which reads the overrides from the cache but
+	// cannot fill it: fill it first.
+	if _, err := s.store.CachedLetterOverrides(ctx, ctrl.ID, r.Language); err != nil {
+		return Filed{}, err
+	}
 	err = s.store.InTx(ctx, func(tx *models.Store) error {
 		ref, err := tx.NextReference(ctx, receivedOn.Year)
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 
 // render fills letter k in d.Language with the controller's own wording where an admin set one.
 func (s *Service) render(ctx context.Context, tx *models.Store, controllerID int64, k letters.Kind, d letters.Data) (letters.Rendered, error) {
-	o, err := tx.LetterOverrides(ctx, controllerID, d.Language)
+	o, err := tx.CachedLetterOverrides(ctx, controllerID, d.Language)
 	if err != nil {
 		return letters.Rendered{}, err
 	}

@@ -31,6 +31,7 @@ type Store interface {
 	Controllers(ctx context.Context) ([]models.Controller, error)
 	SiteBySlug(ctx context.Context, slug string) (models.Site, error)
 	Cookies(ctx context.Context, siteID int64) ([]models.Cookie, error)
+	SiteWithCookies(ctx context.Context, slug string) (models.Site, []models.Cookie, error)
 	UserByEmail(ctx context.Context, email string) (models.User, error)
 	UserByID(ctx context.Context, id int64) (models.User, error)
 	Letters(ctx context.Context, f models.LetterFilter) ([]models.Letter, error)

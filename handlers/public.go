@@ -44,7 +44,7 @@ func (h *Handler) siteWithCookies(c echo.Context, slug string) (models.Site, []m
 	if slug == "" || len(slug) > 100 || !readable(slug) {
 		return models.Site{}, nil, models.ErrNotFound
 	}
-	site, err := h.store.SiteBySlug(ctx, slug)
+	site, cookies, err := h.store.SiteWithCookies(ctx, slug)
 	if err != nil {
 		return models.Site{}, nil, err
 	}
@@ -52,6 +52,5 @@ func (h *Handler) siteWithCookies(c echo.Context, slug string) (models.Site, []m
 		h.controllerLanguage(c, site.DefaultLanguage())
 		return site, nil, &models.SiteRetiredError{Site: site}
 	}
-	cookies, err := h.store.Cookies(ctx, site.ID)
-	return site, cookies, err
+	return site, cookies, nil
 }

@@ -54,6 +54,10 @@ type Store struct {
 	hook WebhookEnqueuer
 	// seal seals and opens the secrets kept for sites (SetSeal).
 	seal *seal.Box
+	// cache keeps the rows every filing reads (cache.go), shared by the transactions of the store;
+	// inTx is true for a transaction's store.
+	cache *configCache
+	inTx  bool
 }
 
 // Open connects to the database named by opts. It does not migrate: call Migrate.
@@ -116,7 +120,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	return &Store{db: db, dialect: dialect}, nil
+	return &Store{db: db, dialect: dialect, cache: newConfigCache()}, nil
 }
 
 // SQLiteDSN is the connection string for the SQLite file at path: WAL so readers never wait for the
@@ -150,7 +154,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // nothing is when fn returns an error.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook, seal: s.seal})
+		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook, seal: s.seal, cache: s.cache, inTx: true})
 	})
 }
 
