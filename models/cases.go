@@ -16,9 +16,9 @@ import (
 // On PostgreSQL the number comes from the year's sequence (case_reference_YYYY, created by the
 // year's first filing in its transaction; migration 00025), which locks nothing until commit:
 // concurrent filings do not queue, replicas never hand out the same number, and a filing that
-// rolls back loses its number, so a year's references may have gaps. On SQLite, which has one writer, the year's row in
-// reference_counters is incremented; the transaction holds the database's write lock until it
-// ends, and a rollback gives the number back.
+// rolls back loses its number, so a year's references may have gaps. On SQLite, which has one
+// writer, the year's row in reference_counters is incremented; the transaction holds the
+// database's write lock until it ends, and a rollback gives the number back.
 func (s *Store) NextReference(ctx context.Context, year int) (string, error) {
 	db := s.conn(ctx)
 	var n int64
