@@ -49,6 +49,9 @@ func (h *Handler) auditLog(c echo.Context) error {
 	if v.HeadSeq, v.HeadHash, err = h.store.AuditHead(ctx); err != nil {
 		return err
 	}
+	if v.Unsealed, err = h.store.UnsealedEvents(ctx); err != nil {
+		return err
+	}
 	noStore(c)
 	return render(c, http.StatusOK, views.AuditLog(h.page(c, "Audit trail"), v))
 }
@@ -121,9 +124,13 @@ func (h *Handler) auditChain(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !r.OK {
+	switch {
+	case r.Broken:
 		// The seq only: the problem names a case, and logs carry no case data.
 		h.log.Warn("audit chain broken", "seq", r.BrokenSeq, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	case !r.OK:
+		h.log.Warn("audit chain: events wait too long to be sealed", "unsealed", r.Unsealed, "oldest", r.OldestUnsealed.Round(time.Second),
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
 	noStore(c)
 	return render(c, http.StatusOK, views.Audit(h.page(c, "Check of the audit chain"), r))

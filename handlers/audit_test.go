@@ -47,15 +47,43 @@ func TestAuditPageVerifiesTheChain(t *testing.T) {
 
 		admin := p.Client(t)
 		admin.Login(testapp.AdminEmail, testapp.AdminPassword)
+		// No worker runs here: the events wait to be sealed, and the pages say so.
 		r, err := p.Store.VerifyAudit(context.Background())
-		if err != nil || !r.OK || r.Events < 2 {
+		if err != nil || !r.OK || r.Events != 0 || r.Unsealed < 2 {
 			t.Fatalf("chain after filing and confirming: %+v, %v", r, err)
+		}
+		expect(t, admin.Get("/admin/audit"), http.StatusOK, "The chain holds 0 events.", itoa(r.Unsealed)+" more not yet sealed",
+			`<span class="muted">waiting</span>`)
+		expect(t, admin.Get("/admin/audit/chain"), http.StatusOK, "The chain is intact", itoa(r.Unsealed)+" events not yet sealed (the oldest for ")
+		if _, err := p.Store.SealEvents(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if r, err = p.Store.VerifyAudit(context.Background()); err != nil || !r.OK || r.Events < 2 || r.Unsealed != 0 {
+			t.Fatalf("chain after sealing: %+v, %v", r, err)
 		}
 		expect(t, admin.Get("/admin/audit"), http.StatusOK, `href="/admin/audit/chain"`, "The chain holds "+itoa(r.Events)+" events")
 		page := admin.Get("/admin/audit/chain")
 		expect(t, page, http.StatusOK, `href="/admin/audit"`, "The chain is intact", "all "+itoa(r.Events)+" events check out", r.HeadHash)
 		if page.Header.Get("Cache-Control") != "no-store" {
 			t.Error("the audit page may be cached")
+		}
+
+		// An event that waits more than a minute to be sealed: the sealer is not running.
+		page = admin.Get("/staff/cases/" + ref)
+		if res := admin.Post("/staff/cases/"+ref+"/claim", url.Values{"_csrf": {testapp.CSRF(t, page.Body)},
+			"version": {regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.Body)[1]}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("claim: %d", res.StatusCode)
+		}
+		if err := models.GormForTest(p.Store).Exec(`UPDATE events SET appended_at = ? WHERE seq IS NULL`, time.Now().UTC().Add(-5*time.Minute)).Error; err != nil {
+			t.Fatal(err)
+		}
+		page = admin.Get("/admin/audit/chain")
+		expect(t, page, http.StatusOK, "Events wait too long to enter the chain", "has waited 5m0s, more than 1m0s", "case "+ref)
+		if strings.Contains(page.Body, "intact") || strings.Contains(page.Body, "broken") {
+			t.Error("the page of late sealing says intact or broken")
+		}
+		if _, err := p.Store.SealEvents(context.Background()); err != nil {
+			t.Fatal(err)
 		}
 
 		// Someone with database access rewrites the first event.
@@ -113,6 +141,9 @@ func TestAuditLogListsFiltersAndPages(t *testing.T) {
 		kim := accountOf(t, p, "kim@itsme.example")
 		itsmeSite, _ := p.Store.SiteBySlug(ctx, "itsme")
 
+		if _, err := p.Store.SealEvents(ctx); err != nil { // numbered in the order of filing
+			t.Fatal(err)
+		}
 		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
 		first := admin.Get("/admin/audit")
 		expect(t, first, http.StatusOK, "Older events", "<td>kim</td>", "Assigned or claimed", "In progress", "E-mail address confirmed")

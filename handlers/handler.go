@@ -46,6 +46,7 @@ type Store interface {
 	VerifyAudit(ctx context.Context) (models.AuditReport, error)
 	AuditLog(ctx context.Context, f models.AuditFilter) (models.AuditPage, error)
 	AuditHead(ctx context.Context) (int64, string, error)
+	UnsealedEvents(ctx context.Context) (int64, error)
 	UsersByName(ctx context.Context) ([]models.User, error)
 
 	// Letter wording: each controller's overrides of the shipped messages.

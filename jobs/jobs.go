@@ -1,5 +1,6 @@
 // Package jobs is the durable job queue (River) on the portal's own database, PostgreSQL or
-// SQLite: it sends letters, runs the daily reminders and escalations, and the periodic sweeps.
+// SQLite: it sends letters, runs the daily reminders and escalations, the periodic sweeps, and
+// seals the events appended since into the audit chain, each second.
 //
 // A letter is a row written in the transaction of the change that caused it, together with its
 // job (models.Store.SetEnqueuer); the job sends it with the Message-ID fixed at queueing, so a
@@ -63,6 +64,9 @@ type Options struct {
 	ReminderEvery time.Duration
 	// RollupEvery is how often closed cases are added to the dashboard's rollups; default 1m.
 	RollupEvery time.Duration
+	// SealEvery is how often the events appended since are sealed into the audit chain; default
+	// 1s. `audit verify` fails when an event waits longer than models.SealWithin (a minute).
+	SealEvery time.Duration
 	// WebhookAttempts bounds the calls that tell a site of a withdrawal; default 170 (about 3 days
 	// with the default backoff, which tops out at 30 minutes).
 	WebhookAttempts int
@@ -115,6 +119,9 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.RollupEvery <= 0 {
 		opts.RollupEvery = time.Minute
 	}
+	if opts.SealEvery <= 0 {
+		opts.SealEvery = time.Second
+	}
 	if opts.WebhookAttempts <= 0 {
 		opts.WebhookAttempts = 170
 	}
@@ -139,6 +146,7 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	river.AddWorker(workers, &sendWorker{store: store, cases: cs, sender: opts.Sender, opts: opts})
 	river.AddWorker(workers, &sweepWorker{store: store, cases: cs, log: opts.Logger, now: opts.Now})
 	river.AddWorker(workers, &rollupWorker{store: store, log: opts.Logger})
+	river.AddWorker(workers, &sealWorker{store: store, log: opts.Logger})
 	river.AddWorker(workers, &remindWorker{cases: cs, log: opts.Logger, now: opts.Now})
 	if opts.WebhookClient == nil {
 		opts.WebhookClient = egress.Client(egress.Options{AllowPrivate: opts.WebhookAllowPrivate})
@@ -168,6 +176,13 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(opts.RollupEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return RollupArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "rollup"}),
+			// The sealer of the audit chain. River's periodic jobs are inserted only by the elected
+			// leader (its queue maintainer runs on the leader alone), and SealArgs is unique while
+			// one waits or runs, so across replicas one seal runs at a time; were two to run (a
+			// leader change), the head's lock makes them take turns without forking the chain.
+			river.NewPeriodicJob(river.PeriodicInterval(opts.SealEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return SealArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "seal"}),
 		},
 	}
 	var client *river.Client[*sql.Tx]

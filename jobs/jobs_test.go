@@ -481,3 +481,71 @@ func TestClosedCasesAreRolledUpOnceAcrossReplicas(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsAreSealedByThePeriodicJobAcrossReplicas: two replicas run the sealing job every 100 ms
+// while four writers append events; every event is sealed, once, within moments, and the chain
+// verifies.
+func TestEventsAreSealedByThePeriodicJobAcrossReplicas(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			opts := testdb.Migrated(t, d)
+			st := open(t, opts)
+			ctrl := models.Controller{Slug: "c", Name: "C", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
+			if err := st.SaveController(ctx, &ctrl); err != nil {
+				t.Fatal(err)
+			}
+			site := models.Site{ControllerID: ctrl.ID, Slug: "s", Name: "S", Domain: "s.example"}
+			if err := st.SaveSite(ctx, &site); err != nil {
+				t.Fatal(err)
+			}
+			day := deadline.NewDate(2026, 3, 2)
+			c := models.Case{Reference: "DSR-2026-000001", ControllerID: ctrl.ID, SiteID: site.ID, Status: dsr.StatusOpen,
+				Email: "x@example.org", ReceivedAt: time.Now(), ReceivedOn: day, DueOn: day.AddMonths(1), AnswerDueOn: day.AddMonths(1),
+				TargetOn: day.AddDays(20), VerifyExpiresAt: time.Now(), Version: 1, Kinds: []models.CaseKind{{Kind: dsr.KindAccess}}}
+			if err := st.CreateCase(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				q, err := jobs.New(open(t, opts), service(st), jobs.Options{PollInterval: 50 * time.Millisecond,
+					SealEvery: 100 * time.Millisecond, SweepEvery: time.Hour})
+				if err != nil {
+					t.Fatal(err)
+				}
+				run(t, q)
+			}
+			var appended atomic.Int64
+			var wg sync.WaitGroup
+			stop := time.Now().Add(1500 * time.Millisecond)
+			for w := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; time.Now().Before(stop); i++ {
+						e := models.Event{CaseID: c.ID, At: time.Now(), ActorType: models.ActorSystem, Type: "note", Message: fmt.Sprintf("writer %d event %d", w, i)}
+						if err := st.AppendEvent(ctx, &e); err != nil {
+							t.Error(err)
+							return
+						}
+						appended.Add(1)
+					}
+				}()
+			}
+			wg.Wait()
+			waitFor(t, "every event sealed", 30*time.Second, func() bool { n, err := st.UnsealedEvents(ctx); return err == nil && n == 0 })
+			// The reminder job, run at start, may add its own events to the case.
+			var events, notes int64
+			db := models.GormForTest(st)
+			if err := db.Model(&models.Event{}).Count(&events).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Model(&models.Event{}).Where("type = 'note'").Count(&notes).Error; err != nil {
+				t.Fatal(err)
+			}
+			r, err := st.VerifyAudit(ctx)
+			if err != nil || !r.OK || notes != appended.Load() || r.Events != events || r.Unsealed != 0 {
+				t.Fatalf("after %d appends (%d notes, %d events): %+v, %v", appended.Load(), notes, events, r, err)
+			}
+		})
+	}
+}

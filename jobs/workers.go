@@ -211,6 +211,40 @@ func (w *rollupWorker) Work(ctx context.Context, _ *river.Job[RollupArgs]) error
 	return err
 }
 
+// SealArgs seals the events appended since the last run into the audit chain
+// (models.Store.SealEvents).
+type SealArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SealArgs) Kind() string { return "seal_events" }
+
+// InsertOpts: at most one waiting or running, like the sweep, and one attempt: a seal that fails
+// leaves its events unsealed (nothing is lost) and the next, a second later, takes them up; a
+// retry waiting its backoff would hold the next ones back instead.
+func (SealArgs) InsertOpts() river.InsertOpts {
+	o := oneAtATime()
+	o.MaxAttempts = 1
+	return o
+}
+
+type sealWorker struct {
+	river.WorkerDefaults[SealArgs]
+	store *models.Store
+	log   *slog.Logger
+}
+
+// Timeout: a seal of a large backlog works in transactions of 5,000 events and may stop anywhere;
+// the next run continues.
+func (w *sealWorker) Timeout(*river.Job[SealArgs]) time.Duration { return time.Minute }
+
+func (w *sealWorker) Work(ctx context.Context, _ *river.Job[SealArgs]) error {
+	n, err := w.store.SealEvents(ctx)
+	if n >= 5000 {
+		w.log.Info("events sealed into the audit chain", "count", n)
+	}
+	return err
+}
+
 // RemindArgs is the daily run of reminders and escalations; unique per day, so however many
 // replicas offer it, it runs once a day.
 type RemindArgs struct {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,22 @@ import (
 // event breaks the chain at that point, and VerifyAudit says where. It detects tampering; it
 // cannot stop someone who rewrites the whole chain and the head, unless the head hash is also
 // kept somewhere else (a printout, a ticket, a log shipped off the machine).
+//
+// Events enter the chain in two steps, the way transparency logs integrate queued leaves.
+// AppendEvent writes an event unsealed (seq NULL) in the caller's transaction and touches no
+// shared row, so writers never queue behind each other. SealEvents, run about every second by one
+// periodic job, takes the committed unsealed events by id, gives them the next seqs and hashes
+// after the head and moves the head, all in one transaction: the head's lock is the only lock, and
+// only sealers take it. An event committed late (a lower id, committed after higher ids were
+// sealed) simply gets a later seq, so seq order is not id order, and neither is the order of `at`.
+//
+// What this costs in tamper evidence: until it is sealed (about a second), an event is not
+// covered, and a row inserted into events with seq NULL by someone with write access to the
+// database is indistinguishable from one AppendEvent wrote: the next sealer seals it as genuine.
+// (Before, such a row was reported, since every genuine event was chained as it was written.)
+// Nothing in the row can tell the two apart, so this is documented rather than guarded: the chain
+// protects what was sealed, and VerifyAudit reports the events still waiting, failing when one
+// waits more than SealWithin, which a stopped sealer or a stream of forged rows would show.
 
 // auditBatch is how many events VerifyAudit reads at a time, so memory stays flat on any size.
 const auditBatch = 5000
@@ -80,10 +97,18 @@ type auditHead struct {
 
 func (auditHead) TableName() string { return "audit_head" }
 
-// lockAuditHead reads the head, locked until the transaction ends (a row lock on PostgreSQL; SQLite
-// has one writer), so that concurrent appends queue for it and each gets the next seq.
+// lockAuditHead reads the head, locked until the transaction ends, so that concurrent sealers queue
+// for it and each gives the next seqs. On PostgreSQL a row lock; on SQLite, which has one writer,
+// a write to the head first, so that the transaction holds the database's write lock (waiting
+// for it, with the busy timeout) before it reads anything: a transaction that read first and
+// wrote later could fail when another process wrote in between.
 func (s *Store) lockAuditHead(ctx context.Context) (auditHead, error) {
 	var h auditHead
+	if s.dialect == SQLite {
+		if err := s.conn(ctx).Exec(`UPDATE audit_head SET seq = seq WHERE id = 1`).Error; err != nil {
+			return h, fmt.Errorf("audit head: %w", err)
+		}
+	}
 	if err := s.forUpdate(s.conn(ctx)).Where("id = 1").Take(&h).Error; err != nil {
 		return h, fmt.Errorf("audit head: %w", err)
 	}
@@ -103,45 +128,115 @@ func (s *Store) moveAuditHead(ctx context.Context, from, seq int64, hash string)
 	return nil
 }
 
+// sealBatch is how many events one transaction of SealEvents seals.
+const sealBatch = 5000
+
+// sealRows is how many events one UPDATE statement of a seal changes (4 parameters each).
+const sealRows = 500
+
+// SealWithin is how long an event may wait to be sealed before VerifyAudit reports it as a
+// problem. The sealing job runs each second.
+const SealWithin = time.Minute
+
+// SealEvents seals the committed unsealed events into the chain, by id, in transactions of up to
+// sealBatch events, and returns how many it sealed. Each transaction locks the head, gives the
+// events seq head+1…, each one's prev_hash the hash before it and its hash by EventHash, and
+// moves the head. Two sealers at once (two replicas, a job and a command) take turns on the
+// head's lock; a row is only sealed while its seq is NULL, and the head only moves from the seq
+// read under the lock, so the chain never forks: the loser of any race rolls back.
+func (s *Store) SealEvents(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.sealOnce(ctx, "id")
+		total += n
+		if err != nil || n < sealBatch {
+			return total, err
+		}
+	}
+}
+
 // sealLegacyEvents chains the events written before the chain existed (seq NULL), by (at, id),
-// after the current head, in one transaction. Migrate calls it once, right after the migration
-// that added the chain. Later an event without seq is a problem VerifyAudit reports, never
-// something to seal: otherwise a row slipped into the table would be sealed as genuine.
+// after the current head. Migrate calls it once, right after the migration that added the chain.
+// Since migration 00025 events are written unsealed and SealEvents seals them by id; the
+// events of before the chain are sealed in their own order here, before any of those exists.
 func (s *Store) sealLegacyEvents(ctx context.Context) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	for {
+		n, err := s.sealOnce(ctx, "at, id")
+		if err != nil || n < sealBatch {
+			return err
+		}
+	}
+}
+
+// sealOnce seals up to sealBatch unsealed events, taken in order, in one transaction.
+func (s *Store) sealOnce(ctx context.Context, order string) (int, error) {
+	sealed := 0
+	err := s.InTx(ctx, func(tx *Store) error {
 		head, err := tx.lockAuditHead(ctx)
 		if err != nil {
 			return err
 		}
-		from := head.Seq
-		for {
-			var batch []Event
-			err := tx.conn(ctx).Select("id", "case_id", "at", "actor_type", "actor_user_id", "type",
-				"from_status", "to_status", "message", "public").
-				Where("seq IS NULL").Order("at, id").Limit(auditBatch).Find(&batch).Error
-			if err != nil {
-				return fmt.Errorf("read unsealed events: %w", err)
-			}
-			if len(batch) == 0 {
-				break
-			}
-			for _, e := range batch {
-				// The instant is hashed as stored (legacy SQLite rows may hold nanoseconds).
-				e.Seq, e.PrevHash = head.Seq+1, head.Hash
-				e.Hash = EventHash(e)
-				res := tx.conn(ctx).Model(&Event{}).Where("id = ? AND seq IS NULL", e.ID).
-					Updates(map[string]any{"seq": e.Seq, "prev_hash": e.PrevHash, "hash": e.Hash})
-				if res.Error != nil {
-					return fmt.Errorf("seal event: %w", res.Error)
-				}
-				head.Seq, head.Hash = e.Seq, e.Hash
-			}
+		// Read after the lock: on PostgreSQL each statement sees what was committed before it
+		// began, so events sealed by the sealer that held the lock before are not read again.
+		var batch []Event
+		err = tx.conn(ctx).Select("id", "case_id", "at", "actor_type", "actor_user_id", "type",
+			"from_status", "to_status", "message", "public").
+			Where("seq IS NULL").Order(order).Limit(sealBatch).Find(&batch).Error
+		if err != nil {
+			return fmt.Errorf("read unsealed events: %w", err)
 		}
-		if head.Seq == from {
+		if len(batch) == 0 {
 			return nil
 		}
-		return tx.moveAuditHead(ctx, from, head.Seq, head.Hash)
+		from := head.Seq
+		for i := range batch {
+			// The instant is hashed as stored (legacy SQLite rows may hold nanoseconds).
+			e := &batch[i]
+			e.Seq, e.PrevHash = head.Seq+1, head.Hash
+			e.Hash = EventHash(*e)
+			head.Seq, head.Hash = e.Seq, e.Hash
+		}
+		for rows := batch; len(rows) > 0; {
+			n := min(len(rows), sealRows)
+			if err := tx.sealRows(ctx, rows[:n]); err != nil {
+				return err
+			}
+			rows = rows[n:]
+		}
+		if err := tx.moveAuditHead(ctx, from, head.Seq, head.Hash); err != nil {
+			return err
+		}
+		sealed = len(batch)
+		return nil
 	})
+	if err != nil {
+		return 0, err
+	}
+	return sealed, nil
+}
+
+// sealRows writes the seq and hashes of es in one statement, each only if it is still unsealed;
+// if any was sealed meanwhile, the caller's transaction must roll back.
+func (s *Store) sealRows(ctx context.Context, es []Event) error {
+	var q strings.Builder
+	q.WriteString(`UPDATE events SET seq = v.column2, prev_hash = v.column3, hash = v.column4 FROM (VALUES `)
+	args := make([]any, 0, 4*len(es))
+	for i, e := range es {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))")
+		args = append(args, e.ID, e.Seq, e.PrevHash, e.Hash)
+	}
+	q.WriteString(`) AS v WHERE events.id = v.column1 AND events.seq IS NULL`)
+	res := s.conn(ctx).Exec(q.String(), args...)
+	if res.Error != nil {
+		return fmt.Errorf("seal events: %w", res.Error)
+	}
+	if res.RowsAffected != int64(len(es)) {
+		return fmt.Errorf("seal events: %d of %d still unsealed: %w", res.RowsAffected, len(es), ErrConflict)
+	}
+	return nil
 }
 
 // AuditReport is the outcome of VerifyAudit.
@@ -150,41 +245,55 @@ type AuditReport struct {
 	HeadSeq  int64  // the head as read when the check began
 	HeadHash string // the hash to keep outside the database to detect a rewrite of the whole chain
 	OK       bool
+	// Broken: the chain itself is broken (changed, removed, inserted or reordered events, or a
+	// rewritten head), as opposed to events waiting too long to enter it (SealLate).
+	Broken bool
 	// Problem is the first problem found, in plain words, with the seq and the case's reference;
 	// empty when OK. It never quotes an event's content.
 	Problem string
-	// BrokenSeq is the seq where the chain breaks; 0 for an event that has no seq at all.
+	// BrokenSeq is the seq where the chain breaks; 0 when the problem is not a place in the chain
+	// (events waiting too long to be sealed).
 	BrokenSeq int64
-	CheckedAt time.Time
-	Duration  time.Duration
+	// Unsealed counts the events appended but not yet sealed into the chain (seq NULL), and
+	// OldestUnsealed is how long the oldest of them has waited (0 when none). Waiting is normal
+	// for about a second; longer than SealWithin is a problem (SealLate), as the sealer is not
+	// running or cannot keep up.
+	Unsealed       int64
+	OldestUnsealed time.Duration
+	SealLate       bool
+	CheckedAt      time.Time
+	Duration       time.Duration
 }
 
 // VerifyAudit checks the whole chain: seq runs 1..head without a gap, each event's prev_hash is the
 // hash of the event before it, each hash matches the event's content, the head matches the last
-// event, and no event lies outside the chain (without seq, or past the head). It reads the events
-// in batches by seq, so it runs in constant memory and needs no long transaction.
+// event, and no event lies past the head. It reads the events in batches by seq, so it runs in
+// constant memory and needs no long transaction. It also counts the events not yet sealed (seq
+// NULL): they are normal, unless one has waited longer than SealWithin, which fails the check.
 //
-// Events appended while it runs are not checked: it checks up to the head read at the start, and
-// the head moves in the same transaction as the event it points to, so events 1..head are all
+// Events sealed while it runs are not checked: it checks up to the head read at the start, and
+// the head moves in the same transaction as the events it seals, so events 1..head are all
 // committed and visible by then.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	start := time.Now()
 	r := AuditReport{CheckedAt: start.UTC()}
 
-	// The head and the count of events outside the chain come from one statement, hence one snapshot.
+	// The head, the count of events outside the chain and of those waiting to be sealed come from
+	// one statement, hence one snapshot.
 	var top struct {
-		Seq     int64
-		Hash    string
-		Outside int64
+		Seq      int64
+		Hash     string
+		Outside  int64
+		Unsealed int64
 	}
 	err := s.conn(ctx).Raw(`SELECT h.seq, h.hash,
-			(SELECT count(*) FROM events e WHERE e.seq IS NULL OR e.seq < 1 OR e.seq > h.seq) AS outside
+			(SELECT count(*) FROM events e WHERE e.seq < 1 OR e.seq > h.seq) AS outside,
+			(SELECT count(*) FROM events e WHERE e.seq IS NULL) AS unsealed
 		FROM audit_head h WHERE h.id = 1`).Scan(&top).Error
 	if err != nil {
 		return r, fmt.Errorf("audit head: %w", err)
 	}
-	r.HeadSeq, r.HeadHash = top.Seq, top.Hash
-
+	r.HeadSeq, r.HeadHash, r.Unsealed = top.Seq, top.Hash, top.Unsealed
 	// The first problem, worded once the case's reference is known: looking it up while the rows
 	// are open would need a second connection, which SQLite and a transaction do not have.
 	var (
@@ -242,24 +351,49 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		})
 	}
 	if top.Outside > 0 {
-		// The first event outside the chain: one without seq first, else the lowest seq.
+		// The first event outside the chain: the lowest seq.
 		var o struct {
-			ID     int64
-			Seq    *int64
+			Seq    int64
 			CaseID int64
 		}
-		err := s.conn(ctx).Raw(`SELECT id, seq, case_id FROM events WHERE seq IS NULL OR seq < 1 OR seq > ?
-			ORDER BY seq IS NULL DESC, seq, id LIMIT 1`, top.Seq).Scan(&o).Error
+		err := s.conn(ctx).Raw(`SELECT seq, case_id FROM events WHERE seq < 1 OR seq > ?
+			ORDER BY seq, id LIMIT 1`, top.Seq).Scan(&o).Error
 		if err != nil {
 			return r, fmt.Errorf("read events outside the chain: %w", err)
 		}
-		if o.Seq != nil {
-			fail(*o.Seq, o.CaseID, func(ref string) string {
-				return fmt.Sprintf("event %d (case %s) lies outside the chain, which ends at event %d: it was not added through the chain", *o.Seq, ref, top.Seq)
-			})
-		} else {
+		fail(o.Seq, o.CaseID, func(ref string) string {
+			return fmt.Sprintf("event %d (case %s) lies outside the chain, which ends at event %d: it was not added through the chain", o.Seq, ref, top.Seq)
+		})
+	}
+	r.Broken = problem != nil
+	if top.Unsealed > 0 {
+		// The one waiting longest: the lowest id, as the sealer takes them. Its age is measured on
+		// appended_at (the appending process's clock), not on the event's own instant, which
+		// callers may set in the past; events from before migration 00025 have only `at`.
+		var o struct {
+			ID         int64
+			CaseID     int64
+			At         time.Time
+			AppendedAt *time.Time
+		}
+		err := s.conn(ctx).Raw(`SELECT id, case_id, at, appended_at FROM events WHERE seq IS NULL ORDER BY id LIMIT 1`).Scan(&o).Error
+		if err != nil {
+			return r, fmt.Errorf("read unsealed events: %w", err)
+		}
+		since := o.At
+		if o.AppendedAt != nil {
+			since = *o.AppendedAt
+		}
+		if o.ID != 0 { // else sealed since the count
+			r.OldestUnsealed = max(start.Sub(since), 0)
+		}
+		if r.OldestUnsealed > SealWithin {
+			r.SealLate = true
+			age := r.OldestUnsealed.Round(time.Second)
 			fail(0, o.CaseID, func(ref string) string {
-				return fmt.Sprintf("%d event(s) have no seq, so the chain does not cover them; the first is event id %d (case %s)", top.Outside, o.ID, ref)
+				return fmt.Sprintf("%d event(s) are not sealed into the chain yet, and the oldest (event id %d, case %s) has waited %s, more than %s: "+
+					"the sealing job is not running (rightsdesk serve or worker), or rows were added to the events table outside Rightsdesk",
+					top.Unsealed, o.ID, ref, age, SealWithin)
 			})
 		}
 	}

@@ -74,6 +74,7 @@ func newCase(t testing.TB, st *models.Store, ref string) int64 {
 // secret is in every message: no report may quote it.
 const secret = "Alice Martin <alice@example.org>"
 
+// appendEvent appends an event, unsealed, and returns it with its id.
 func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Event {
 	t.Helper()
 	e := models.Event{CaseID: caseID, At: time.Now(), ActorType: models.ActorSystem, Type: "note",
@@ -81,18 +82,40 @@ func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Eve
 	if err := st.AppendEvent(context.Background(), &e); err != nil {
 		t.Fatal(err)
 	}
+	if e.ID == 0 || e.Seq != 0 || e.Hash != "" || e.AppendedAt == nil {
+		t.Fatalf("appended: %+v", e)
+	}
 	return e
 }
 
-// chain appends 10 events over three cases, seq k to case DSR-2026-00000(1 + (k-1) mod 3), and returns them.
+// sealN runs the sealer and checks how many events it sealed.
+func sealN(t testing.TB, st *models.Store, want int) {
+	t.Helper()
+	if n, err := st.SealEvents(context.Background()); err != nil || n != want {
+		t.Fatalf("SealEvents sealed %d, %v; want %d", n, err, want)
+	}
+}
+
+// sealed returns the sealed events by seq.
+func sealed(t testing.TB, st *models.Store) []models.Event {
+	t.Helper()
+	var es []models.Event
+	if err := models.GormForTest(st).Where("seq IS NOT NULL").Order("seq").Find(&es).Error; err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// chain appends 10 events over three cases, seals them (seq k to case DSR-2026-00000(1 + (k-1) mod
+// 3)), and returns them by seq.
 func chain(t *testing.T, st *models.Store) []models.Event {
 	t.Helper()
 	ids := []int64{newCase(t, st, "DSR-2026-000001"), newCase(t, st, "DSR-2026-000002"), newCase(t, st, "DSR-2026-000003")}
-	var es []models.Event
 	for i := 0; i < 10; i++ {
-		es = append(es, appendEvent(t, st, ids[i%3], i))
+		appendEvent(t, st, ids[i%3], i)
 	}
-	return es
+	sealN(t, st, 10)
+	return sealed(t, st)
 }
 
 func verify(t *testing.T, st *models.Store) models.AuditReport {
@@ -111,6 +134,9 @@ func TestAuditChainLinksEveryEventOverAllCases(t *testing.T) {
 			t.Fatalf("empty chain: %+v", r)
 		}
 		es := chain(t, st)
+		if len(es) != 10 {
+			t.Fatalf("%d events sealed", len(es))
+		}
 		for i, e := range es {
 			if e.Seq != int64(i+1) || (i > 0 && e.PrevHash != es[i-1].Hash) || (i == 0 && e.PrevHash != "") || len(e.Hash) != 64 {
 				t.Errorf("event %d: seq %d prev %q hash %q", i, e.Seq, e.PrevHash, e.Hash)
@@ -128,7 +154,7 @@ func TestAuditChainLinksEveryEventOverAllCases(t *testing.T) {
 			}
 		}
 
-		// A rolled-back append gives its seq back.
+		// A rolled-back append leaves nothing to seal.
 		boom := errors.New("boom")
 		err = st.InTx(ctx, func(tx *models.Store) error {
 			appendEvent(t, tx, es[0].CaseID, 99)
@@ -137,12 +163,20 @@ func TestAuditChainLinksEveryEventOverAllCases(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatal(err)
 		}
-		if e := appendEvent(t, st, es[0].CaseID, 10); e.Seq != 11 || e.PrevHash != es[9].Hash {
-			t.Errorf("after a rollback: seq %d prev %s", e.Seq, e.PrevHash)
+		sealN(t, st, 0)
+		appendEvent(t, st, es[0].CaseID, 10)
+		// Waiting to be sealed is not a problem.
+		if r := verify(t, st); !r.OK || r.Broken || r.Events != 10 || r.Unsealed != 1 || r.OldestUnsealed <= 0 || r.OldestUnsealed > time.Minute {
+			t.Errorf("with one event waiting: %+v", r)
+		}
+		sealN(t, st, 1)
+		if es := sealed(t, st); len(es) != 11 || es[10].Seq != 11 || es[10].PrevHash != es[9].Hash || es[10].Message != "note 10 about "+secret {
+			t.Errorf("after a rollback: %+v", es[len(es)-1])
 		}
 
 		r := verify(t, st)
-		if !r.OK || r.Events != 11 || r.HeadSeq != 11 || r.Problem != "" || r.BrokenSeq != 0 || r.CheckedAt.IsZero() || r.Duration <= 0 {
+		if !r.OK || r.Events != 11 || r.HeadSeq != 11 || r.Problem != "" || r.BrokenSeq != 0 || r.Unsealed != 0 || r.OldestUnsealed != 0 ||
+			r.CheckedAt.IsZero() || r.Duration <= 0 {
 			t.Errorf("report: %+v", r)
 		}
 	})
@@ -194,14 +228,6 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 			e.Message = "nothing happened"
 			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
 		}, 10, "the head's hash does not match event 10 (case DSR-2026-000001)"},
-		{"event added without seq", func(t *testing.T, st *models.Store, es []models.Event) {
-			exec(t, st, `INSERT INTO events (case_id, at, actor_type, type, message, public) VALUES (?, ?, 'system', 'note', ?, true)`,
-				es[4].CaseID, time.Now().UTC(), secret)
-			// Timelines still read an event without seq.
-			if tl, err := st.Timeline(context.Background(), es[4].CaseID); err != nil || len(tl) != 4 {
-				t.Fatalf("timeline with an unsealed event: %d events, %v", len(tl), err)
-			}
-		}, 0, "1 event(s) have no seq, so the chain does not cover them; the first is event id 11 (case DSR-2026-000002)"},
 		{"event chained past the head", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := models.Event{Seq: 11, CaseID: es[4].CaseID, At: time.Now().UTC().Truncate(time.Microsecond),
 				ActorType: models.ActorSystem, Type: "note", Message: secret, PrevHash: es[9].Hash}
@@ -221,7 +247,7 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 				}
 				tt.tamper(t, st, es)
 				r := verify(t, st)
-				if r.OK || r.BrokenSeq != tt.seq || !strings.HasPrefix(r.Problem, tt.problem) {
+				if r.OK || !r.Broken || r.BrokenSeq != tt.seq || !strings.HasPrefix(r.Problem, tt.problem) {
 					t.Errorf("got OK=%v BrokenSeq=%d Problem=%q\nwant BrokenSeq=%d Problem=%q…", r.OK, r.BrokenSeq, r.Problem, tt.seq, tt.problem)
 				}
 				if strings.Contains(r.Problem, "alice") || strings.Contains(r.Problem, "Alice") {
@@ -232,13 +258,15 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 	}
 }
 
+// TestAuditChainStaysIntactUnderConcurrency: 8 writers append for a while, a sealer runs beside
+// them and checks run meanwhile; every event is sealed exactly once, seq 1..N without a gap.
 func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
 		ids := []int64{newCase(t, st, "DSR-2026-000001"), newCase(t, st, "DSR-2026-000002")}
 		const workers, each = 8, 20
 		var wg sync.WaitGroup
-		errs := make(chan error, workers+1)
+		errs := make(chan error, workers+2)
 		for w := 0; w < workers; w++ {
 			wg.Add(1)
 			go func() {
@@ -255,7 +283,7 @@ func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 				}
 			}()
 		}
-		// A check running meanwhile sees an intact prefix of the chain every time.
+		// A sealer and a check run meanwhile; the check sees an intact prefix of the chain every time.
 		done := make(chan struct{})
 		checked := make(chan int)
 		go func() {
@@ -267,6 +295,10 @@ func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 					return
 				default:
 				}
+				if _, err := st.SealEvents(ctx); err != nil {
+					errs <- fmt.Errorf("seal during appends: %v", err)
+					return
+				}
 				r, err := st.VerifyAudit(ctx)
 				if err != nil || !r.OK {
 					errs <- fmt.Errorf("check during appends: %+v, %v", r, err)
@@ -277,26 +309,37 @@ func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 		}()
 		wg.Wait()
 		close(done)
-		t.Logf("%d checks ran during the appends", <-checked)
+		t.Logf("%d seals and checks ran during the appends", <-checked)
 		close(errs)
 		for err := range errs {
 			t.Fatal(err)
 		}
-
-		r := verify(t, st)
-		if !r.OK || r.Events != workers*each || r.HeadSeq != workers*each {
-			t.Fatalf("after %d concurrent appends: %+v", workers*each, r)
-		}
-		var seqs []int64
-		if err := models.GormForTest(st).Model(&models.Event{}).Order("seq").Pluck("seq", &seqs).Error; err != nil {
+		if _, err := st.SealEvents(ctx); err != nil {
 			t.Fatal(err)
 		}
-		for i, s := range seqs {
-			if s != int64(i+1) {
-				t.Fatalf("seqs are not 1..%d: %v", workers*each, seqs)
-			}
+		r := verify(t, st)
+		if !r.OK || r.Events != workers*each || r.HeadSeq != workers*each || r.Unsealed != 0 {
+			t.Fatalf("after %d concurrent appends: %+v", workers*each, r)
 		}
+		checkSeqs(t, st, workers*each)
 	})
+}
+
+// checkSeqs checks that every event is sealed, with seq 1..n, each once.
+func checkSeqs(t *testing.T, st *models.Store, n int) {
+	t.Helper()
+	var seqs []*int64
+	if err := models.GormForTest(st).Model(&models.Event{}).Order("seq").Pluck("seq", &seqs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != n {
+		t.Fatalf("%d events, want %d", len(seqs), n)
+	}
+	for i, s := range seqs {
+		if s == nil || *s != int64(i+1) {
+			t.Fatalf("seq %d of %d is %v: not 1..%d", i+1, n, s, n)
+		}
+	}
 }
 
 // A database at schema 2 holds events from before the chain; migrating seals them, oldest first.
@@ -370,7 +413,9 @@ func TestMigrationSealsEarlierEvents(t *testing.T) {
 			if err := db.Raw(`SELECT id FROM cases`).Scan(&caseID).Error; err != nil {
 				t.Fatal(err)
 			}
-			if e := appendEvent(t, st, caseID, 1); e.Seq != 5 || e.PrevHash != r.HeadHash {
+			appendEvent(t, st, caseID, 1)
+			sealN(t, st, 1)
+			if e := sealed(t, st)[4]; e.Seq != 5 || e.PrevHash != r.HeadHash {
 				t.Errorf("first new event: seq %d prev %s, head was %s", e.Seq, e.PrevHash, r.HeadHash)
 			}
 			if r := verify(t, st); !r.OK || r.Events != 5 {

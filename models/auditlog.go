@@ -11,10 +11,11 @@ import (
 )
 
 // The audit log as admins read it: every event of every case, newest first, in keyset pages,
-// filtered by controller, case, actor, type and time. The order is (at, seq) descending, which an
+// filtered by controller, case, actor, type and time. The order is (at, id) descending, which an
 // index serves for the whole log and for a time range; the actor and type filters have their own
-// (actor_user_id, at, seq) and (type, at, seq) indexes, and a case's events come through
-// events_case (migration 00016).
+// (actor_user_id, at, id) and (type, at, id) indexes, and a case's events come through
+// events_case (migrations 00016 and 00025). Not seq: an event waits about a second before the
+// sealer gives it one, and the log shows it meanwhile.
 
 // AuditFilter selects events. Controllers is the caller's scope and is always applied.
 type AuditFilter struct {
@@ -31,36 +32,37 @@ type AuditFilter struct {
 
 // AuditCursor is a position in the log's order.
 type AuditCursor struct {
-	At  time.Time
-	Seq int64
+	At time.Time
+	ID int64 // the event's id
 }
 
 // IsZero reports whether c is the start of the log.
-func (c AuditCursor) IsZero() bool { return c.Seq == 0 }
+func (c AuditCursor) IsZero() bool { return c.ID == 0 }
 
-// Encode writes the cursor for a URL: microseconds since 1970 and the seq.
+// Encode writes the cursor for a URL: microseconds since 1970 and the event's id.
 func (c AuditCursor) Encode() string {
-	if c.Seq == 0 {
+	if c.ID == 0 {
 		return ""
 	}
-	return strconv.FormatInt(c.At.UnixMicro(), 10) + "." + strconv.FormatInt(c.Seq, 10)
+	return strconv.FormatInt(c.At.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)
 }
 
 // ParseAuditCursor reads a cursor written by Encode; a malformed one is the start of the log.
 func ParseAuditCursor(s string) AuditCursor {
-	at, seq, ok := strings.Cut(s, ".")
+	at, id, ok := strings.Cut(s, ".")
 	us, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(seq, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
 	if !ok || err1 != nil || err2 != nil || n <= 0 {
 		return AuditCursor{}
 	}
-	return AuditCursor{At: time.UnixMicro(us).UTC(), Seq: n}
+	return AuditCursor{At: time.UnixMicro(us).UTC(), ID: n}
 }
 
 // AuditEntry is one event of the log with the names it needs: who (the member of staff's name),
 // what, when and the case.
 type AuditEntry struct {
-	Seq            int64
+	ID             int64
+	Seq            int64 // 0 while the event waits to be sealed into the chain
 	At             time.Time
 	ActorType      string
 	ActorUserID    *int64
@@ -89,7 +91,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) (AuditPage, error) 
 		f.Limit = 50
 	}
 	q := s.conn(ctx).Table("events AS e").
-		Select(`e.seq, e.at, e.actor_type, e.actor_user_id, u.name AS actor_name, e.type, e.from_status, e.to_status,
+		Select(`e.id, COALESCE(e.seq, 0) AS seq, e.at, e.actor_type, e.actor_user_id, u.name AS actor_name, e.type, e.from_status, e.to_status,
 			e.message, e.public, c.reference, ctl.name AS controller_name`).
 		Joins("JOIN cases c ON c.id = e.case_id").
 		Joins("JOIN controllers ctl ON ctl.id = c.controller_id").
@@ -117,17 +119,17 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) (AuditPage, error) 
 		q = q.Where("e.at < ?", f.Until.UTC())
 	}
 	if !f.After.IsZero() {
-		q = q.Where("(e.at, e.seq) < (?, ?)", f.After.At.UTC(), f.After.Seq)
+		q = q.Where("(e.at, e.id) < (?, ?)", f.After.At.UTC(), f.After.ID)
 	}
 	var rows []AuditEntry
-	if err := q.Order("e.at DESC, e.seq DESC").Limit(f.Limit + 1).Scan(&rows).Error; err != nil {
+	if err := q.Order("e.at DESC, e.id DESC").Limit(f.Limit + 1).Scan(&rows).Error; err != nil {
 		return AuditPage{}, fmt.Errorf("audit log: %w", err)
 	}
 	page := AuditPage{Entries: rows}
 	if len(rows) > f.Limit {
 		page.Entries = rows[:f.Limit]
 		last := page.Entries[f.Limit-1]
-		page.Next = AuditCursor{At: last.At, Seq: last.Seq}
+		page.Next = AuditCursor{At: last.At, ID: last.ID}
 	}
 	return page, nil
 }

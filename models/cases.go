@@ -11,16 +11,30 @@ import (
 	"rightsdesk/dsr"
 )
 
-// NextReference takes the next number of year's counter. Call it inside InTx: the counter row stays
-// locked until the filing commits, so two replicas never hand out the same number, and a rolled-back
-// filing gives its number back.
+// NextReference takes the next number of year. Call it inside InTx, in the filing's transaction.
+//
+// On PostgreSQL the number comes from the year's sequence (case_reference_YYYY, created by the
+// year's first filing in its transaction; migration 00025), which locks nothing until commit:
+// concurrent filings do not queue, replicas never hand out the same number, and a filing that
+// rolls back loses its number, so a year's references may have gaps. On SQLite, which has one
+// writer, the year's row in reference_counters is incremented; the transaction holds the
+// database's write lock until it ends, and a rollback gives the number back.
 func (s *Store) NextReference(ctx context.Context, year int) (string, error) {
 	db := s.conn(ctx)
+	var n int64
+	if s.dialect == Postgres {
+		if err := db.Raw(`SELECT case_reference_next(?)`, year).Scan(&n).Error; err != nil {
+			return "", fmt.Errorf("reference sequence: %w", err)
+		}
+		if n <= 0 {
+			return "", fmt.Errorf("reference sequence for %d gave %d", year, n)
+		}
+		return dsr.FormatReference(year, n), nil
+	}
 	// Insert the year's row if it is missing; a concurrent insert is harmless.
 	if err := db.Exec(`INSERT INTO reference_counters (year, last_value) VALUES (?, 0) ON CONFLICT (year) DO NOTHING`, year).Error; err != nil {
 		return "", fmt.Errorf("reference counter: %w", err)
 	}
-	var n int64
 	err := db.Raw(`UPDATE reference_counters SET last_value = last_value + 1 WHERE year = ? RETURNING last_value`, year).Scan(&n).Error
 	if err != nil {
 		return "", fmt.Errorf("reference counter: %w", err)
@@ -63,25 +77,21 @@ func (s *Store) CreateCase(ctx context.Context, c *Case) error {
 	return nil
 }
 
-// AppendEvent adds an event to a case's timeline and to the audit chain: it takes the next seq
-// from audit_head, locked until the transaction ends so that concurrent appends queue, links the
-// event to the previous hash and moves the head. Callers lock their case rows first and the head
-// is always the last lock taken, so no two transactions wait for each other in a cycle.
+// AppendEvent adds an event to a case's timeline, unsealed: it takes no seq and touches no
+// shared row, so appends never wait for each other. SealEvents, run each second by a periodic job,
+// later gives it its place in the audit chain (seq, prev_hash, hash); until then timelines show it
+// and VerifyAudit counts it as waiting. Call it in the transaction of the change it records: an
+// event rolled back with it never existed, and one committed late simply gets a later seq.
 func (s *Store) AppendEvent(ctx context.Context, e *Event) error {
-	return s.InTx(ctx, func(tx *Store) error {
-		head, err := tx.lockAuditHead(ctx)
-		if err != nil {
-			return err
-		}
-		e.Seq, e.PrevHash = head.Seq+1, head.Hash
-		// Both databases keep microseconds: hash exactly what will be read back.
-		e.At = e.At.UTC().Truncate(time.Microsecond)
-		e.Hash = EventHash(*e)
-		if err := tx.conn(ctx).Create(e).Error; err != nil {
-			return fmt.Errorf("insert event: %w", err)
-		}
-		return tx.moveAuditHead(ctx, head.Seq, e.Seq, e.Hash)
-	})
+	// Both databases keep microseconds: the sealer hashes exactly what is read back.
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	appended := time.Now().UTC().Truncate(time.Microsecond)
+	e.AppendedAt = &appended
+	e.Seq, e.PrevHash, e.Hash = 0, "", ""
+	if err := s.conn(ctx).Omit("Seq", "PrevHash", "Hash").Create(e).Error; err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) caseQuery(ctx context.Context) *gorm.DB {

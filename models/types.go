@@ -309,9 +309,13 @@ type Event struct {
 	Message     string
 	Public      bool // shown to the requester on the status page
 	// The audit chain (see EventHash): the event's place over all cases, and the hashes linking it.
+	// All three are empty (seq NULL) until SealEvents seals the event.
 	Seq      int64
 	PrevHash string
 	Hash     string
+	// AppendedAt is when AppendEvent wrote the event, by the writing process's clock: how long it
+	// has waited for the sealer. Not hashed; nil on events from before migration 00025.
+	AppendedAt *time.Time
 }
 
 // Letter states.

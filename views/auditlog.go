@@ -65,6 +65,7 @@ type AuditLogView struct {
 	Users       []models.User
 	HeadSeq     int64
 	HeadHash    string
+	Unsealed    int64 // events waiting to be sealed into the chain
 }
 
 // actorText says who acted.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
@@ -29,9 +31,11 @@ func TestAuditVerify(t *testing.T) {
 			if r := runWith(t, env, "", "demo"); r.code != 0 {
 				t.Fatalf("demo: %+v", r)
 			}
+			// No worker ran: the demo's events wait to be sealed, which is no problem yet.
 			r := runWith(t, env, "", "audit", "verify")
-			if r.code != 0 || !strings.HasPrefix(r.stdout, "audit chain intact: ") || strings.Count(r.stdout, "\n") != 1 {
-				t.Fatalf("intact chain: %+v", r)
+			if r.code != 0 || !strings.HasPrefix(r.stdout, "audit chain intact: 0 events, head hash none") ||
+				!regexp.MustCompile(`; \d+ events not yet sealed \(the oldest for [0-9.]+m?s\)\n$`).MatchString(r.stdout) || strings.Count(r.stdout, "\n") != 1 {
+				t.Fatalf("intact chain, events waiting: %+v", r)
 			}
 
 			st, err := models.Open(context.Background(), o)
@@ -39,7 +43,24 @@ func TestAuditVerify(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			res := models.GormForTest(st).Exec(`UPDATE events SET public = NOT public WHERE seq = 2`)
+			// ... for more than a minute: the sealer is not running.
+			res := models.GormForTest(st).Exec(`UPDATE events SET appended_at = ? WHERE id = (SELECT min(id) FROM events)`, time.Now().UTC().Add(-90*time.Second))
+			if res.Error != nil || res.RowsAffected != 1 {
+				t.Fatalf("age an event: %v, %d rows", res.Error, res.RowsAffected)
+			}
+			r = runWith(t, env, "", "audit", "verify")
+			if r.code != 1 || !strings.HasPrefix(r.stdout, "audit chain NOT SEALED: ") || !strings.Contains(r.stdout, "has waited 1m30s, more than 1m0s") {
+				t.Errorf("events waiting too long: %+v", r)
+			}
+			if n, err := st.SealEvents(context.Background()); err != nil || n < 2 {
+				t.Fatalf("seal: %d, %v", n, err)
+			}
+			r = runWith(t, env, "", "audit", "verify")
+			if r.code != 0 || !strings.HasPrefix(r.stdout, "audit chain intact: ") || strings.Contains(r.stdout, "not yet sealed") {
+				t.Fatalf("intact chain: %+v", r)
+			}
+
+			res = models.GormForTest(st).Exec(`UPDATE events SET public = NOT public WHERE seq = 2`)
 			if res.Error != nil || res.RowsAffected != 1 {
 				t.Fatalf("tamper: %v, %d rows (the demo wrote fewer than 2 events?)", res.Error, res.RowsAffected)
 			}

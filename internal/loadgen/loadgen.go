@@ -155,6 +155,24 @@ func Cases(ctx context.Context, databaseURL string, n int, seed int64, opts Opti
 	if err := rows.Err(); err != nil {
 		return sum, err
 	}
+	// Since migration 00025 filings take their numbers from a sequence per year and leave the
+	// counters alone: continue after the highest reference of each year as well.
+	rows, err = conn.Query(ctx, `SELECT substr(reference, 5, 4)::int, max(substr(reference, 10)::bigint) FROM cases
+		WHERE reference ~ '^DSR-[0-9]{4}-[0-9]{6,9}$' GROUP BY 1`)
+	if err != nil {
+		return sum, fmt.Errorf("loadgen: %w", err)
+	}
+	for rows.Next() {
+		var y int
+		var v int64
+		if err := rows.Scan(&y, &v); err != nil {
+			return sum, err
+		}
+		counters[y] = max(counters[y], v)
+	}
+	if err := rows.Err(); err != nil {
+		return sum, err
+	}
 
 	g := &gen{w: w, seed: uint64(seed), now: opts.Now, firstID: maxID + 1}
 	g.plan(n, opts.Years, counters)
@@ -175,6 +193,16 @@ func Cases(ctx context.Context, databaseURL string, n int, seed int64, opts Opti
 			ON CONFLICT (year) DO UPDATE SET last_value = GREATEST(reference_counters.last_value, EXCLUDED.last_value)`, y, v)
 		if err != nil {
 			return sum, fmt.Errorf("loadgen: reference counter %d: %w", y, err)
+		}
+		// The year's sequence (created if missing, which takes a number: gaps are allowed) moves
+		// past the last reference written.
+		var taken int64
+		err = conn.QueryRow(ctx, `SELECT case_reference_next($1)`, y).Scan(&taken)
+		if err == nil {
+			_, err = conn.Exec(ctx, `SELECT setval(('case_reference_' || $1::int)::regclass, $2)`, y, max(v, taken))
+		}
+		if err != nil {
+			return sum, fmt.Errorf("loadgen: reference sequence %d: %w", y, err)
 		}
 	}
 	// VACUUM as well as ANALYZE: it sets the visibility map and the hint bits that autovacuum would
