@@ -4,7 +4,7 @@
 GO ?= go
 PKGS = ./...
 
-.PHONY: run test bench generate check build clean
+.PHONY: run test bench bench-letters generate check build clean
 
 run: ## serve http://127.0.0.1:8080 with demo data on the embedded SQLite file under ./data
 	$(GO) run ./cmd/rightsdesk serve --demo
@@ -14,6 +14,9 @@ test: ## unit, integration (SQLite and PostgreSQL), SMTP and browser tests
 
 bench: ## speed goals as Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+bench-letters: ## drain 5,000 queued letters to an in-process SMTP server (PostgreSQL, then SQLite), against bare go-mail
+	RIGHTSDESK_BENCH_LETTERS=1 $(GO) test -run '^$$' -bench BenchmarkLetters -benchtime 1x -timeout 20m -v ./jobs/
 
 generate: ## regenerate the templ views (the generated code is committed)
 	$(GO) tool templ generate

@@ -30,8 +30,8 @@ type Config struct {
 	TLSConfig *tls.Config   // optional, e.g. RootCAs for a private CA; ServerName defaults to the host
 	Timeout   time.Duration // per connection and per command; default 30s
 	HeloName  string        // optional EHLO name; default the machine's hostname
-	// MaxIdle is how many open connections wait for the next letters; default 16 (the job
-	// queue's mail workers). Negative: none, every letter on a connection of its own.
+	// MaxIdle is how many open connections wait for the next letters; default 8, as many as the
+	// job queue's mail workers. Negative: none, every letter on a connection of its own.
 	MaxIdle int
 	// IdleTimeout closes a connection unused this long; default 30s, below the idle limit of
 	// common servers (Postfix waits 300s), so that we rarely find one the server closed.
@@ -85,7 +85,7 @@ func NewSMTP(cfg Config) (*SMTP, error) {
 		s.timeout = 30 * time.Second
 	}
 	if s.maxIdle == 0 {
-		s.maxIdle = 16
+		s.maxIdle = 8
 	}
 	if s.idleTimeout <= 0 {
 		s.idleTimeout = 30 * time.Second

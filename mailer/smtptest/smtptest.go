@@ -154,6 +154,13 @@ func (s *Server) Connections() (accepted, open int) {
 	return s.accepted, s.open
 }
 
+// Count is how many messages have arrived, without copying them.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.messages)
+}
+
 // Messages returns the messages received so far, oldest first.
 func (s *Server) Messages() []Received {
 	s.mu.Lock()
