@@ -4,7 +4,7 @@
 GO ?= go
 PKGS = ./...
 
-.PHONY: run test bench bench-intake generate check build clean
+.PHONY: run test bench bench-intake bench-letters generate check build clean
 
 run: ## serve http://127.0.0.1:8080 with demo data on the embedded SQLite file under ./data
 	$(GO) run ./cmd/rightsdesk serve --demo
@@ -15,8 +15,11 @@ test: ## unit, integration (SQLite and PostgreSQL), SMTP and browser tests
 bench: ## speed goals as Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-bench-intake: ## filing through the portal vs a bare baseline on PostgreSQL, at 1, 8 and 32 clients (by hand)
-	$(GO) test -run '^$$' -bench Intake -benchtime 1x -timeout 30m ./internal/intakebench
+bench-intake: ## filing through the portal vs a bare baseline on PostgreSQL, at 1, 8 and 32 clients
+	RIGHTSDESK_BENCH_INTAKE=1 $(GO) test -run '^$$' -bench BenchmarkIntake -benchtime 1x -timeout 30m ./internal/intakebench
+
+bench-letters: ## drain 5,000 queued letters to an in-process SMTP server (PostgreSQL, then SQLite), against bare go-mail
+	RIGHTSDESK_BENCH_LETTERS=1 $(GO) test -run '^$$' -bench BenchmarkLetters -benchtime 1x -timeout 20m -v ./jobs/
 
 generate: ## regenerate the templ views (the generated code is committed)
 	$(GO) tool templ generate

@@ -38,8 +38,12 @@ var (
 // bare baseline — an Echo handler that parses the same form and writes a case, an event and a
 // letter in one pgx transaction — alternating rounds of the two on the same database, so that a
 // noisy machine affects both alike. It prints req/s and p50/p95/p99 per side and client count, and
-// the portal's share of the baseline's throughput. Run by hand: make bench-intake.
+// the portal's share of the baseline's throughput. Run by hand: make bench-intake (flags
+// -intake.round, -intake.rounds and -intake.clients after -args).
 func BenchmarkIntake(b *testing.B) {
+	if os.Getenv("RIGHTSDESK_BENCH_INTAKE") == "" {
+		b.Skip("a minute of load: run by hand with make bench-intake")
+	}
 	if b.N > 1 {
 		b.Skip("one pass is the measurement: run with -benchtime 1x")
 	}

@@ -45,6 +45,12 @@ type Options struct {
 	// DeferData, when set, answers 451 to the final "." for the addresses it matches and keeps
 	// nothing: a refusal the client hears.
 	DeferData func(rcpt string) bool
+	// DropAtMail, when set, is asked at each MAIL FROM with how many messages the connection has
+	// carried; true closes the connection without an answer (a server that went away while the
+	// client held the connection).
+	DropAtMail func(carried int) bool
+	// IdleTimeout, when set, closes a connection that sends nothing for that long (default 30s).
+	IdleTimeout time.Duration
 }
 
 // Received is one accepted message.
@@ -72,6 +78,8 @@ type Server struct {
 	served   chan struct{} // closed when srv's Serve returns
 	messages []Received
 	arrived  chan struct{} // closed and replaced whenever a message arrives
+	accepted int           // connections accepted
+	open     int           // connections not yet closed
 }
 
 // Start listens on 127.0.0.1 on a free port; the server stops when the test ends.
@@ -138,6 +146,21 @@ func (s *Server) Restart(t testing.TB) {
 	s.serve(l)
 }
 
+// Connections reports how many connections the server has accepted and how many of them are
+// still open.
+func (s *Server) Connections() (accepted, open int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted, s.open
+}
+
+// Count is how many messages have arrived, without copying them.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.messages)
+}
+
 // Messages returns the messages received so far, oldest first.
 func (s *Server) Messages() []Received {
 	s.mu.Lock()
@@ -171,6 +194,9 @@ func (s *Server) serve(l net.Listener) {
 	}))
 	srv.Domain = "localhost"
 	srv.ReadTimeout = 30 * time.Second
+	if s.opts.IdleTimeout > 0 {
+		srv.ReadTimeout = s.opts.IdleTimeout
+	}
 	srv.WriteTimeout = 30 * time.Second
 	// Offer AUTH even without TLS, like a lax server would: the client must be the one that
 	// refuses to send a password in clear text.
@@ -179,6 +205,7 @@ func (s *Server) serve(l net.Listener) {
 	if s.opts.TLS {
 		srv.TLSConfig = s.serverTLS
 	}
+	l = countingListener{Listener: l, s: s}
 	if s.opts.ImplicitTLS {
 		l = tls.NewListener(l, s.serverTLS)
 	}
@@ -198,6 +225,39 @@ func (s *Server) record(r Received) {
 	s.messages = append(s.messages, r)
 	close(s.arrived)
 	s.arrived = make(chan struct{})
+}
+
+// countingListener counts the connections it accepts and those closed since.
+type countingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.s.mu.Lock()
+	l.s.accepted++
+	l.s.open++
+	l.s.mu.Unlock()
+	return &countedConn{Conn: c, s: l.s}, nil
+}
+
+type countedConn struct {
+	net.Conn
+	s    *Server
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.s.mu.Lock()
+		c.s.open--
+		c.s.mu.Unlock()
+	})
+	return c.Conn.Close()
 }
 
 // makeCert creates a self-signed certificate for 127.0.0.1 and localhost.
@@ -237,11 +297,12 @@ func (s *Server) makeCert() error {
 
 // session is one SMTP connection's state.
 type session struct {
-	s      *Server
-	conn   *smtp.Conn
-	authed bool
-	from   string
-	to     []string
+	s       *Server
+	conn    *smtp.Conn
+	authed  bool
+	from    string
+	to      []string
+	carried int // messages accepted on this connection
 }
 
 func (se *session) AuthMechanisms() []string {
@@ -264,6 +325,10 @@ func (se *session) Auth(string) (sasl.Server, error) {
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	if se.s.opts.Username != "" && !se.authed {
 		return smtp.ErrAuthRequired
+	}
+	if drop := se.s.opts.DropAtMail; drop != nil && drop(se.carried) {
+		se.conn.Conn().Close()
+		return &smtp.SMTPError{Code: 421, Message: "closing"} // never reaches the client
 	}
 	se.from = from
 	return nil
@@ -289,6 +354,7 @@ func (se *session) Data(r io.Reader) error {
 	_, rec.TLS = se.conn.TLSConnectionState()
 	decode(&rec) // a message it cannot parse is still recorded, with Data only
 	se.s.record(rec)
+	se.carried++
 	if se.matches(se.s.opts.DropAfterData) {
 		se.conn.Conn().Close() // before go-smtp writes the 250
 	}
