@@ -83,7 +83,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		}
 		return river.JobCancel(errPossiblySent)
 	}
-	sendErr := w.sender.Send(ctx, l.Message())
+	sendErr := w.sender.Send(ctx, messageOf(l))
 
 	// Record the outcome even if ctx was cancelled meanwhile: a letter the server accepted but
 	// that stays unmarked would be sent again.
@@ -272,4 +272,19 @@ func (w *remindWorker) Work(ctx context.Context, _ *river.Job[RemindArgs]) error
 		w.log.Info("reminders and escalations queued", "count", n)
 	}
 	return err
+}
+
+// messageOf is the letter as the mailer sends it. It lives here, not in models, so that the store
+// does not depend on the mail transport.
+func messageOf(l models.Letter) mailer.Message {
+	return mailer.Message{
+		MessageID: l.MessageID,
+		From:      l.Sender,
+		To:        l.Recipient,
+		ToName:    l.RecipientName,
+		Subject:   l.Subject,
+		Text:      l.TextBody,
+		HTML:      l.HTMLBody,
+		Date:      l.CreatedAt,
+	}
 }

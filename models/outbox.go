@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-
-	"rightsdesk/mailer"
 )
 
 // Enqueuer schedules the sending of a letter inside the transaction that wrote it, so that the row
@@ -239,20 +237,6 @@ func (s *Store) LetterCounts(ctx context.Context) (map[string]int64, error) {
 		out[r.Status] = r.N
 	}
 	return out, err
-}
-
-// Message is the letter as the mailer sends it.
-func (l Letter) Message() mailer.Message {
-	return mailer.Message{
-		MessageID: l.MessageID,
-		From:      l.Sender,
-		To:        l.Recipient,
-		ToName:    l.RecipientName,
-		Subject:   l.Subject,
-		Text:      l.TextBody,
-		HTML:      l.HTMLBody,
-		Date:      l.CreatedAt,
-	}
 }
 
 func truncate(s string, n int) string {
