@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"unicode"
 	"unicode/utf8"
@@ -95,6 +96,9 @@ type Catalog struct {
 	ids    map[string][]string // language → sorted message ids
 	source map[string]map[string]string
 	funcs  texttemplate.FuncMap
+	// localizers holds one localizer per language asked for: making one parses its language tags,
+	// which cost more than rendering a message, and a localizer never changes once made.
+	localizers sync.Map // string → *i18n.Localizer
 }
 
 // Load reads every <name>.<lang>.toml file in dir of fsys. funcs are available to the messages'
@@ -196,12 +200,23 @@ func (c *Catalog) CheckParity() error {
 // Localize renders message id in lang with data, falling back to English when lang lacks it. A
 // variable the data does not have is an error (missingkey=error), never a silent "<no value>".
 func (c *Catalog) Localize(lang, id string, data any) (string, error) {
-	loc := i18n.NewLocalizer(c.bundle, lang, Fallback)
-	return loc.Localize(&i18n.LocalizeConfig{
+	return c.localizer(lang).Localize(&i18n.LocalizeConfig{
 		MessageID:      id,
 		TemplateData:   data,
 		TemplateParser: &i18ntemplate.TextParser{Option: "missingkey=error", Funcs: c.funcs},
 	})
+}
+
+// localizer is the localizer of lang, falling back to English.
+func (c *Catalog) localizer(lang string) *i18n.Localizer {
+	if !Supported(lang) {
+		return i18n.NewLocalizer(c.bundle, lang, Fallback) // not kept: the cache holds only our languages
+	}
+	if l, ok := c.localizers.Load(lang); ok {
+		return l.(*i18n.Localizer)
+	}
+	l, _ := c.localizers.LoadOrStore(lang, i18n.NewLocalizer(c.bundle, lang, Fallback))
+	return l.(*i18n.Localizer)
 }
 
 // T is Localize for messages a test has rendered: a failure shows the id in brackets rather than
