@@ -113,11 +113,18 @@ func TestMetricsAreScrapedWithTheToken(t *testing.T) {
 			if n, ok := value(f, "rightsdesk_audit_unsealed_events", nil); !ok || n < 2 {
 				t.Errorf("unsealed events: %v %v", n, ok)
 			}
+			if age, ok := value(f, "rightsdesk_audit_oldest_unsealed_seconds", nil); !ok || age < 0 || age > 60 {
+				t.Errorf("the oldest unsealed event's wait: %v %v", age, ok)
+			}
 			if _, err := p.Store.SealEvents(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			if n, ok := value(scrape(t, p), "rightsdesk_audit_unsealed_events", nil); !ok || n != 0 {
+			after := scrape(t, p)
+			if n, ok := value(after, "rightsdesk_audit_unsealed_events", nil); !ok || n != 0 {
 				t.Errorf("unsealed events after sealing: %v %v", n, ok)
+			}
+			if age, ok := value(after, "rightsdesk_audit_oldest_unsealed_seconds", nil); !ok || age != 0 {
+				t.Errorf("wait after sealing: %v %v", age, ok)
 			}
 			if n, ok := value(f, "rightsdesk_state_scrape_success", nil); !ok || n != 1 {
 				t.Errorf("scrape success: %v %v", n, ok)

@@ -28,6 +28,7 @@ type Source interface {
 	WebhookDeliveryCounts(ctx context.Context) ([]models.StateCount, error)
 	JobCounts(ctx context.Context) ([]models.StateCount, error)
 	UnsealedEvents(ctx context.Context) (int64, error)
+	OldestUnsealed(ctx context.Context) (time.Time, bool, error)
 }
 
 // Metrics is the portal's registry.
@@ -96,11 +97,12 @@ var (
 		[]string{"queue", "state"}, nil)
 	webhooks = prometheus.NewDesc("rightsdesk_webhook_deliveries", "Webhook deliveries by state.", []string{"state"}, nil)
 	unsealed = prometheus.NewDesc("rightsdesk_audit_unsealed_events", "Events not yet sealed in the audit chain.", nil, nil)
+	waiting  = prometheus.NewDesc("rightsdesk_audit_oldest_unsealed_seconds", "How long the oldest event not yet sealed has waited; 0 when none waits.", nil, nil)
 	scrapeOK = prometheus.NewDesc("rightsdesk_state_scrape_success", "1 when the database answered every query of this scrape.", nil, nil)
 )
 
 func (s *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{openCases, letters, jobs, webhooks, unsealed, scrapeOK} {
+	for _, d := range []*prometheus.Desc{openCases, letters, jobs, webhooks, unsealed, waiting, scrapeOK} {
 		ch <- d
 	}
 }
@@ -161,6 +163,15 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 		fail("unsealed events", err)
 	} else {
 		gauge(unsealed, float64(n))
+	}
+	if at, ok, err := s.src.OldestUnsealed(ctx); err != nil {
+		fail("oldest unsealed event", err)
+	} else {
+		age := 0.0
+		if ok {
+			age = max(0, s.clock().Sub(at).Seconds())
+		}
+		gauge(waiting, age)
 	}
 	gauge(scrapeOK, ok)
 }

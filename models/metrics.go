@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"rightsdesk/deadline"
 )
@@ -58,6 +59,23 @@ func (s *Store) countBy(ctx context.Context, table, group, state string) ([]Stat
 		return nil, fmt.Errorf("count %s: %w", table, err)
 	}
 	return rows, nil
+}
+
+// OldestUnsealed returns when the oldest event still waiting to be sealed was appended, and
+// whether one waits at all (an event from before appended_at existed counts as appended now).
+func (s *Store) OldestUnsealed(ctx context.Context) (time.Time, bool, error) {
+	var rows []struct{ AppendedAt *time.Time }
+	err := s.conn(ctx).Raw("SELECT appended_at FROM events WHERE seq IS NULL ORDER BY id LIMIT 1").Scan(&rows).Error
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("oldest unsealed event: %w", err)
+	}
+	if len(rows) == 0 {
+		return time.Time{}, false, nil
+	}
+	if rows[0].AppendedAt == nil {
+		return time.Now(), true, nil
+	}
+	return *rows[0].AppendedAt, true, nil
 }
 
 // UnsealedEvents counts the events not yet in the tamper-evident chain (seq not assigned).

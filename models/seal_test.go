@@ -127,6 +127,9 @@ func TestUnsealedEventOlderThanAMinuteFailsTheCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		appendEvent(t, st, caseID, 2)
+		if at, ok, err := st.OldestUnsealed(ctx); err != nil || !ok || time.Since(at) < 2*time.Minute {
+			t.Errorf("the oldest unsealed event for the metric: %v %v %v", at, ok, err)
+		}
 		r := verify(t, st)
 		want := fmt.Sprintf("2 event(s) are not sealed into the chain yet, and the oldest (event id %d, case DSR-2026-000001) has waited 2m0s, more than 1m0s", past.ID)
 		if r.OK || r.Broken || !r.SealLate || r.BrokenSeq != 0 || r.Unsealed != 2 || r.OldestUnsealed < 2*time.Minute ||
