@@ -59,6 +59,7 @@ type Config struct {
 	PollInterval time.Duration // job queue poll; default 1s
 	MailBackoff  func(attempt int) time.Duration
 	SweepEvery   time.Duration // expiry sweep; default 10m
+	SealEvery    time.Duration // sealing of appended events into the audit chain; default 1s
 	Handlers     handlers.Config
 }
 
@@ -193,7 +194,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	// The queue installs itself in the store: every letter written from here on gets its job.
 	q, err := jobs.New(st, svc, jobs.Options{
-		Sender: sender, Backoff: cfg.MailBackoff, SweepEvery: cfg.SweepEvery, PollInterval: cfg.PollInterval,
+		Sender: sender, Backoff: cfg.MailBackoff, SweepEvery: cfg.SweepEvery, SealEvery: cfg.SealEvery, PollInterval: cfg.PollInterval,
 		RescueAfter: cfg.RescueAfter, Logger: log, WebhookAllowPrivate: cfg.WebhookAllowPrivate,
 	})
 	if err != nil {
