@@ -176,6 +176,9 @@ type Config struct {
 	LoginBurst                        int
 	// LoginSlowdown is how long each attempt on an account under attack waits (default 3 s).
 	LoginSlowdown time.Duration
+	// LoginGuessEvery is how often an address regains one wrong password for an account, after
+	// its five (default 12 s).
+	LoginGuessEvery time.Duration
 	// APIRate and APIBurst limit each site's API key (requests per second); default 20, burst 40.
 	APIRate  rate.Limit
 	APIBurst int
@@ -239,7 +242,7 @@ func New(store Store, cs Cases, acc Accounts, sessionStore scs.Store, cfg Config
 			filing:       limiter(def(cfg.FilingRate, rate.Every(time.Minute/6)), defInt(cfg.FilingBurst, 6)),
 			verify:       limiter(def(cfg.VerifyRate, rate.Every(time.Minute/10)), defInt(cfg.VerifyBurst, 10)),
 			loginIP:      limiter(def(cfg.LoginRate, rate.Every(time.Minute/10)), defInt(cfg.LoginBurst, 10)),
-			login:        newLoginThrottle(cfg.LoginSlowdown),
+			login:        newLoginThrottle(cfg.LoginSlowdown, cfg.LoginGuessEvery),
 			resetIP:      limiter(rate.Every(time.Minute/5), 5),
 			resetAccount: limiter(rate.Every(10*time.Minute), 3),                  // a mailbox is not flooded with links
 			currentPw:    limiter(rate.Every(time.Minute), 10),                    // bounds guessing the current password with a stolen session

@@ -80,12 +80,15 @@ type loginThrottle struct {
 	delay     time.Duration
 }
 
-func newLoginThrottle(delay time.Duration) *loginThrottle {
+func newLoginThrottle(delay, guessEvery time.Duration) *loginThrottle {
 	if delay == 0 {
 		delay = 3 * time.Second
 	}
+	if guessEvery == 0 {
+		guessEvery = time.Minute / 5
+	}
 	return &loginThrottle{
-		accountIP: newFailures(rate.Every(time.Minute/5), 5), // a person mistypes a few times
+		accountIP: newFailures(rate.Every(guessEvery), 5), // a person mistypes a few times
 		account:   newFailures(rate.Every(30*time.Second), 20),
 		delay:     delay,
 	}
