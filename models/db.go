@@ -5,8 +5,8 @@ package models
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
