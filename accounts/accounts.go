@@ -118,7 +118,7 @@ func (s *Service) Invite(ctx context.Context, by Actor, email, name, role string
 	now := s.clock()
 	plain, hash := token.New()
 	u := models.User{Email: normalEmail(email), Name: strings.TrimSpace(name), Role: role, Active: true}
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
 		if err := s.checkAdmin(ctx, tx, by); err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 	}
 	now := s.clock()
 	plain, hash := token.New()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
 		u, err := tx.UserByEmail(ctx, normalEmail(email))
 		if errors.Is(err, models.ErrNotFound) || (err == nil && !u.Active) {
 			return nil
@@ -220,8 +220,8 @@ func (s *Service) SetPassword(ctx context.Context, plain, pw, confirm string) er
 		return err
 	}
 	now := s.clock()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
-		t, u, err := s.validLink(ctx, tx, plain, now)
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
+		t, u, err := s.validLink(ctx, tx.Store, plain, now)
 		if err != nil {
 			return err
 		}
@@ -263,7 +263,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, pw,
 		return 0, err
 	}
 	now := s.clock()
-	err = s.store.InTx(ctx, func(tx *models.Store) error {
+	err = s.store.InTx(ctx, func(tx *models.Tx) error {
 		// A reset link asked for before the change must not undo it.
 		if err := tx.RevokePasswordTokens(ctx, userID, now); err != nil {
 			return err
@@ -291,7 +291,7 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, userID int64, role s
 	}
 	checkSelfChange(by.UserID, userID, role, active, errs)
 	now := s.clock()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
 		// Lock both rows: two admins demoting each other at once are serialised, and the second
 		// finds that they are no longer an admin.
 		users, err := tx.UsersForUpdate(ctx, by.UserID, userID)
@@ -355,7 +355,7 @@ func (s *Service) validLink(ctx context.Context, st *models.Store, plain string,
 }
 
 // checkAdmin refuses an actor who is not (or no longer) an active admin.
-func (s *Service) checkAdmin(ctx context.Context, tx *models.Store, by Actor) error {
+func (s *Service) checkAdmin(ctx context.Context, tx *models.Tx, by Actor) error {
 	a, err := tx.UserByID(ctx, by.UserID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && (!a.Active || a.Role != models.RoleAdmin)) {
 		return ErrForbidden
@@ -364,7 +364,7 @@ func (s *Service) checkAdmin(ctx context.Context, tx *models.Store, by Actor) er
 }
 
 // checkControllers puts an error in errs unless every id names a controller.
-func (s *Service) checkControllers(ctx context.Context, tx *models.Store, ids []int64, errs Errors) error {
+func (s *Service) checkControllers(ctx context.Context, tx *models.Tx, ids []int64, errs Errors) error {
 	if errs["controllers"] != "" {
 		return nil
 	}
@@ -382,7 +382,7 @@ func (s *Service) link(plain string) string { return s.cfg.BaseURL + "/staff/pas
 
 // queue renders letter k to u and writes it to the outbox inside tx. Staff letters are in English,
 // the language of the staff pages.
-func (s *Service) queue(ctx context.Context, tx *models.Store, u models.User, k letters.Kind, d letters.Data) error {
+func (s *Service) queue(ctx context.Context, tx *models.Tx, u models.User, k letters.Kind, d letters.Data) error {
 	d.Language = "en"
 	r, err := letters.Render(k, d)
 	if err != nil {

@@ -183,7 +183,7 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 	if _, err := s.store.CachedLetterOverrides(ctx, ctrl.ID, r.Language); err != nil {
 		return Filed{}, err
 	}
-	err = s.store.InTx(ctx, func(tx *models.Store) error {
+	err = s.store.InTx(ctx, func(tx *models.Tx) error {
 		ref, err := tx.NextReference(ctx, receivedOn.Year)
 		if err != nil {
 			return err
@@ -234,7 +234,7 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 	}
 	now := s.clock()
 	var statusPlain string
-	err = s.store.InTx(ctx, func(tx *models.Store) error {
+	err = s.store.InTx(ctx, func(tx *models.Tx) error {
 		c, err := tx.CaseByVerifyToken(ctx, token.Hash(plain))
 		if err != nil {
 			return err
@@ -283,7 +283,7 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 	if msg := dsr.CheckExtensionReason(reason); msg != "" {
 		return &FormError{Fields: dsr.Errors{"reason": msg}}
 	}
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
 		c, err := tx.CaseByReferenceFor(ctx, ref, actor.Controllers)
 		if err != nil {
 			return err
@@ -446,8 +446,8 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 // confirmation letter.
 func (s *Service) Withdraw(ctx context.Context, plain string) error {
 	now := s.clock()
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
-		c, err := s.caseByStatusToken(ctx, tx, plain)
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
+		c, err := s.caseByStatusToken(ctx, tx.Store, plain)
 		if err != nil {
 			return err
 		}
@@ -491,7 +491,7 @@ func (s *Service) ExpireUnverified(ctx context.Context) (int, error) {
 			return total, err
 		}
 		for _, id := range ids {
-			err := s.store.InTx(ctx, func(tx *models.Store) error {
+			err := s.store.InTx(ctx, func(tx *models.Tx) error {
 				c, err := tx.CaseByID(ctx, id)
 				if err != nil {
 					return err
@@ -527,7 +527,7 @@ func (s *Service) ExpireUnverified(ctx context.Context) (int, error) {
 
 // queueExpired tells the address a request was filed with that it expired unconfirmed: nothing
 // was processed, and a new request is always possible.
-func (s *Service) queueExpired(ctx context.Context, tx *models.Store, c models.Case, now time.Time) error {
+func (s *Service) queueExpired(ctx context.Context, tx *models.Tx, c models.Case, now time.Time) error {
 	d := s.letterData(c, *c.Site)
 	d.At = now
 	d.NewRequestURL = s.cfg.BaseURL + "/requests/new?site=" + url.QueryEscape(c.Site.Slug)
@@ -594,7 +594,7 @@ func (s *Service) partyOf(c models.Controller) letters.Party {
 }
 
 // queue renders letter k and writes it to the outbox inside tx.
-func (s *Service) queue(ctx context.Context, tx *models.Store, c models.Case, k letters.Kind, d letters.Data) error {
+func (s *Service) queue(ctx context.Context, tx *models.Tx, c models.Case, k letters.Kind, d letters.Data) error {
 	r, err := s.render(ctx, tx, c.ControllerID, k, d)
 	if err != nil {
 		return err

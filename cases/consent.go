@@ -52,7 +52,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 		}
 		rec.Identifiers = append(rec.Identifiers, models.ConsentIdentifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
 	}
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
 		d, err := tx.RecordWithdrawal(ctx, &rec, w.Site, now)
 		if err != nil {
 			return err
@@ -74,7 +74,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 // every category, against the case's identifiers that staff did not reject, and told to the site
 // through its webhook like a browser's withdrawal. Staff answered it, so the privacy team has
 // nothing left to be told of: it is recorded as handled.
-func recordCaseWithdrawal(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time) (models.ConsentWithdrawal, *models.WebhookDelivery, error) {
+func recordCaseWithdrawal(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time) (models.ConsentWithdrawal, *models.WebhookDelivery, error) {
 	scope, categories, _ := consent.Scope(true, nil)
 	caseID, by, at := c.ID, a.UserID, now.UTC()
 	rec := models.ConsentWithdrawal{
@@ -93,7 +93,7 @@ func recordCaseWithdrawal(ctx context.Context, tx *models.Store, c *models.Case,
 
 // queueWithdrawalLetter writes the confirmation: webhook is the state of the call that tells the
 // site ("" without a webhook), so that the letter says only who has been told.
-func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Store, rec models.ConsentWithdrawal, w Withdrawal, webhook string) error {
+func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Tx, rec models.ConsentWithdrawal, w Withdrawal, webhook string) error {
 	ctrl := w.Site.Controller
 	d := letters.Data{
 		Reference:     rec.Receipt,

@@ -14,7 +14,7 @@ import (
 )
 
 // render fills letter k in d.Language with the controller's own wording where an admin set one.
-func (s *Service) render(ctx context.Context, tx *models.Store, controllerID int64, k letters.Kind, d letters.Data) (letters.Rendered, error) {
+func (s *Service) render(ctx context.Context, tx *models.Tx, controllerID int64, k letters.Kind, d letters.Data) (letters.Rendered, error) {
 	o, err := tx.CachedLetterOverrides(ctx, controllerID, d.Language)
 	if err != nil {
 		return letters.Rendered{}, err
@@ -34,7 +34,7 @@ func (s *Service) render(ctx context.Context, tx *models.Store, controllerID int
 // address cannot start a loop; they show in the delivery log.
 func (s *Service) LetterFailed(ctx context.Context, letterID int64, attempts int, reason string) error {
 	now := s.clock()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
 		failed, err := tx.FailLetter(ctx, letterID, attempts, now, reason)
 		if err != nil || !failed {
 			return err // not queued any more: another worker recorded the outcome
@@ -80,7 +80,7 @@ func (s *Service) LetterFailed(ctx context.Context, letterID int64, attempts int
 // (for a letter to the requester) says so to staff. An admin decides in the delivery log.
 func (s *Service) LetterPossiblySent(ctx context.Context, letterID int64, attempts int, reason string) error {
 	now := s.clock()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
 		changed, err := tx.MarkLetterPossiblySent(ctx, letterID, attempts, reason)
 		if err != nil || !changed {
 			return err // not queued any more: its outcome is recorded
@@ -104,7 +104,7 @@ func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) err
 		return ErrNotFound
 	}
 	now := s.clock()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
 		l, err := tx.ResendLetter(ctx, letterID, now)
 		if errors.Is(err, models.ErrConflict) {
 			return refused("Only a letter that failed or was possibly sent can be sent again; this one is " + LetterStateName(l.Status) + ".")
@@ -128,7 +128,7 @@ func (s *Service) ConfirmLetterSent(ctx context.Context, a Actor, letterID int64
 		return ErrNotFound
 	}
 	now := s.clock()
-	return s.store.InTx(ctx, func(tx *models.Store) error {
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
 		l, err := tx.ConfirmLetterSent(ctx, letterID, now)
 		if errors.Is(err, models.ErrConflict) {
 			return refused("Only a letter that was possibly sent can be marked as sent; this one is " + LetterStateName(l.Status) + ".")
@@ -154,7 +154,7 @@ func LetterStateName(status string) string {
 
 // responsible are the people told about a case: its assignee, or the controller's managers when
 // no one has it (or the assignee left).
-func (s *Service) responsible(ctx context.Context, tx *models.Store, c models.Case) ([]models.User, error) {
+func (s *Service) responsible(ctx context.Context, tx *models.Tx, c models.Case) ([]models.User, error) {
 	if c.Assignee != nil && c.Assignee.Active {
 		return []models.User{*c.Assignee}, nil
 	}
@@ -230,7 +230,7 @@ func (s *Service) SendReminders(ctx context.Context, now time.Time) (int, error)
 
 func (s *Service) remind(ctx context.Context, caseID int64, now time.Time, early, late int) (int, error) {
 	sent := 0
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
 		c, err := tx.CaseByID(ctx, caseID)
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ import (
 //
 // The pause ends with the answer, or with the case closed otherwise: a period that is never
 // resumed would leave the requester without a date.
-func resumeClock(ctx context.Context, tx *models.Store, c *models.Case, by *Actor, now time.Time, why string) error {
+func resumeClock(ctx context.Context, tx *models.Tx, c *models.Case, by *Actor, now time.Time, why string) error {
 	if !c.Paused() {
 		return nil
 	}

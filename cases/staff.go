@@ -68,9 +68,9 @@ type Upload struct {
 
 // act runs one staff action on case ref inside a transaction: it loads and locks the case within
 // the actor's controllers, refuses a stale version, and hands the case to fn.
-func (s *Service) act(ctx context.Context, a Actor, ref string, version int, fn func(tx *models.Store, c *models.Case, now time.Time) error) error {
+func (s *Service) act(ctx context.Context, a Actor, ref string, version int, fn func(tx *models.Tx, c *models.Case, now time.Time) error) error {
 	now := s.clock()
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
 		c, err := tx.CaseByReferenceFor(ctx, ref, a.Controllers)
 		if err != nil {
 			return err
@@ -84,7 +84,7 @@ func (s *Service) act(ctx context.Context, a Actor, ref string, version int, fn 
 }
 
 // transition moves c by action, records the event and returns the status it came from.
-func transition(ctx context.Context, tx *models.Store, c *models.Case, a Actor, action dsr.Action, now time.Time, ch models.CaseChange, evType, msg string, public bool) error {
+func transition(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, action dsr.Action, now time.Time, ch models.CaseChange, evType, msg string, public bool) error {
 	next, err := dsr.Next(c.Status, action)
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func transition(ctx context.Context, tx *models.Store, c *models.Case, a Actor, 
 }
 
 // note records an event that changes no status.
-func note(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time, evType, msg string, public bool) error {
+func note(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, evType, msg string, public bool) error {
 	by := a.UserID
 	return tx.AppendEvent(ctx, &models.Event{
 		CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, Type: evType,
@@ -120,7 +120,7 @@ func (s *Service) Claim(ctx context.Context, a Actor, ref string, version int) e
 // cases nobody holds; managers and admins assign anyone who works for the case's controller.
 // An open case starts being handled.
 func (s *Service) Assign(ctx context.Context, a Actor, ref string, version int, assignee int64) error {
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		if c.Status == dsr.StatusUnverified || c.Status.Closed() {
 			return &dsr.TransitionError{Action: dsr.ActionClaim, From: c.Status}
 		}
@@ -177,7 +177,7 @@ func (s *Service) DecideIdentifier(ctx context.Context, a Actor, ref string, ver
 	if msg := dsr.CheckMessage(reason, "Say how you decided (for example: matched the account's login records)."); msg != "" {
 		return &FormError{Fields: dsr.Errors{"reason": msg}}
 	}
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		if c.Status == dsr.StatusUnverified || c.Status.Closed() {
 			return refused(fmt.Sprintf("Identifiers of a case that is %s cannot be decided.", strings.ToLower(c.Status.Label())))
 		}
@@ -226,7 +226,7 @@ func (s *Service) RequestInfo(ctx context.Context, a Actor, ref string, version 
 		return &FormError{Fields: errs}
 	}
 	q.Text = strings.TrimSpace(q.Text)
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		if _, err := dsr.Next(c.Status, dsr.ActionRequestInfo); err != nil {
 			return err
 		}
@@ -266,8 +266,8 @@ func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
 	}
 	answer = strings.TrimSpace(answer)
 	now := s.clock()
-	err := s.store.InTx(ctx, func(tx *models.Store) error {
-		c, err := s.caseByStatusToken(ctx, tx, statusToken)
+	err := s.store.InTx(ctx, func(tx *models.Tx) error {
+		c, err := s.caseByStatusToken(ctx, tx.Store, statusToken)
 		if err != nil {
 			return err
 		}
@@ -356,7 +356,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		f.ContentType = format.ContentType()
 		portable[i] = f
 	}
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		facts := answerFacts(c, now, in.LateAck)
 		answers, errs := dsr.CheckAnswer(facts, in.Rights)
 		recipients, err := tx.CookieRecipients(ctx, c.SiteID)
@@ -483,7 +483,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 // (Art. 17(3)) or a right that cannot be refused (a direct-marketing objection) needs the answer
 // right by right instead.
 func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, ground, reasons string, lateAck bool) error {
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		// A refusal ends a pause: the dates move first, so that the refusal is late or not by
 		// the dates the pause gave. Whatever is refused below rolls it back with the rest.
 		if err := resumeClock(ctx, tx, c, &a, now, "the request is refused"); err != nil {
@@ -518,7 +518,7 @@ func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, 
 
 // noteLateRefusal records, when late, that a right was refused after the one-month date with the
 // acknowledgement of the member of staff: the answer counts late (Art. 12(4)).
-func noteLateRefusal(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time, late bool, due string) error {
+func noteLateRefusal(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, late bool, due string) error {
 	if !late {
 		return nil
 	}
@@ -527,7 +527,7 @@ func noteLateRefusal(ctx context.Context, tx *models.Store, c *models.Case, a Ac
 }
 
 // saveAnswers stores the answer of each right of case caseID.
-func saveAnswers(ctx context.Context, tx *models.Store, caseID int64, answers []dsr.RightAnswer) error {
+func saveAnswers(ctx context.Context, tx *models.Tx, caseID int64, answers []dsr.RightAnswer) error {
 	rows := make([]models.CaseOutcome, len(answers))
 	for i, an := range answers {
 		rows[i] = models.CaseOutcome{CaseID: caseID, Kind: an.Kind, Outcome: an.Done, Result: an.Result, Ground: an.Ground, Reasons: an.Reasons}
@@ -559,7 +559,7 @@ func accessGiven(kinds []dsr.Kind, in map[dsr.Kind]dsr.RightInput) bool {
 
 // saveRecipientsTold stores what became of each recipient of case c (Art. 19) and records it on
 // the timeline, for staff: the letter tells the requester when they asked.
-func saveRecipientsTold(ctx context.Context, tx *models.Store, c *models.Case, a Actor, now time.Time, told []dsr.RecipientTold) error {
+func saveRecipientsTold(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, told []dsr.RecipientTold) error {
 	if len(told) == 0 {
 		return nil
 	}
@@ -595,7 +595,7 @@ func letterRecipients(told []dsr.RecipientTold) []letters.Recipient {
 // note on the closed case. The requester gets no letter: the answer already said who the
 // recipients are, or offered to.
 func (s *Service) RecordRecipient(ctx context.Context, a Actor, ref string, version int, provider, toldOn string) error {
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		outs, err := tx.Outcomes(ctx, c.ID)
 		if err != nil {
 			return err
@@ -642,7 +642,7 @@ func (s *Service) RecordRecipient(ctx context.Context, a Actor, ref string, vers
 // and only on a case whose restriction was complied with, in whole or in part. The case is
 // closed; like a note, the action is open to the staff of its controller.
 func (s *Service) LiftRestriction(ctx context.Context, a Actor, ref string, version int, on, reasons string) error {
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		outs, err := tx.Outcomes(ctx, c.ID)
 		if err != nil {
 			return err
@@ -711,7 +711,7 @@ func (s *Service) CloseWithdrawn(ctx context.Context, a Actor, ref string, versi
 	if msg := dsr.CheckMessage(how, "Say how the requester withdrew (for example: e-mail of 3 March)."); msg != "" {
 		return &FormError{Fields: dsr.Errors{"how": msg}}
 	}
-	return s.act(ctx, a, ref, version, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		if err := resumeClock(ctx, tx, c, &a, now, "the request is withdrawn"); err != nil {
 			return err
 		}
@@ -730,7 +730,7 @@ func (s *Service) AddNote(ctx context.Context, a Actor, ref string, text string)
 	if msg := dsr.CheckMessage(text, "Write the note."); msg != "" {
 		return &FormError{Fields: dsr.Errors{"note": msg}}
 	}
-	return s.act(ctx, a, ref, 0, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, 0, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		return note(ctx, tx, c, a, now, "note", strings.TrimSpace(text), false)
 	})
 }
@@ -738,7 +738,7 @@ func (s *Service) AddNote(ctx context.Context, a Actor, ref string, text string)
 // ExpireNow closes an unverified request as expired before its link runs out (staff judged it
 // abandoned or abusive).
 func (s *Service) ExpireNow(ctx context.Context, a Actor, ref string) error {
-	return s.act(ctx, a, ref, 0, func(tx *models.Store, c *models.Case, now time.Time) error {
+	return s.act(ctx, a, ref, 0, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		if err := transition(ctx, tx, c, a, dsr.ActionExpire, now, models.CaseChange{ClearVerify: true, Closed: true}, "expired",
 			"Closed as expired by staff: the e-mail address was never confirmed.", false); err != nil {
 			return err
@@ -841,7 +841,7 @@ func (s *Service) staffLetterData(c models.Case, to models.User) letters.Data {
 }
 
 // queueTo writes a letter to a member of staff into the outbox inside tx.
-func (s *Service) queueTo(ctx context.Context, tx *models.Store, c *models.Case, k letters.Kind, d letters.Data, to models.User) error {
+func (s *Service) queueTo(ctx context.Context, tx *models.Tx, c *models.Case, k letters.Kind, d letters.Data, to models.User) error {
 	r, err := s.render(ctx, tx, c.ControllerID, k, d)
 	if err != nil {
 		return err

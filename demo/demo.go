@@ -169,7 +169,7 @@ func LoadCatalogue(ctx context.Context, st *models.Store) (Summary, []int64, err
 	}
 	var sum Summary
 	var controllerIDs []int64
-	err = st.InTx(ctx, func(tx *models.Store) error {
+	err = st.InTx(ctx, func(tx *models.Tx) error {
 		for _, sc := range seed.Controllers {
 			c := models.Controller{
 				Slug: sc.Slug, Name: sc.Name, Address: sc.Address, Country: sc.Country, CompanyNumber: sc.CompanyNumber,

@@ -40,7 +40,7 @@ func SeedProviders(site string, cookies []SeedCookie) ([]access.Provider, error)
 }
 
 // saveSeedProviders records where the site's third-party providers process the data.
-func saveSeedProviders(ctx context.Context, tx *models.Store, site models.Site, cookies []SeedCookie) error {
+func saveSeedProviders(ctx context.Context, tx *models.Tx, site models.Site, cookies []SeedCookie) error {
 	ps, err := SeedProviders(site.Slug, cookies)
 	if err != nil {
 		return err

@@ -82,7 +82,7 @@ func drain(b *testing.B, dialect string, n int) drainResult {
 	}
 	const batch = 500
 	for i := 0; i < n; i += batch {
-		err := st.InTx(ctx, func(tx *models.Store) error {
+		err := st.InTx(ctx, func(tx *models.Tx) error {
 			for j := i; j < min(i+batch, n); j++ {
 				if err := tx.QueueLetter(ctx, letter(j)); err != nil {
 					return err

@@ -154,7 +154,7 @@ func TestTwoWorkersNeverSendALetterTwice(t *testing.T) {
 			}
 			const n = 40
 			for i := range n {
-				if err := stores[i%2].QueueLetter(ctx, letter(i)); err != nil {
+				if err := stores[i%2].InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter(i)) }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -206,7 +206,7 @@ func TestAWorkerKilledWhileSendingNeverSendsTwice(t *testing.T) {
 					t.Fatal(err)
 				}
 				l := letter(1)
-				if err := st.QueueLetter(ctx, l); err != nil {
+				if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil {
 					t.Fatal(err)
 				}
 
@@ -269,7 +269,7 @@ func TestPossiblySentLettersWaitForTheAdmin(t *testing.T) {
 		}
 		again, confirmed, deferredLetter := letter(1), letter(2), letter(3)
 		for _, l := range []*models.Letter{again, confirmed, deferredLetter} {
-			if err := st.QueueLetter(ctx, l); err != nil {
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -344,7 +344,7 @@ func TestRetriesAndPermanentFailures(t *testing.T) {
 		}
 		ok, bad := letter(1), letter(2)
 		for _, l := range []*models.Letter{ok, bad} {
-			if err := st.QueueLetter(ctx, l); err != nil {
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -451,7 +451,7 @@ func TestClosedCasesAreRolledUpOnceAcrossReplicas(t *testing.T) {
 						Status: dsr.StatusCompleted, Email: "x@example.org", ReceivedAt: time.Now(), ReceivedOn: day,
 						DueOn: day.AddMonths(1), AnswerDueOn: day.AddMonths(1), TargetOn: day.AddDays(20), AnsweredOn: day.AddDays(days),
 						DaysTaken: &days, VerifyExpiresAt: time.Now(), Version: 1, Kinds: []models.CaseKind{{Kind: dsr.KindAccess}}}
-					if err := st.CreateCase(ctx, &c); err != nil {
+					if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.CreateCase(ctx, &c) }); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -503,7 +503,7 @@ func TestEventsAreSealedByThePeriodicJobAcrossReplicas(t *testing.T) {
 			c := models.Case{Reference: "DSR-2026-000001", ControllerID: ctrl.ID, SiteID: site.ID, Status: dsr.StatusOpen,
 				Email: "x@example.org", ReceivedAt: time.Now(), ReceivedOn: day, DueOn: day.AddMonths(1), AnswerDueOn: day.AddMonths(1),
 				TargetOn: day.AddDays(20), VerifyExpiresAt: time.Now(), Version: 1, Kinds: []models.CaseKind{{Kind: dsr.KindAccess}}}
-			if err := st.CreateCase(ctx, &c); err != nil {
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.CreateCase(ctx, &c) }); err != nil {
 				t.Fatal(err)
 			}
 			for range 2 {
@@ -523,7 +523,7 @@ func TestEventsAreSealedByThePeriodicJobAcrossReplicas(t *testing.T) {
 					defer wg.Done()
 					for i := 0; time.Now().Before(stop); i++ {
 						e := models.Event{CaseID: c.ID, At: time.Now(), ActorType: models.ActorSystem, Type: "note", Message: fmt.Sprintf("writer %d event %d", w, i)}
-						if err := st.AppendEvent(ctx, &e); err != nil {
+						if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &e) }); err != nil {
 							t.Error(err)
 							return
 						}

@@ -171,7 +171,7 @@ func (s *Store) sealLegacyEvents(ctx context.Context) error {
 // sealOnce seals up to sealBatch unsealed events, taken in order, in one transaction.
 func (s *Store) sealOnce(ctx context.Context, order string) (int, error) {
 	sealed := 0
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		head, err := tx.lockAuditHead(ctx)
 		if err != nil {
 			return err

@@ -65,7 +65,7 @@ func newCase(t testing.TB, st *models.Store, ref string) int64 {
 		Email: "alice@example.org", Name: "Alice Martin", Language: "fr", Country: "BE",
 		ReceivedAt: now, ReceivedOn: day, DueOn: day.AddMonths(1), AnswerDueOn: day.AddMonths(1), TargetOn: day.AddDays(20),
 		VerifyExpiresAt: now, Version: 1, Kinds: []models.CaseKind{{Kind: dsr.KindAccess}}}
-	if err := st.CreateCase(ctx, &c); err != nil {
+	if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.CreateCase(ctx, &c) }); err != nil {
 		t.Fatal(err)
 	}
 	return c.ID
@@ -79,7 +79,7 @@ func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Eve
 	t.Helper()
 	e := models.Event{CaseID: caseID, At: time.Now(), ActorType: models.ActorSystem, Type: "note",
 		Message: fmt.Sprintf("note %d about %s", i, secret), Public: i%2 == 0}
-	if err := st.AppendEvent(context.Background(), &e); err != nil {
+	if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.AppendEvent(context.Background(), &e) }); err != nil {
 		t.Fatal(err)
 	}
 	if e.ID == 0 || e.Seq != 0 || e.Hash != "" || e.AppendedAt == nil {
@@ -156,8 +156,8 @@ func TestAuditChainLinksEveryEventOverAllCases(t *testing.T) {
 
 		// A rolled-back append leaves nothing to seal.
 		boom := errors.New("boom")
-		err = st.InTx(ctx, func(tx *models.Store) error {
-			appendEvent(t, tx, es[0].CaseID, 99)
+		err = st.InTx(ctx, func(tx *models.Tx) error {
+			appendEvent(t, tx.Store, es[0].CaseID, 99)
 			return boom
 		})
 		if !errors.Is(err, boom) {
@@ -272,7 +272,7 @@ func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
-					err := st.InTx(ctx, func(tx *models.Store) error {
+					err := st.InTx(ctx, func(tx *models.Tx) error {
 						return tx.AppendEvent(ctx, &models.Event{CaseID: ids[w%2], At: time.Now(), ActorType: models.ActorSystem,
 							Type: "note", Message: fmt.Sprintf("worker %d event %d", w, i)})
 					})

@@ -67,8 +67,8 @@ func TestConfigCache(t *testing.T) {
 
 			// A transaction reads its own change, then rolls back: nobody sees it afterwards.
 			rollback := errors.New("rollback")
-			err := st.InTx(ctx, func(tx *models.Store) error {
-				change(tx, "Never committed.")
+			err := st.InTx(ctx, func(tx *models.Tx) error {
+				change(tx.Store, "Never committed.")
 				if _, cookies, err := tx.SiteWithCookies(ctx, "esomus"); err != nil || cookies[0].Purpose != "Never committed." {
 					t.Errorf("inside: %v", err)
 				}

@@ -46,7 +46,7 @@ func (s *Store) NextReference(ctx context.Context, year int) (string, error) {
 }
 
 // CreateCase inserts a case with its kinds and identifiers.
-func (s *Store) CreateCase(ctx context.Context, c *Case) error {
+func (s *Tx) CreateCase(ctx context.Context, c *Case) error {
 	// Kinds and identifiers are inserted one table at a time so that a failure names its step.
 	kinds, ids := c.Kinds, c.Identifiers
 	c.Kinds, c.Identifiers = nil, nil
@@ -82,7 +82,7 @@ func (s *Store) CreateCase(ctx context.Context, c *Case) error {
 // later gives it its place in the audit chain (seq, prev_hash, hash); until then timelines show it
 // and VerifyAudit counts it as waiting. Call it in the transaction of the change it records: an
 // event rolled back with it never existed, and one committed late simply gets a later seq.
-func (s *Store) AppendEvent(ctx context.Context, e *Event) error {
+func (s *Tx) AppendEvent(ctx context.Context, e *Event) error {
 	// Both databases keep microseconds: the sealer hashes exactly what is read back.
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	appended := time.Now().UTC().Truncate(time.Microsecond)

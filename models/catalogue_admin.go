@@ -65,7 +65,7 @@ func (s *Store) nextPosition(ctx context.Context, siteID int64) (int, error) {
 // AddCookie appends c to its site's catalogue. A name the site already has, retired or not, is
 // ErrDuplicate: a retired cookie is restored, not added twice.
 func (s *Store) AddCookie(ctx context.Context, c *Cookie) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockSite(ctx, c.SiteID); err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (s *Store) AddCookie(ctx context.Context, c *Cookie) error {
 // UpdateCookie changes the fields an admin sets of cookie c.ID of site c.SiteID; position and
 // retirement stay. Renaming it to another cookie's name is ErrDuplicate.
 func (s *Store) UpdateCookie(ctx context.Context, c Cookie) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockSite(ctx, c.SiteID); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (s *Store) updateCookie(ctx context.Context, c Cookie, cols ...string) erro
 // RetireCookie takes a cookie out of the live catalogue; the row stays for the cases naming it.
 // Retiring a retired cookie changes nothing.
 func (s *Store) RetireCookie(ctx context.Context, siteID, id int64, now time.Time) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockSite(ctx, siteID); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Store) RetireCookie(ctx context.Context, siteID, id int64, now time.Tim
 
 // RestoreCookie brings a retired cookie back, at the end of the catalogue.
 func (s *Store) RestoreCookie(ctx context.Context, siteID, id int64) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockSite(ctx, siteID); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Store) RestoreCookie(ctx context.Context, siteID, id int64) error {
 // added, changed or restored by name, and live ones missing from want are retired. It refuses
 // with ErrCatalogueChanged when the catalogue's fingerprint is no longer the one the preview saw.
 func (s *Store) ApplyCatalogue(ctx context.Context, siteID int64, fingerprint string, want []Cookie, now time.Time) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockSite(ctx, siteID); err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,12 +33,9 @@ func NewReceipt() string {
 }
 
 // RecordWithdrawal writes a withdrawal with its identifiers and, when the site has a webhook, the
-// delivery that tells the site, with its job. It must run inside InTx with the confirmation letter,
-// so that the visitor is told only what is committed.
-func (s *Store) RecordWithdrawal(ctx context.Context, w *ConsentWithdrawal, site Site, now time.Time) (*WebhookDelivery, error) {
-	if _, inTx := s.sqlTx(); !inTx {
-		return nil, errors.New("record withdrawal: not in a transaction")
-	}
+// delivery that tells the site, with its job, in the transaction of the confirmation letter, so
+// that the visitor is told only what is committed.
+func (s *Tx) RecordWithdrawal(ctx context.Context, w *ConsentWithdrawal, site Site, now time.Time) (*WebhookDelivery, error) {
 	if w.Receipt == "" {
 		w.Receipt = NewReceipt()
 	}
@@ -59,8 +55,7 @@ func (s *Store) RecordWithdrawal(ctx context.Context, w *ConsentWithdrawal, site
 		return nil, fmt.Errorf("insert webhook delivery: %w", err)
 	}
 	if s.hook != nil {
-		tx, _ := s.sqlTx()
-		if err := s.hook(ctx, tx, d.ID); err != nil {
+		if err := s.hook(ctx, s.sql, d.ID); err != nil {
 			return nil, fmt.Errorf("enqueue webhook %d: %w", d.ID, err)
 		}
 	}

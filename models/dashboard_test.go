@@ -78,7 +78,7 @@ func buildFigureWorld(t *testing.T, st *models.Store) figureWorld {
 		if answered != "" {
 			c.Status = dsr.StatusInProgress
 		}
-		if err := st.CreateCase(ctx, &c); err != nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.CreateCase(ctx, &c) }); err != nil {
 			t.Fatal(err)
 		}
 		if answered != "" {

@@ -5,6 +5,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -152,10 +153,26 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // InTx runs fn in one transaction: everything fn writes through tx is committed together, or
 // nothing is when fn returns an error.
-func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook, seal: s.seal, cache: s.cache, inTx: true})
+		// GORM runs a transaction on a *sql.Tx (a nested one on a savepoint of it): the job
+		// queue inserts its jobs on that, so that they commit or roll back with the rows.
+		sqlTx, ok := gtx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return fmt.Errorf("transaction: GORM gave a %T, not a *sql.Tx", gtx.Statement.ConnPool)
+		}
+		st := &Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook, seal: s.seal, cache: s.cache, inTx: true}
+		return fn(&Tx{Store: st, sql: sqlTx})
 	})
+}
+
+// Tx is the store inside a transaction. The writes that must commit together with others — a
+// case with its first event, an event with the change it records, a letter or a webhook delivery
+// with its job — are methods of Tx, so the compiler, not a check at run time, keeps them inside
+// one. Everything else of the Store is available on a Tx as well.
+type Tx struct {
+	*Store
+	sql *sql.Tx // the transaction's connection, for the job queue
 }
 
 // forUpdate locks the selected rows until the transaction ends, where the database has row locks.

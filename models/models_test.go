@@ -122,7 +122,7 @@ func TestReferencesAreUniqueUnderConcurrency(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
 					var ref string
-					err := st.InTx(ctx, func(tx *models.Store) error {
+					err := st.InTx(ctx, func(tx *models.Tx) error {
 						var err error
 						ref, err = tx.NextReference(ctx, 2026)
 						return err
@@ -158,7 +158,7 @@ func TestReferencesAreUniqueUnderConcurrency(t *testing.T) {
 func TestRolledBackReference(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		if err := st.InTx(ctx, func(tx *models.Store) error {
+		if err := st.InTx(ctx, func(tx *models.Tx) error {
 			ref, err := tx.NextReference(ctx, 2027)
 			if err == nil && ref != "DSR-2027-000001" {
 				err = fmt.Errorf("first reference %s", ref)
@@ -168,7 +168,7 @@ func TestRolledBackReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		boom := errors.New("boom")
-		err := st.InTx(ctx, func(tx *models.Store) error {
+		err := st.InTx(ctx, func(tx *models.Tx) error {
 			if _, err := tx.NextReference(ctx, 2027); err != nil {
 				return err
 			}
@@ -178,7 +178,7 @@ func TestRolledBackReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ref string
-		if err := st.InTx(ctx, func(tx *models.Store) error {
+		if err := st.InTx(ctx, func(tx *models.Tx) error {
 			var err error
 			ref, err = tx.NextReference(ctx, 2027)
 			return err
@@ -244,7 +244,7 @@ func TestReferencesContinueAfterExistingOnes(t *testing.T) {
 			}
 			for year, want := range map[int]string{2024: "DSR-2024-000006", 2025: "DSR-2025-000078", 2026: "DSR-2026-000042", 2027: "DSR-2027-000001"} {
 				var ref string
-				if err := st.InTx(ctx, func(tx *models.Store) error {
+				if err := st.InTx(ctx, func(tx *models.Tx) error {
 					var err error
 					ref, err = tx.NextReference(ctx, year)
 					return err
@@ -262,7 +262,7 @@ func queue(t *testing.T, st *models.Store, n int, at time.Time) []int64 {
 	for i := 0; i < n; i++ {
 		l := models.Letter{Kind: "test", Language: "en", Sender: "a@example.org", Recipient: fmt.Sprintf("r%d@example.org", i),
 			Subject: "s", TextBody: "t", HTMLBody: "<p>t</p>", MessageID: fmt.Sprintf("test.%d.%d@example.org", at.UnixNano(), i), CreatedAt: at}
-		if err := st.QueueLetter(context.Background(), &l); err != nil {
+		if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.QueueLetter(context.Background(), &l) }); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, l.ID)
@@ -430,16 +430,16 @@ func TestLetterAndJobCommitTogether(t *testing.T) {
 			return &models.Letter{Kind: "test", Sender: "a@example.org", Recipient: "b@example.org", Subject: "s",
 				TextBody: "t", MessageID: fmt.Sprintf("m%d@example.org", time.Now().UnixNano())}
 		}
-		if err := st.QueueLetter(ctx, letter()); err != nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter()) }); err != nil {
 			t.Fatal(err)
 		}
 		fail = true
-		if err := st.QueueLetter(ctx, letter()); err == nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter()) }); err == nil {
 			t.Fatal("a failing enqueue was not reported")
 		}
 		fail = false
 		boom := errors.New("the change failed")
-		err := st.InTx(ctx, func(tx *models.Store) error {
+		err := st.InTx(ctx, func(tx *models.Tx) error {
 			if err := tx.QueueLetter(ctx, letter()); err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,17 +23,9 @@ func (s *Store) SetEnqueuer(e Enqueuer) { s.enqueue = e }
 func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
 
 // sqlTx returns the transaction s runs in, if it does.
-func (s *Store) sqlTx() (*sql.Tx, bool) {
-	tx, ok := s.db.Statement.ConnPool.(*sql.Tx)
-	return tx, ok
-}
-
-// QueueLetter writes a letter to the outbox and schedules its job in the same transaction: inside
-// InTx with the change that caused it, else in a transaction of its own.
-func (s *Store) QueueLetter(ctx context.Context, l *Letter) error {
-	if _, inTx := s.sqlTx(); !inTx && s.enqueue != nil {
-		return s.InTx(ctx, func(tx *Store) error { return tx.QueueLetter(ctx, l) })
-	}
+// QueueLetter writes a letter to the outbox and schedules its job in the transaction of the
+// change that caused it.
+func (s *Tx) QueueLetter(ctx context.Context, l *Letter) error {
 	if l.Status == "" {
 		l.Status = LetterQueued
 	}
@@ -50,15 +41,11 @@ func (s *Store) QueueLetter(ctx context.Context, l *Letter) error {
 	return s.enqueueLetter(ctx, l.ID, l.Resends)
 }
 
-func (s *Store) enqueueLetter(ctx context.Context, id int64, resend int) error {
+func (s *Tx) enqueueLetter(ctx context.Context, id int64, resend int) error {
 	if s.enqueue == nil {
 		return nil
 	}
-	tx, ok := s.sqlTx()
-	if !ok {
-		return errors.New("enqueue letter: not in a transaction")
-	}
-	if err := s.enqueue(ctx, tx, id, resend); err != nil {
+	if err := s.enqueue(ctx, s.sql, id, resend); err != nil {
 		return fmt.Errorf("enqueue letter %d: %w", id, err)
 	}
 	return nil
@@ -120,7 +107,7 @@ func (s *Store) MarkLetterNotified(ctx context.Context, id int64, at time.Time) 
 // letter is in another state (returned with it).
 func (s *Store) ResendLetter(ctx context.Context, id int64, at time.Time) (Letter, error) {
 	var l Letter
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status IN ?", id, []string{LetterFailed, LetterPossiblySent}).Updates(map[string]any{
 			"status": LetterQueued, "resends": gorm.Expr("resends + 1"), "attempts": 0,
 			"failed_at": nil, "notified_at": nil, "next_attempt_at": at.UTC(), "send_started_at": nil,
@@ -147,7 +134,7 @@ func (s *Store) ResendLetter(ctx context.Context, id int64, at time.Time) (Lette
 // letter is in another state (returned with it).
 func (s *Store) ConfirmLetterSent(ctx context.Context, id int64, at time.Time) (Letter, error) {
 	var l Letter
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status = ?", id, LetterPossiblySent).Updates(map[string]any{
 			"status": LetterSent, "sent_at": gorm.Expr("COALESCE(send_started_at, ?)", at.UTC()), "send_started_at": nil,
 		})

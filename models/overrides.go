@@ -73,7 +73,7 @@ func (s *Store) ApplyLetterChanges(ctx context.Context, ch LetterChanges) error 
 	if ch.At.IsZero() {
 		ch.At = time.Now().UTC()
 	}
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		for _, id := range ch.Reset {
 			if err := tx.DeleteLetterOverride(ctx, ch.ControllerID, ch.Language, id); err != nil {
 				return fmt.Errorf("reset %s: %w", id, err)

@@ -30,7 +30,7 @@ func ImportedProviders(ps []access.Provider) []Provider {
 // SaveSiteProvider records where a provider of a site processes the data, as SaveProvider does,
 // for a provider the site's live cookies name: another name is ErrNotFound and nothing is saved.
 func (s *Store) SaveSiteProvider(ctx context.Context, p *Provider) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockSite(ctx, p.SiteID); err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func (s *Store) SaveSiteProvider(ctx context.Context, p *Provider) error {
 // ApplyImport applies an imported catalogue as ApplyCatalogue does and, in the same transaction,
 // records the providers the file states (the others keep what they have).
 func (s *Store) ApplyImport(ctx context.Context, siteID int64, fingerprint string, want []Cookie, providers []Provider, now time.Time) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.ApplyCatalogue(ctx, siteID, fingerprint, want, now); err != nil {
 			return err
 		}

@@ -122,7 +122,7 @@ func (s *Store) RollUp(ctx context.Context) (int, error) {
 
 func (s *Store) rollUpBatch(ctx context.Context, limit int) (int, error) {
 	var n int
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		// No order: any batch will do, and the partial index cases_live yields one without sorting.
 		q := tx.conn(ctx).Model(&Case{}).Where("status IN ? AND NOT stats_rolled", closedCounted).Limit(limit)
 		if tx.dialect == Postgres {
@@ -257,7 +257,7 @@ func (s *Store) backfillAnswered(ctx context.Context) error {
 		if err != nil || len(cs) == 0 {
 			return err
 		}
-		err = s.InTx(ctx, func(tx *Store) error {
+		err = s.InTx(ctx, func(tx *Tx) error {
 			for _, c := range cs {
 				on, days := AnswerDay(c, *c.AnsweredAt)
 				err := tx.conn(ctx).Model(&Case{}).Where("id = ?", c.ID).

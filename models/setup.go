@@ -127,7 +127,7 @@ func oneRow(res *gorm.DB) error {
 
 // SetControllerLogo replaces the controller's logo.
 func (s *Store) SetControllerLogo(ctx context.Context, l ControllerLogo) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.setLogoHash(ctx, l.ControllerID, l.SHA256, l.UpdatedAt); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Store) SetControllerLogo(ctx context.Context, l ControllerLogo) error {
 
 // RemoveControllerLogo takes the controller's logo away; its pages and next letters show its name only.
 func (s *Store) RemoveControllerLogo(ctx context.Context, controllerID int64, now time.Time) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.setLogoHash(ctx, controllerID, "", now); err != nil {
 			return err
 		}

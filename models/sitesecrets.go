@@ -131,7 +131,7 @@ func (s *Store) ResealSecrets(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	n := 0
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		var secrets []SiteSecret
 		if err := tx.conn(ctx).Find(&secrets).Error; err != nil {
 			return err

@@ -17,7 +17,7 @@ var ErrDuplicate = errors.New("already exists")
 // CreateUser adds a user with access to the given controllers.
 func (s *Store) CreateUser(ctx context.Context, u *User, controllerIDs []int64) error {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.conn(ctx).Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return fmt.Errorf("user %w", ErrDuplicate)
@@ -32,7 +32,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User, controllerIDs []int64) 
 // and controllers. The demo loader uses it so that loading twice changes nothing.
 func (s *Store) SaveUser(ctx context.Context, u *User, controllerIDs []int64) error {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		err := tx.conn(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "email"}},
 			DoUpdates: clause.AssignmentColumns([]string{"name", "role", "password_hash", "active", "updated_at"}),
