@@ -179,6 +179,9 @@ type Config struct {
 	// LoginGuessEvery is how often an address regains one wrong password for an account, after
 	// its five (default 12 s).
 	LoginGuessEvery time.Duration
+	// LoginAttackEvery is how often an account regains one of the twenty wrong passwords from
+	// anywhere beyond which every attempt on it is slowed (default 30 s).
+	LoginAttackEvery time.Duration
 	// APIRate and APIBurst limit each site's API key (requests per second); default 20, burst 40.
 	APIRate  rate.Limit
 	APIBurst int
@@ -242,7 +245,7 @@ func New(store Store, cs Cases, acc Accounts, sessionStore scs.Store, cfg Config
 			filing:       limiter(def(cfg.FilingRate, rate.Every(time.Minute/6)), defInt(cfg.FilingBurst, 6)),
 			verify:       limiter(def(cfg.VerifyRate, rate.Every(time.Minute/10)), defInt(cfg.VerifyBurst, 10)),
 			loginIP:      limiter(def(cfg.LoginRate, rate.Every(time.Minute/10)), defInt(cfg.LoginBurst, 10)),
-			login:        newLoginThrottle(cfg.LoginSlowdown, cfg.LoginGuessEvery),
+			login:        newLoginThrottle(cfg.LoginSlowdown, cfg.LoginGuessEvery, cfg.LoginAttackEvery),
 			resetIP:      limiter(rate.Every(time.Minute/5), 5),
 			resetAccount: limiter(rate.Every(10*time.Minute), 3),                  // a mailbox is not flooded with links
 			currentPw:    limiter(rate.Every(time.Minute), 10),                    // bounds guessing the current password with a stolen session

@@ -80,16 +80,19 @@ type loginThrottle struct {
 	delay     time.Duration
 }
 
-func newLoginThrottle(delay, guessEvery time.Duration) *loginThrottle {
+func newLoginThrottle(delay, guessEvery, attackEvery time.Duration) *loginThrottle {
 	if delay == 0 {
 		delay = 3 * time.Second
 	}
 	if guessEvery == 0 {
 		guessEvery = time.Minute / 5
 	}
+	if attackEvery == 0 {
+		attackEvery = 30 * time.Second
+	}
 	return &loginThrottle{
 		accountIP: newFailures(rate.Every(guessEvery), 5), // a person mistypes a few times
-		account:   newFailures(rate.Every(30*time.Second), 20),
+		account:   newFailures(rate.Every(attackEvery), 20),
 		delay:     delay,
 	}
 }

@@ -10,7 +10,7 @@ import (
 // TestLoginThrottle: failures from one address refuse that address only; beyond the account's
 // count every attempt on the account waits, attempts on other accounts do not.
 func TestLoginThrottle(t *testing.T) {
-	th := newLoginThrottle(time.Hour, 0)
+	th := newLoginThrottle(time.Hour, 0, 0)
 	for i := 0; i < 5; i++ {
 		th.failed("ada@x.be", "10.0.0.1")
 	}
