@@ -6,13 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"rightsdesk/internal/testdb"
 	"rightsdesk/jobs"
 	"rightsdesk/mailer"
 	"rightsdesk/mailer/smtptest"
-	"rightsdesk/migrations"
 	"rightsdesk/models"
 )
 
@@ -29,16 +26,7 @@ func TestLettersQueuedBeforeTheRiverUpgradeAreSent(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
-			fsys, _ := migrations.FS(d)
-			sqlDB, _ := st.SQLDB()
-			gd := goose.DialectSQLite3
-			if d == models.Postgres {
-				gd = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(gd, sqlDB, fsys, goose.WithDisableGlobalRegistry(true))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := testdb.Goose(t, st, d)
 			if _, err := p.UpTo(ctx, 24); err != nil {
 				t.Fatal(err)
 			}

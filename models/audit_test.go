@@ -10,12 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testdb"
-	"rightsdesk/migrations"
 	"rightsdesk/models"
 )
 
@@ -353,16 +350,7 @@ func TestMigrationSealsEarlierEvents(t *testing.T) {
 			}
 			defer st.Close()
 			db := models.GormForTest(st)
-			sqlDB, _ := db.DB()
-			fsys, _ := migrations.FS(d)
-			dialect := goose.DialectSQLite3
-			if d == models.Postgres {
-				dialect = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(dialect, sqlDB, fsys, goose.WithDisableGlobalRegistry(true))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := testdb.Goose(t, st, d)
 			if _, err := p.UpTo(ctx, 2); err != nil {
 				t.Fatal(err)
 			}

@@ -5,11 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"rightsdesk/internal/testdb"
 	"rightsdesk/lifetime"
-	"rightsdesk/migrations"
 	"rightsdesk/models"
 )
 
@@ -94,16 +91,6 @@ func TestLifetimesBecomeData(t *testing.T) {
 // downTo undoes the migrations applied after version.
 func downTo(t *testing.T, st *models.Store, d string, version int64) error {
 	t.Helper()
-	fsys, _ := migrations.FS(d)
-	db, _ := st.SQLDB()
-	dialect := goose.DialectSQLite3
-	if d == models.Postgres {
-		dialect = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return err
-	}
-	_, err = p.DownTo(context.Background(), version)
+	_, err := testdb.Goose(t, st, d).DownTo(context.Background(), version)
 	return err
 }

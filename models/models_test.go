@@ -11,10 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"rightsdesk/internal/testdb"
-	"rightsdesk/migrations"
 	"rightsdesk/models"
 )
 
@@ -208,16 +205,7 @@ func TestReferencesContinueAfterExistingOnes(t *testing.T) {
 			}
 			defer st.Close()
 			db := models.GormForTest(st)
-			sqlDB, _ := db.DB()
-			fsys, _ := migrations.FS(d)
-			dialect := goose.DialectSQLite3
-			if d == models.Postgres {
-				dialect = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(dialect, sqlDB, fsys, goose.WithDisableGlobalRegistry(true))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := testdb.Goose(t, st, d)
 			if _, err := p.UpTo(ctx, 24); err != nil {
 				t.Fatal(err)
 			}

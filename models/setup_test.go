@@ -7,11 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"rightsdesk/deadline"
 	"rightsdesk/internal/testdb"
-	"rightsdesk/migrations"
 	"rightsdesk/models"
 )
 
@@ -24,16 +21,7 @@ func openAt(t *testing.T, d string, v int64) *models.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	fsys, _ := migrations.FS(d)
-	db, _ := st.SQLDB()
-	dialect := goose.DialectSQLite3
-	if d == models.Postgres {
-		dialect = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testdb.Goose(t, st, d)
 	if _, err := p.UpTo(ctx, v); err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"rightsdesk/internal/testdb"
-	"rightsdesk/migrations"
 	"rightsdesk/models"
 )
 
@@ -26,16 +23,7 @@ func TestTruthfulWithdrawalsMigration(t *testing.T) {
 				VALUES ((SELECT id FROM sites WHERE slug = 'acme'), 'CW-OLD0-0001', 'all', 'analytics', 'fr', ?)`, at).Error; err != nil {
 				t.Fatal(err)
 			}
-			fsys, _ := migrations.FS(dialect)
-			sqlDB, _ := st.SQLDB()
-			gd := goose.DialectSQLite3
-			if dialect == models.Postgres {
-				gd = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(gd, sqlDB, fsys, goose.WithDisableGlobalRegistry(true))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := testdb.Goose(t, st, dialect)
 			if _, err := p.UpTo(ctx, 21); err != nil {
 				t.Fatal(err)
 			}
