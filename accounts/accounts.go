@@ -40,6 +40,9 @@ var ErrForbidden = errors.New("only an active admin may manage accounts")
 type Config struct {
 	BaseURL  string // public address of the portal, for links in letters
 	MailFrom string // sender address of every letter
+	// Jobs schedules the sending of each letter written (package jobs). Nil: letters stay queued
+	// rows that nothing sends (tests of the service alone).
+	Jobs models.Scheduler
 }
 
 // Service manages staff accounts.
@@ -389,7 +392,7 @@ func (s *Service) queue(ctx context.Context, tx *models.Tx, u models.User, k let
 		return err
 	}
 	now := s.clock()
-	return tx.QueueLetter(ctx, &models.Letter{
+	return tx.QueueLetter(ctx, s.cfg.Jobs, &models.Letter{
 		Kind:          string(k),
 		Language:      d.Language,
 		Sender:        s.from.String(),

@@ -186,13 +186,19 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	casesCfg := cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Secret: secret}
+	// The services schedule the jobs of the letters they write; the queue that works the jobs
+	// needs the services, so it comes after them.
+	sched, err := jobs.NewScheduler(st, 0)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	casesCfg := cases.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Secret: secret, Jobs: sched}
 	svc, err := cases.New(st, casesCfg)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	// The queue installs itself in the store: every letter written from here on gets its job.
 	q, err := jobs.New(st, svc, jobs.Options{
 		Sender: sender, Backoff: cfg.MailBackoff, SweepEvery: cfg.SweepEvery, SealEvery: cfg.SealEvery, PollInterval: cfg.PollInterval,
 		RescueAfter: cfg.RescueAfter, Logger: log, WebhookAllowPrivate: cfg.WebhookAllowPrivate,
@@ -211,7 +217,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.MetricsToken != "" {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(st, log), cfg.MetricsToken
 	}
-	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
+	acc, err := accounts.New(st, accounts.Config{BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Jobs: sched})
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -70,6 +70,9 @@ type Config struct {
 	Secret []byte
 	// ReminderDays are the two reminders before an answer is due, in working days; default 7 and 2.
 	ReminderDays [2]int
+	// Jobs schedules the sending of each letter written (package jobs). Nil: letters stay queued
+	// rows that nothing sends (tests of the service alone).
+	Jobs models.Scheduler
 }
 
 // Service runs the visitor's side of a case.
@@ -602,7 +605,7 @@ func (s *Service) queue(ctx context.Context, tx *models.Tx, c models.Case, k let
 	sender := mail.Address{Name: d.Controller.Name + " (Rightsdesk)", Address: s.fromAddress()}
 	caseID := c.ID
 	now := s.clock()
-	return tx.QueueLetter(ctx, &models.Letter{
+	return tx.QueueLetter(ctx, s.cfg.Jobs, &models.Letter{
 		CaseID:        &caseID,
 		Kind:          string(k),
 		Language:      r.Language,

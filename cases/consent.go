@@ -53,7 +53,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 		rec.Identifiers = append(rec.Identifiers, models.ConsentIdentifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
 	}
 	err := s.store.InTx(ctx, func(tx *models.Tx) error {
-		d, err := tx.RecordWithdrawal(ctx, &rec, w.Site, now)
+		d, err := tx.RecordWithdrawal(ctx, s.cfg.Jobs, &rec, w.Site, now)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, w Withdrawal) (models.Con
 // every category, against the case's identifiers that staff did not reject, and told to the site
 // through its webhook like a browser's withdrawal. Staff answered it, so the privacy team has
 // nothing left to be told of: it is recorded as handled.
-func recordCaseWithdrawal(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time) (models.ConsentWithdrawal, *models.WebhookDelivery, error) {
+func recordCaseWithdrawal(ctx context.Context, tx *models.Tx, jobs models.Scheduler, c *models.Case, a Actor, now time.Time) (models.ConsentWithdrawal, *models.WebhookDelivery, error) {
 	scope, categories, _ := consent.Scope(true, nil)
 	caseID, by, at := c.ID, a.UserID, now.UTC()
 	rec := models.ConsentWithdrawal{
@@ -87,7 +87,7 @@ func recordCaseWithdrawal(ctx context.Context, tx *models.Tx, c *models.Case, a 
 		}
 		rec.Identifiers = append(rec.Identifiers, models.ConsentIdentifier{CookieName: id.CookieName, Value: id.Value, Provenance: id.Provenance})
 	}
-	d, err := tx.RecordWithdrawal(ctx, &rec, *c.Site, now)
+	d, err := tx.RecordWithdrawal(ctx, jobs, &rec, *c.Site, now)
 	return rec, d, err
 }
 
@@ -123,7 +123,7 @@ func (s *Service) queueWithdrawalLetter(ctx context.Context, tx *models.Tx, rec 
 	sender := mail.Address{Name: ctrl.Name + " (Rightsdesk)", Address: s.fromAddress()}
 	id := rec.ID
 	now := s.clock()
-	return tx.QueueLetter(ctx, &models.Letter{
+	return tx.QueueLetter(ctx, s.cfg.Jobs, &models.Letter{
 		WithdrawalID:  &id,
 		Kind:          string(letters.ConsentWithdrawn),
 		Language:      r.Language,

@@ -105,7 +105,7 @@ func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) err
 	}
 	now := s.clock()
 	return s.store.InTx(ctx, func(tx *models.Tx) error {
-		l, err := tx.ResendLetter(ctx, letterID, now)
+		l, err := tx.ResendLetter(ctx, s.cfg.Jobs, letterID, now)
 		if errors.Is(err, models.ErrConflict) {
 			return refused("Only a letter that failed or was possibly sent can be sent again; this one is " + LetterStateName(l.Status) + ".")
 		}

@@ -453,7 +453,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		d.Outcomes, d.Files, d.FilesUntil, d.StatusURL = letterOutcomes(answers), fileRefs, now.Add(FilesTTL), s.statusURLOf(*c)
 		d.At = now
 		if complied[dsr.KindConsentWithdrawal] {
-			w, hook, err := recordCaseWithdrawal(ctx, tx, c, a, now)
+			w, hook, err := recordCaseWithdrawal(ctx, tx, s.cfg.Jobs, c, a, now)
 			if err != nil {
 				return err
 			}
@@ -848,7 +848,7 @@ func (s *Service) queueTo(ctx context.Context, tx *models.Tx, c *models.Case, k 
 	}
 	caseID := c.ID
 	now := s.clock()
-	return tx.QueueLetter(ctx, &models.Letter{
+	return tx.QueueLetter(ctx, s.cfg.Jobs, &models.Letter{
 		CaseID: &caseID, Kind: string(k), Language: r.Language, Sender: s.cfg.MailFrom,
 		Recipient: to.Email, RecipientName: to.Name, Subject: r.Subject, TextBody: r.Text, HTMLBody: r.HTML,
 		MessageID: messageID(k, s.fromAddress()), CreatedAt: now, NextAttemptAt: now,

@@ -146,7 +146,8 @@ func TestDeliveryLogPossiblySentLetters(t *testing.T) {
 		// Send again: queued with the same Message-ID, recorded on the case.
 		second := models.Letter{CaseID: &c.ID, Kind: l.Kind, Language: l.Language, Sender: l.Sender, Recipient: l.Recipient,
 			Subject: "Second", TextBody: "t", MessageID: "second." + l.MessageID}
-		if err := p.Store.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, &second) }); err != nil {
+		// The row alone, without a job: it is made possibly sent below.
+		if err := p.Store.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, nil, &second) }); err != nil {
 			t.Fatal(err)
 		}
 		possiblySent(second.ID)

@@ -84,7 +84,7 @@ func drain(b *testing.B, dialect string, n int) drainResult {
 	for i := 0; i < n; i += batch {
 		err := st.InTx(ctx, func(tx *models.Tx) error {
 			for j := i; j < min(i+batch, n); j++ {
-				if err := tx.QueueLetter(ctx, letter(j)); err != nil {
+				if err := tx.QueueLetter(ctx, q, letter(j)); err != nil {
 					return err
 				}
 			}

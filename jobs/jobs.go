@@ -3,7 +3,8 @@
 // seals the events appended since into the audit chain, each second.
 //
 // A letter is a row written in the transaction of the change that caused it, together with its
-// job (models.Store.SetEnqueuer); the job sends it with the Message-ID fixed at queueing, so a
+// job (models.Scheduler, which this package's Scheduler implements and the services are given
+// when they are made); the job sends it with the Message-ID fixed at queueing, so a
 // retry after a crash is the same message to the receiver. Several replicas may run workers:
 // River hands each job to one worker, and periodic jobs are enqueued by the elected leader only,
 // as unique jobs.
@@ -71,8 +72,8 @@ type Options struct {
 	// SealEvery is how often the events appended since are sealed into the audit chain; default
 	// 1s. `audit verify` fails when an event waits longer than models.SealWithin (a minute).
 	SealEvery time.Duration
-	// WebhookAttempts bounds the calls that tell a site of a withdrawal; default 170 (about 3 days
-	// with the default backoff, which tops out at 30 minutes).
+	// WebhookAttempts bounds the calls that tell a site of a withdrawal; default
+	// DefaultWebhookAttempts.
 	WebhookAttempts int
 	// WebhookClient calls the sites' webhooks; default: egress.Client, which refuses private
 	// addresses unless WebhookAllowPrivate.
@@ -89,6 +90,10 @@ type Options struct {
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
+
+// DefaultWebhookAttempts is about 3 days of calls to a site's webhook with the default backoff,
+// which tops out at 30 minutes.
+const DefaultWebhookAttempts = 170
 
 // DefaultMailWorkers send letters at once in each process, each on a connection of the mailer's
 // pool. Eight drain a backlog at several hundred letters a second on a 2-core machine (README,
@@ -112,15 +117,16 @@ const defaultJobTimeout = 4 * time.Minute
 
 // Queue is the River client with Rightsdesk's workers.
 type Queue struct {
-	client          *river.Client[*sql.Tx]
-	store           *models.Store
-	log             *slog.Logger
-	webhookAttempts int
-	sender          mailer.Sender
+	Scheduler // on the working client
+	client    *river.Client[*sql.Tx]
+	store     *models.Store
+	log       *slog.Logger
+	sender    mailer.Sender
 }
 
-// New builds the queue over store's database and installs it as the store's enqueuer, so every
-// letter written from now on gets its job. It does not start working: call Run.
+// New builds the queue over store's database: its workers send the letters and make the calls
+// that the Scheduler given to the services (NewScheduler, or the Queue itself) scheduled. It does
+// not start working: call Run.
 func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 30
@@ -141,7 +147,7 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 		opts.SealEvery = time.Second
 	}
 	if opts.WebhookAttempts <= 0 {
-		opts.WebhookAttempts = 170
+		opts.WebhookAttempts = DefaultWebhookAttempts
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = time.Second
@@ -216,23 +222,53 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	q := &Queue{client: client, store: store, log: opts.Logger, webhookAttempts: opts.WebhookAttempts, sender: opts.Sender}
-	store.SetEnqueuer(q.enqueue)
-	store.SetWebhookEnqueuer(q.enqueueWebhook)
+	q := &Queue{client: client, store: store, log: opts.Logger, sender: opts.Sender}
+	q.Scheduler = Scheduler{client: client, webhookAttempts: opts.WebhookAttempts}
 	return q, nil
 }
 
-// enqueueWebhook inserts the job of a webhook delivery inside the transaction that recorded the
-// withdrawal, with more attempts than a letter: a site's endpoint may be down for a day or two
-// (about 3 days with the default backoff).
-func (q *Queue) enqueueWebhook(ctx context.Context, tx *sql.Tx, deliveryID int64) error {
-	_, err := q.client.InsertTx(ctx, tx, WebhookArgs{DeliveryID: deliveryID}, &river.InsertOpts{MaxAttempts: q.webhookAttempts})
+// Scheduler inserts the jobs that follow a write, inside the write's transaction
+// (models.Scheduler). NewScheduler makes one on an insert-only client, for the services, which
+// are made before the Queue whose workers use them; a Queue is a Scheduler too.
+type Scheduler struct {
+	client          *river.Client[*sql.Tx]
+	webhookAttempts int
+}
+
+// NewScheduler returns a Scheduler over store's database. webhookAttempts bounds the calls that
+// tell a site of a withdrawal (0: Options' default), as Options.WebhookAttempts does for a Queue.
+func NewScheduler(store *models.Store, webhookAttempts int) (*Scheduler, error) {
+	if webhookAttempts <= 0 {
+		webhookAttempts = DefaultWebhookAttempts
+	}
+	db, err := store.SQLDB()
+	if err != nil {
+		return nil, err
+	}
+	cfg := &river.Config{Logger: quiet(slog.Default())} // no queues, no workers: an insert-only client
+	var client *river.Client[*sql.Tx]
+	if store.Dialect() == models.Postgres {
+		client, err = river.NewClient(riverdatabasesql.New(db), cfg)
+	} else {
+		client, err = river.NewClient(riversqlite.New(db), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("job scheduler: %w", err)
+	}
+	return &Scheduler{client: client, webhookAttempts: webhookAttempts}, nil
+}
+
+// ScheduleLetter inserts the send job of a letter inside the transaction that wrote the letter.
+func (s *Scheduler) ScheduleLetter(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error {
+	_, err := s.client.InsertTx(ctx, tx, SendArgs{LetterID: letterID, Resend: resend}, nil)
 	return err
 }
 
-// enqueue inserts the send job of a letter inside the transaction that wrote the letter.
-func (q *Queue) enqueue(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error {
-	_, err := q.client.InsertTx(ctx, tx, SendArgs{LetterID: letterID, Resend: resend}, nil)
+// ScheduleWebhook inserts the job of a webhook delivery inside the transaction that recorded the
+// withdrawal, with more attempts than a letter: a site's endpoint may be down for a day or two
+// (about 3 days with the default backoff).
+func (s *Scheduler) ScheduleWebhook(ctx context.Context, tx *sql.Tx, deliveryID int64) error {
+	_, err := s.client.InsertTx(ctx, tx, WebhookArgs{DeliveryID: deliveryID}, &river.InsertOpts{MaxAttempts: s.webhookAttempts})
 	return err
 }
 

@@ -79,8 +79,14 @@ func child() int {
 	return 2 // never sent anything
 }
 
+// service is the cases service over st, scheduling its letters' and webhooks' jobs.
 func service(st *models.Store) *cases.Service {
-	svc, err := cases.New(st, cases.Config{BaseURL: "http://portal.test", MailFrom: "Rightsdesk <dpo@portal.test>", Secret: []byte("0123456789abcdef0123456789abcdef")})
+	sched, err := jobs.NewScheduler(st, 0)
+	if err != nil {
+		panic(err)
+	}
+	svc, err := cases.New(st, cases.Config{BaseURL: "http://portal.test", MailFrom: "Rightsdesk <dpo@portal.test>",
+		Secret: []byte("0123456789abcdef0123456789abcdef"), Jobs: sched})
 	if err != nil {
 		panic(err)
 	}
@@ -154,7 +160,7 @@ func TestTwoWorkersNeverSendALetterTwice(t *testing.T) {
 			}
 			const n = 40
 			for i := range n {
-				if err := stores[i%2].InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter(i)) }); err != nil {
+				if err := stores[i%2].InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, queues[i%2], letter(i)) }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -206,7 +212,7 @@ func TestAWorkerKilledWhileSendingNeverSendsTwice(t *testing.T) {
 					t.Fatal(err)
 				}
 				l := letter(1)
-				if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil {
+				if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, q, l) }); err != nil {
 					t.Fatal(err)
 				}
 
@@ -269,7 +275,7 @@ func TestPossiblySentLettersWaitForTheAdmin(t *testing.T) {
 		}
 		again, confirmed, deferredLetter := letter(1), letter(2), letter(3)
 		for _, l := range []*models.Letter{again, confirmed, deferredLetter} {
-			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil {
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, q, l) }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -344,7 +350,7 @@ func TestRetriesAndPermanentFailures(t *testing.T) {
 		}
 		ok, bad := letter(1), letter(2)
 		for _, l := range []*models.Letter{ok, bad} {
-			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil {
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, q, l) }); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -27,7 +27,7 @@ func drainAll(t *testing.T, st *models.Store, srv *smtptest.Server, n int) {
 		t.Fatal(err)
 	}
 	for i := range n {
-		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter(i)) }); err != nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, q, letter(i)) }); err != nil {
 			t.Fatal(err)
 		}
 	}

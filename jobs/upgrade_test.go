@@ -34,7 +34,7 @@ func TestLettersQueuedBeforeTheRiverUpgradeAreSent(t *testing.T) {
 			db := models.GormForTest(st)
 			for i := range n {
 				l := letter(i)
-				if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, l) }); err != nil { // no queue yet: the row alone
+				if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, nil, l) }); err != nil { // no queue yet: the row alone
 					t.Fatal(err)
 				}
 				// The job as River v0.31.0 wrote it (args as JSON text on SQLite).

@@ -3,21 +3,12 @@ package models
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 )
-
-// WebhookEnqueuer schedules the job of a webhook delivery inside the transaction that wrote it, so
-// that the record of a withdrawal and the call that tells the site commit or vanish together.
-type WebhookEnqueuer func(ctx context.Context, tx *sql.Tx, deliveryID int64) error
-
-// SetWebhookEnqueuer installs the job queue's insert for webhook deliveries. Without one, deliveries
-// stay pending rows (tests of the store alone).
-func (s *Store) SetWebhookEnqueuer(e WebhookEnqueuer) { s.hook = e }
 
 // receiptAlphabet is Crockford's base32: no I, L, O or U, so a receipt read aloud is unambiguous.
 const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -33,9 +24,9 @@ func NewReceipt() string {
 }
 
 // RecordWithdrawal writes a withdrawal with its identifiers and, when the site has a webhook, the
-// delivery that tells the site, with its job, in the transaction of the confirmation letter, so
-// that the visitor is told only what is committed.
-func (s *Tx) RecordWithdrawal(ctx context.Context, w *ConsentWithdrawal, site Site, now time.Time) (*WebhookDelivery, error) {
+// delivery that tells the site, with its job scheduled by jobs, in the transaction of the
+// confirmation letter, so that the visitor is told only what is committed.
+func (s *Tx) RecordWithdrawal(ctx context.Context, jobs Scheduler, w *ConsentWithdrawal, site Site, now time.Time) (*WebhookDelivery, error) {
 	if w.Receipt == "" {
 		w.Receipt = NewReceipt()
 	}
@@ -54,8 +45,8 @@ func (s *Tx) RecordWithdrawal(ctx context.Context, w *ConsentWithdrawal, site Si
 	if err := s.conn(ctx).Create(d).Error; err != nil {
 		return nil, fmt.Errorf("insert webhook delivery: %w", err)
 	}
-	if s.hook != nil {
-		if err := s.hook(ctx, s.sql, d.ID); err != nil {
+	if jobs != nil {
+		if err := jobs.ScheduleWebhook(ctx, s.sql, d.ID); err != nil {
 			return nil, fmt.Errorf("enqueue webhook %d: %w", d.ID, err)
 		}
 	}

@@ -50,9 +50,6 @@ type Options struct {
 type Store struct {
 	db      *gorm.DB
 	dialect string
-	enqueue Enqueuer
-	// hook schedules a webhook delivery in the transaction that wrote it (SetWebhookEnqueuer).
-	hook WebhookEnqueuer
 	// seal seals and opens the secrets kept for sites (SetSeal).
 	seal *seal.Box
 	// cache keeps the rows every filing reads (cache.go), shared by the transactions of the store;
@@ -161,7 +158,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		if !ok {
 			return fmt.Errorf("transaction: GORM gave a %T, not a *sql.Tx", gtx.Statement.ConnPool)
 		}
-		st := &Store{db: gtx, dialect: s.dialect, enqueue: s.enqueue, hook: s.hook, seal: s.seal, cache: s.cache, inTx: true}
+		st := &Store{db: gtx, dialect: s.dialect, seal: s.seal, cache: s.cache, inTx: true}
 		return fn(&Tx{Store: st, sql: sqlTx})
 	})
 }

@@ -250,7 +250,7 @@ func queue(t *testing.T, st *models.Store, n int, at time.Time) []int64 {
 	for i := 0; i < n; i++ {
 		l := models.Letter{Kind: "test", Language: "en", Sender: "a@example.org", Recipient: fmt.Sprintf("r%d@example.org", i),
 			Subject: "s", TextBody: "t", HTMLBody: "<p>t</p>", MessageID: fmt.Sprintf("test.%d.%d@example.org", at.UnixNano(), i), CreatedAt: at}
-		if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.QueueLetter(context.Background(), &l) }); err != nil {
+		if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.QueueLetter(context.Background(), nil, &l) }); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, l.ID)
@@ -300,14 +300,14 @@ func TestOutboxStates(t *testing.T) {
 
 		// Resend: only a failed letter, back to queued with a new job, same Message-ID.
 		var enqueued []string
-		st.SetEnqueuer(func(ctx context.Context, tx *sql.Tx, id int64, resend int) error {
+		jobs := letterJobs(func(ctx context.Context, tx *sql.Tx, id int64, resend int) error {
 			enqueued = append(enqueued, fmt.Sprintf("%d/%d", id, resend))
 			return nil
 		})
-		if _, err := st.ResendLetter(ctx, ids[0], now); !errors.Is(err, models.ErrConflict) {
+		if _, err := resend(st, jobs, ids[0], now); !errors.Is(err, models.ErrConflict) {
 			t.Errorf("resending a sent letter: %v", err)
 		}
-		l, err := st.ResendLetter(ctx, ids[2], now)
+		l, err := resend(st, jobs, ids[2], now)
 		must(err)
 		if l.Status != models.LetterQueued || l.Resends != 1 || l.MessageID != failed.MessageID || l.FailedAt != nil {
 			t.Errorf("resent letter: %+v", l)
@@ -316,6 +316,26 @@ func TestOutboxStates(t *testing.T) {
 			t.Errorf("enqueued %v, want %v", enqueued, want)
 		}
 	})
+}
+
+// letterJobs is a models.Scheduler that hands each letter's job to the function.
+type letterJobs func(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error
+
+func (f letterJobs) ScheduleLetter(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error {
+	return f(ctx, tx, letterID, resend)
+}
+
+func (letterJobs) ScheduleWebhook(context.Context, *sql.Tx, int64) error { return nil }
+
+// resend puts a letter back in the queue in a transaction of its own, as an admin does.
+func resend(st *models.Store, jobs models.Scheduler, id int64, at time.Time) (models.Letter, error) {
+	var l models.Letter
+	err := st.InTx(context.Background(), func(tx *models.Tx) error {
+		var err error
+		l, err = tx.ResendLetter(context.Background(), jobs, id, at)
+		return err
+	})
+	return l, err
 }
 
 // The mark before sending: set once, cleared by a known outcome; a letter found marked becomes
@@ -388,11 +408,11 @@ func TestOutboxSendingMark(t *testing.T) {
 
 		// Or sends it again: queued, unmarked, with a job of its own.
 		var enqueued int
-		st.SetEnqueuer(func(context.Context, *sql.Tx, int64, int) error { enqueued++; return nil })
+		jobs := letterJobs(func(context.Context, *sql.Tx, int64, int) error { enqueued++; return nil })
 		mark(ids[2])
 		_, err = st.MarkLetterPossiblySent(ctx, ids[2], 1, "reply lost")
 		must(err)
-		l, err = st.ResendLetter(ctx, ids[2], now)
+		l, err = resend(st, jobs, ids[2], now)
 		must(err)
 		if l.Status != models.LetterQueued || l.SendStartedAt != nil || l.Resends != 1 || enqueued != 1 || !mark(ids[2]) {
 			t.Errorf("sent again: %s mark %v resends %d, %d job(s)", l.Status, l.SendStartedAt, l.Resends, enqueued)
@@ -407,7 +427,7 @@ func TestLetterAndJobCommitTogether(t *testing.T) {
 		ctx := context.Background()
 		var inTx []bool
 		fail := false
-		st.SetEnqueuer(func(ctx context.Context, tx *sql.Tx, id int64, resend int) error {
+		jobs := letterJobs(func(ctx context.Context, tx *sql.Tx, id int64, resend int) error {
 			inTx = append(inTx, tx != nil)
 			if fail {
 				return errors.New("queue down")
@@ -418,17 +438,17 @@ func TestLetterAndJobCommitTogether(t *testing.T) {
 			return &models.Letter{Kind: "test", Sender: "a@example.org", Recipient: "b@example.org", Subject: "s",
 				TextBody: "t", MessageID: fmt.Sprintf("m%d@example.org", time.Now().UnixNano())}
 		}
-		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter()) }); err != nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, jobs, letter()) }); err != nil {
 			t.Fatal(err)
 		}
 		fail = true
-		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, letter()) }); err == nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.QueueLetter(ctx, jobs, letter()) }); err == nil {
 			t.Fatal("a failing enqueue was not reported")
 		}
 		fail = false
 		boom := errors.New("the change failed")
 		err := st.InTx(ctx, func(tx *models.Tx) error {
-			if err := tx.QueueLetter(ctx, letter()); err != nil {
+			if err := tx.QueueLetter(ctx, jobs, letter()); err != nil {
 				return err
 			}
 			return boom

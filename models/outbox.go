@@ -10,22 +10,22 @@ import (
 	"gorm.io/gorm"
 )
 
-// Enqueuer schedules the sending of a letter inside the transaction that wrote it, so that the row
-// and its job commit or vanish together. resend counts the admin's resends, so that each gets a
-// job of its own.
-type Enqueuer func(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error
-
-// SetEnqueuer installs the job queue's insert. Without one, letters stay queued rows (tests of
-// the store alone).
-func (s *Store) SetEnqueuer(e Enqueuer) { s.enqueue = e }
+// Scheduler inserts the job that follows a write inside the write's transaction, so that the row
+// and its job commit or vanish together: the sending of a letter (resend counts the admin's
+// resends, so that each gets a job of its own) and the call that tells a site of a withdrawal.
+// Package jobs provides the job queue's; the services get it when they are made. A nil Scheduler
+// schedules nothing: letters and deliveries stay waiting rows (tests of the store alone).
+type Scheduler interface {
+	ScheduleLetter(ctx context.Context, tx *sql.Tx, letterID int64, resend int) error
+	ScheduleWebhook(ctx context.Context, tx *sql.Tx, deliveryID int64) error
+}
 
 // SQLDB is the connection pool, for the job queue that shares it.
 func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
 
-// sqlTx returns the transaction s runs in, if it does.
-// QueueLetter writes a letter to the outbox and schedules its job in the transaction of the
-// change that caused it.
-func (s *Tx) QueueLetter(ctx context.Context, l *Letter) error {
+// QueueLetter writes a letter to the outbox and schedules its job with jobs in the transaction of
+// the change that caused it.
+func (s *Tx) QueueLetter(ctx context.Context, jobs Scheduler, l *Letter) error {
 	if l.Status == "" {
 		l.Status = LetterQueued
 	}
@@ -38,14 +38,14 @@ func (s *Tx) QueueLetter(ctx context.Context, l *Letter) error {
 	if err := s.conn(ctx).Create(l).Error; err != nil {
 		return fmt.Errorf("insert letter: %w", err)
 	}
-	return s.enqueueLetter(ctx, l.ID, l.Resends)
+	return s.scheduleLetter(ctx, jobs, l.ID, l.Resends)
 }
 
-func (s *Tx) enqueueLetter(ctx context.Context, id int64, resend int) error {
-	if s.enqueue == nil {
+func (s *Tx) scheduleLetter(ctx context.Context, jobs Scheduler, id int64, resend int) error {
+	if jobs == nil {
 		return nil
 	}
-	if err := s.enqueue(ctx, s.sql, id, resend); err != nil {
+	if err := jobs.ScheduleLetter(ctx, s.sql, id, resend); err != nil {
 		return fmt.Errorf("enqueue letter %d: %w", id, err)
 	}
 	return nil
@@ -105,28 +105,22 @@ func (s *Store) MarkLetterNotified(ctx context.Context, id int64, at time.Time) 
 // ResendLetter puts a failed or possibly sent letter back in the queue with a job of its own; it
 // keeps its Message-ID, so a receiver that has it already sees the same letter. ErrConflict: the
 // letter is in another state (returned with it).
-func (s *Store) ResendLetter(ctx context.Context, id int64, at time.Time) (Letter, error) {
+func (tx *Tx) ResendLetter(ctx context.Context, jobs Scheduler, id int64, at time.Time) (Letter, error) {
 	var l Letter
-	err := s.InTx(ctx, func(tx *Tx) error {
-		res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status IN ?", id, []string{LetterFailed, LetterPossiblySent}).Updates(map[string]any{
-			"status": LetterQueued, "resends": gorm.Expr("resends + 1"), "attempts": 0,
-			"failed_at": nil, "notified_at": nil, "next_attempt_at": at.UTC(), "send_started_at": nil,
-		})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			if err := tx.conn(ctx).Omit("text_body", "html_body").First(&l, id).Error; err != nil {
-				return notFound(err)
-			}
-			return ErrConflict
-		}
-		if err := tx.conn(ctx).Omit("text_body", "html_body").First(&l, id).Error; err != nil {
-			return err
-		}
-		return tx.enqueueLetter(ctx, l.ID, l.Resends)
+	res := tx.conn(ctx).Model(&Letter{}).Where("id = ? AND status IN ?", id, []string{LetterFailed, LetterPossiblySent}).Updates(map[string]any{
+		"status": LetterQueued, "resends": gorm.Expr("resends + 1"), "attempts": 0,
+		"failed_at": nil, "notified_at": nil, "next_attempt_at": at.UTC(), "send_started_at": nil,
 	})
-	return l, err
+	if res.Error != nil {
+		return l, res.Error
+	}
+	if err := tx.conn(ctx).Omit("text_body", "html_body").First(&l, id).Error; err != nil {
+		return l, notFound(err)
+	}
+	if res.RowsAffected != 1 {
+		return l, ErrConflict
+	}
+	return l, tx.scheduleLetter(ctx, jobs, l.ID, l.Resends)
 }
 
 // ConfirmLetterSent records an admin's finding that a possibly sent letter did arrive: it is
