@@ -52,6 +52,7 @@ func BenchmarkIntake(b *testing.B) {
 		Handlers: handlers.Config{FilingRate: rate.Inf, FilingBurst: 1 << 20},
 	}})
 	bare := startBare(b, p.DB.DatabaseURL)
+	schema := startSchema(b, p.DB.DatabaseURL)
 
 	var counts []int
 	for _, s := range strings.Split(*clients, ",") {
@@ -64,12 +65,13 @@ func BenchmarkIntake(b *testing.B) {
 	fmt.Printf("intake on PostgreSQL, %d rounds of %s per side, alternating (GOMAXPROCS %s)\n", *rounds, *round, os.Getenv("GOMAXPROCS"))
 	fmt.Printf("%-8s %7s %10s %9s %9s %9s %9s\n", "side", "clients", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
 	for _, n := range counts {
-		var sides [2]result
+		var sides [3]result
 		for r := 0; r < *rounds; r++ {
 			sides[0].add(load(b, n, *round, bare.URL, bareSession))
 			sides[1].add(load(b, n, *round, p.URL, portalSession))
+			sides[2].add(load(b, n, *round, schema.URL, bareSession))
 		}
-		for i, name := range []string{"bare", "portal"} {
+		for i, name := range []string{"bare", "portal", "schema"} {
 			s := sides[i]
 			fmt.Printf("%-8s %7d %10.0f %9.1f %9.1f %9.1f %9d\n", name, n, s.rate(), s.pct(50), s.pct(95), s.pct(99), s.errors)
 			b.ReportMetric(s.rate(), fmt.Sprintf("%s-req/s-%dc", name, n))
@@ -78,6 +80,10 @@ func BenchmarkIntake(b *testing.B) {
 		ratio := sides[1].rate() / sides[0].rate()
 		fmt.Printf("%-8s %7d %9.0f%%\n", "ratio", n, 100*ratio)
 		b.ReportMetric(100*ratio, fmt.Sprintf("portal-%%-of-bare-%dc", n))
+		schemaRatio := sides[2].rate() / sides[0].rate()
+		fmt.Printf("%-8s %7d %9.0f%%   (the portal's own rows and indexes, written bare)\n", "schema", n, 100*schemaRatio)
+		fmt.Printf("%-8s %7d %9.0f%%   (the portal's share of what its schema allows)\n", "portal", n, 100*sides[1].rate()/sides[2].rate())
+		b.ReportMetric(100*schemaRatio, fmt.Sprintf("schema-%%-of-bare-%dc", n))
 	}
 
 	cases, err := p.Store.CountCases(ctx)
@@ -275,6 +281,88 @@ func startBare(b *testing.B, databaseURL string) *httptest.Server {
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO bare_letters (case_id, recipient, subject, body, status, created_at)
 			VALUES ($1, $2, 'Confirm your request', 'Click the link.', 'queued', $3)`, id, f.Get("email"), now); err != nil {
+			return err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/requests/filed")
+	})
+	srv := httptest.NewServer(e)
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// startSchema serves a second baseline that writes, with pgx and no more, the rows a filing of
+// the portal writes, into the portal's own tables with their indexes: the case (reference from
+// the year's sequence), its two rights and typed identifier, the unsealed event and the
+// verification letter (a fixed body of the portal's letter's size; no job, so no worker sends
+// it). It tells how much of the gap to the bare baseline is the schema's — 17 indexes on cases,
+// 7 on events, 6 on letters, kept for the queue, the search, the dashboard and the audit trail —
+// and how much the portal's own work.
+func startSchema(b *testing.B, databaseURL string) *httptest.Server {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, databaseURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	var siteID, controllerID, cookieID int64
+	err = pool.QueryRow(ctx, `SELECT s.id, s.controller_id, c.id FROM sites s JOIN cookies c ON c.site_id = s.id
+		WHERE s.slug = 'esomus' AND c.name = 'UID'`).Scan(&siteID, &controllerID, &cookieID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	textBody, htmlBody := strings.Repeat("Confirmez votre demande. ", 80), strings.Repeat("<p>Confirmez votre demande.</p>", 130)
+	var seq atomic.Int64
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.POST("/requests", func(c echo.Context) error {
+		f, err := c.FormParams()
+		if err != nil || f.Get("email") == "" {
+			return c.NoContent(http.StatusBadRequest)
+		}
+		ctx := c.Request().Context()
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		now := time.Now()
+		n := seq.Add(1)
+		var ref int64
+		if err := tx.QueryRow(ctx, `SELECT case_reference_next($1)`, now.Year()).Scan(&ref); err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO cases (reference, controller_id, site_id, status, email, name, language, country,
+			details, received_at, received_on, due_on, answer_due_on, target_on, verify_token_hash, verify_expires_at, kind_mask,
+			created_at, updated_at) VALUES ($1, $2, $3, 'unverified', $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, 3, $9, $9)
+			RETURNING id`,
+			fmt.Sprintf("DSR-%d-%06d", now.Year(), ref), controllerID, siteID, f.Get("email"), f.Get("name"), f.Get("language"),
+			f.Get("country"), f.Get("details"), now, now, now.AddDate(0, 1, 0), now.AddDate(0, 0, 20),
+			fmt.Sprintf("schema-%d-%d", now.UnixNano(), n), now.Add(72*time.Hour)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for _, k := range f["kinds"] {
+			if _, err := tx.Exec(ctx, `INSERT INTO case_kinds (case_id, kind) VALUES ($1, $2)`, id, k); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO case_identifiers (case_id, cookie_id, cookie_name, value, provenance, created_at)
+			VALUES ($1, $2, $3, $4, 'typed', $5)`, id, cookieID, f.Get("typed_name_0"), f.Get("typed_value_0"), now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO events (case_id, at, actor_type, type, to_status, message, public, appended_at)
+			VALUES ($1, $2, 'requester', 'filed', 'unverified', 'Request filed (access, erasure); e-mail confirmation sent.', true, $2)`,
+			id, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO letters (case_id, kind, language, sender, recipient, subject, text_body, html_body,
+			message_id, status, next_attempt_at, created_at) VALUES ($1, 'verification', 'fr', 'dpo@portal.test', $2,
+			'Confirmez votre demande', $3, $4, $5, 'queued', $6, $6)`,
+			id, f.Get("email"), textBody, htmlBody, fmt.Sprintf("schema.%d.%d@portal.test", now.UnixNano(), n), now); err != nil {
 			return err
 		}
 		if err := tx.Commit(ctx); err != nil {
