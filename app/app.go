@@ -53,6 +53,10 @@ type Config struct {
 	// before it counts as stuck (its worker died) and runs again; default jobs.DefaultRescueAfter.
 	// Tests set shorter values directly.
 	RescueAfter time.Duration
+	// How long what is kept only for a while stays, in whole days (0: the default stated in
+	// package jobs): finished jobs (RIGHTSDESK_KEEP_JOBS_DAYS, 1), jobs that gave up
+	// (RIGHTSDESK_KEEP_FAILED_JOBS_DAYS, 7) and ended webhook calls (RIGHTSDESK_KEEP_WEBHOOK_LOG_DAYS, 90).
+	KeepJobs, KeepFailedJobs, KeepWebhookLog time.Duration
 
 	// Set by tests only.
 	SMTPTLS      *tls.Config   // trust for the SMTP server's certificate
@@ -62,6 +66,9 @@ type Config struct {
 	SealEvery    time.Duration // sealing of appended events into the audit chain; default 1s
 	Handlers     handlers.Config
 }
+
+// maxKeepDays bounds the RIGHTSDESK_KEEP_*_DAYS settings (ten years).
+const maxKeepDays = 3653
 
 // MinRescueAfter is the shortest RIGHTSDESK_RESCUE_AFTER: a job's timeout is at most the rescue
 // delay, and below a minute a slow but healthy SMTP conversation would be cut off.
@@ -105,6 +112,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("RIGHTSDESK_RESCUE_AFTER must be a duration of at least %v, such as 5m; got %q", MinRescueAfter, v)
 		}
 		c.RescueAfter = d
+	}
+	for name, dst := range map[string]*time.Duration{"RIGHTSDESK_KEEP_JOBS_DAYS": &c.KeepJobs,
+		"RIGHTSDESK_KEEP_FAILED_JOBS_DAYS": &c.KeepFailedJobs, "RIGHTSDESK_KEEP_WEBHOOK_LOG_DAYS": &c.KeepWebhookLog} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > maxKeepDays {
+				return c, fmt.Errorf("%s must be a whole number of days from 1 to %d, got %q", name, maxKeepDays, v)
+			}
+			*dst = time.Duration(n) * 24 * time.Hour
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -202,6 +219,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	q, err := jobs.New(st, svc, jobs.Options{
 		Sender: sender, Backoff: cfg.MailBackoff, SweepEvery: cfg.SweepEvery, SealEvery: cfg.SealEvery, PollInterval: cfg.PollInterval,
 		RescueAfter: cfg.RescueAfter, Logger: log, WebhookAllowPrivate: cfg.WebhookAllowPrivate,
+		KeepJobs: cfg.KeepJobs, KeepFailedJobs: cfg.KeepFailedJobs, KeepWebhookLog: cfg.KeepWebhookLog,
 	})
 	if err != nil {
 		st.Close()

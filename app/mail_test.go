@@ -222,6 +222,10 @@ func TestConfigFromEnv(t *testing.T) {
 	if c, err := app.ConfigFromEnv(env(map[string]string{"RIGHTSDESK_RESCUE_AFTER": "3m"})); err != nil || c.RescueAfter != 3*time.Minute {
 		t.Errorf("RIGHTSDESK_RESCUE_AFTER: %v, %v", c.RescueAfter, err)
 	}
+	if c, err := app.ConfigFromEnv(env(map[string]string{"RIGHTSDESK_KEEP_WEBHOOK_LOG_DAYS": "30", "RIGHTSDESK_KEEP_JOBS_DAYS": "2"})); err != nil ||
+		c.KeepWebhookLog != 30*24*time.Hour || c.KeepJobs != 48*time.Hour || c.KeepFailedJobs != 0 {
+		t.Errorf("RIGHTSDESK_KEEP_*_DAYS: %v %v %v, %v", c.KeepWebhookLog, c.KeepJobs, c.KeepFailedJobs, err)
+	}
 	for name, m := range map[string]map[string]string{
 		"bad base url":    {"BASE_URL": "privacy.example.be"},
 		"bad mail from":   {"MAIL_FROM": "not an address"},
@@ -229,6 +233,9 @@ func TestConfigFromEnv(t *testing.T) {
 		"bad proxy flag":  {"RIGHTSDESK_TRUST_PROXY": "perhaps"},
 		"bad rescue":      {"RIGHTSDESK_RESCUE_AFTER": "5"},
 		"short rescue":    {"RIGHTSDESK_RESCUE_AFTER": "30s"},
+		"keep in hours":   {"RIGHTSDESK_KEEP_JOBS_DAYS": "24h"},
+		"keep nothing":    {"RIGHTSDESK_KEEP_WEBHOOK_LOG_DAYS": "0"},
+		"keep forever":    {"RIGHTSDESK_KEEP_FAILED_JOBS_DAYS": "99999"},
 	} {
 		if _, err := app.ConfigFromEnv(env(m)); err == nil {
 			t.Errorf("%s accepted", name)

@@ -11,6 +11,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -79,6 +80,14 @@ type Options struct {
 	// addresses unless WebhookAllowPrivate.
 	WebhookClient       *http.Client
 	WebhookAllowPrivate bool
+	// KeepJobs is how long River keeps a job that completed or was cancelled (its arguments are
+	// ids, no personal data); default DefaultKeepJobs. KeepFailedJobs: a job that gave up (its
+	// letter or call is marked failed, where the admins see it); default DefaultKeepFailedJobs.
+	KeepJobs, KeepFailedJobs time.Duration
+	// KeepWebhookLog is how long a webhook call that ended (delivered, or failed for good) stays
+	// in the delivery log; default DefaultKeepWebhookLog. RetentionEvery is how often the
+	// retention job runs; default 24h.
+	KeepWebhookLog, RetentionEvery time.Duration
 	// PollInterval is how often workers look for new jobs; default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it counts as stuck (its worker died) and is
@@ -90,6 +99,14 @@ type Options struct {
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
+
+// Retention defaults: River's own for finished jobs; the webhook log a quarter, enough to answer
+// a site that asks what it was told.
+const (
+	DefaultKeepJobs       = 24 * time.Hour
+	DefaultKeepFailedJobs = 7 * 24 * time.Hour
+	DefaultKeepWebhookLog = 90 * 24 * time.Hour
+)
 
 // DefaultWebhookAttempts is about 3 days of calls to a site's webhook with the default backoff,
 // which tops out at 30 minutes.
@@ -152,6 +169,10 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = time.Second
 	}
+	opts.KeepJobs = cmp.Or(opts.KeepJobs, DefaultKeepJobs)
+	opts.KeepFailedJobs = cmp.Or(opts.KeepFailedJobs, DefaultKeepFailedJobs)
+	opts.KeepWebhookLog = cmp.Or(opts.KeepWebhookLog, DefaultKeepWebhookLog)
+	opts.RetentionEvery = cmp.Or(opts.RetentionEvery, 24*time.Hour)
 	if opts.MailWorkers <= 0 {
 		opts.MailWorkers = DefaultMailWorkers
 	}
@@ -174,6 +195,7 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	river.AddWorker(workers, &sweepWorker{store: store, cases: cs, log: opts.Logger, now: opts.Now})
 	river.AddWorker(workers, &rollupWorker{store: store, log: opts.Logger})
 	river.AddWorker(workers, &sealWorker{store: store, log: opts.Logger})
+	river.AddWorker(workers, &retentionWorker{store: store, log: opts.Logger, keep: opts.KeepWebhookLog, now: opts.Now})
 	river.AddWorker(workers, &remindWorker{cases: cs, log: opts.Logger, now: opts.Now})
 	if opts.WebhookClient == nil {
 		opts.WebhookClient = egress.Client(egress.Options{AllowPrivate: opts.WebhookAllowPrivate})
@@ -186,14 +208,17 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 			FetchCooldown: min(mailFetchCooldown, opts.PollInterval)}
 	}
 	cfg := &river.Config{
-		Queues:               queues,
-		Workers:              workers,
-		FetchPollInterval:    opts.PollInterval,
-		FetchCooldown:        min(100*time.Millisecond, opts.PollInterval),
-		MaxAttempts:          opts.MaxAttempts,
-		JobTimeout:           min(defaultJobTimeout, opts.RescueAfter),
-		RescueStuckJobsAfter: opts.RescueAfter,
-		Logger:               quiet(opts.Logger),
+		Queues:                      queues,
+		Workers:                     workers,
+		FetchPollInterval:           opts.PollInterval,
+		FetchCooldown:               min(100*time.Millisecond, opts.PollInterval),
+		MaxAttempts:                 opts.MaxAttempts,
+		JobTimeout:                  min(defaultJobTimeout, opts.RescueAfter),
+		RescueStuckJobsAfter:        opts.RescueAfter,
+		CompletedJobRetentionPeriod: opts.KeepJobs,
+		CancelledJobRetentionPeriod: opts.KeepJobs,
+		DiscardedJobRetentionPeriod: opts.KeepFailedJobs,
+		Logger:                      quiet(opts.Logger),
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(opts.SweepEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return SweepArgs{}, nil
@@ -211,6 +236,9 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(opts.SealEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return SealArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "seal"}),
+			river.NewPeriodicJob(river.PeriodicInterval(opts.RetentionEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return RetentionArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "retention"}),
 		},
 	}
 	var client *river.Client[*sql.Tx]

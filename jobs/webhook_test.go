@@ -201,3 +201,64 @@ func TestWebhookNeverReachesPrivateAddresses(t *testing.T) {
 		}
 	})
 }
+
+// The retention job deletes from the delivery log the calls that ended before the retention
+// period (delivered, or failed for good), and keeps the pending ones however old, and the recent.
+func TestRetentionPrunesTheWebhookLog(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
+		if err := st.SaveController(ctx, &ctrl); err != nil {
+			t.Fatal(err)
+		}
+		site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com",
+			WebhookURL: "https://esomus.com/hooks/consent", WebhookSecret: "whsec-test-0123456789"}
+		if err := st.SaveSite(ctx, &site); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		long, lately := now.AddDate(0, 0, -40), now.AddDate(0, 0, -10)
+		deliveries := map[string]int64{}
+		for _, d := range []struct {
+			name  string
+			at    time.Time
+			ended string
+		}{{"old delivered", long, models.WebhookDelivered}, {"old failed", long, models.WebhookFailed},
+			{"old pending", long, ""}, {"recent delivered", lately, models.WebhookDelivered}, {"recent failed", lately, models.WebhookFailed}} {
+			err := st.InTx(ctx, func(tx *models.Tx) error {
+				w := models.ConsentWithdrawal{Scope: models.ScopeAll, Categories: "analytics", Language: "fr", WithdrawnAt: d.at}
+				del, err := tx.RecordWithdrawal(ctx, nil, &w, site, d.at) // no job: the call is recorded, not made
+				if err != nil {
+					return err
+				}
+				deliveries[d.name] = del.ID
+				if d.ended == "" {
+					return nil
+				}
+				return tx.NoteWebhookAttempt(ctx, del.ID, 1, 204, "", d.ended == models.WebhookDelivered, true, d.at)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		q, err := jobs.New(st, service(st), jobs.Options{PollInterval: 20 * time.Millisecond, SweepEvery: time.Hour,
+			KeepWebhookLog: 30 * 24 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, q) // the retention job runs on start
+		gone := func(name string) bool {
+			_, err := st.WebhookDeliveryByID(ctx, deliveries[name])
+			return errors.Is(err, models.ErrNotFound)
+		}
+		waitFor(t, "the old ended calls pruned", 20*time.Second, func() bool { return gone("old delivered") && gone("old failed") })
+		for _, kept := range []string{"old pending", "recent delivered", "recent failed"} {
+			if gone(kept) {
+				t.Errorf("the %s call was pruned", kept)
+			}
+		}
+		if n, err := st.PruneWebhookDeliveries(ctx, now.AddDate(0, 0, -30)); err != nil || n != 0 {
+			t.Errorf("a second run pruned %d (%v)", n, err)
+		}
+	})
+}

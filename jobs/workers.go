@@ -211,6 +211,33 @@ func (w *rollupWorker) Work(ctx context.Context, _ *river.Job[RollupArgs]) error
 	return err
 }
 
+// RetentionArgs deletes what the portal keeps only for a while: the log of ended webhook calls
+// (Options.KeepWebhookLog). River prunes its own finished jobs (Options.KeepJobs,
+// KeepFailedJobs).
+type RetentionArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RetentionArgs) Kind() string { return "retention" }
+
+// InsertOpts: at most one waiting or running.
+func (RetentionArgs) InsertOpts() river.InsertOpts { return oneAtATime() }
+
+type retentionWorker struct {
+	river.WorkerDefaults[RetentionArgs]
+	store *models.Store
+	log   *slog.Logger
+	keep  time.Duration
+	now   func() time.Time
+}
+
+func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
+	n, err := w.store.PruneWebhookDeliveries(ctx, w.now().Add(-w.keep))
+	if n > 0 {
+		w.log.Info("ended webhook calls deleted from the delivery log", "count", n, "kept_days", int(w.keep.Hours()/24))
+	}
+	return err
+}
+
 // SealArgs seals the events appended since the last run into the audit chain
 // (models.Store.SealEvents).
 type SealArgs struct{}

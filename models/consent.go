@@ -134,6 +134,26 @@ func (s *Store) NoteWebhookAttempt(ctx context.Context, id int64, attempt, statu
 		Update("handled_at", at.UTC()).Error
 }
 
+// PruneWebhookDeliveries deletes the calls that ended — delivered or failed for good — before
+// the given time, in batches, and returns how many went. A pending call is never pruned: its job
+// still runs. What the site was told stays on the withdrawal (handled_at) after its call goes.
+func (s *Store) PruneWebhookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		ended := s.conn(ctx).Model(&WebhookDelivery{}).Select("id").
+			Where("state IN ? AND COALESCE(delivered_at, created_at) < ?", []string{WebhookDelivered, WebhookFailed}, before.UTC()).
+			Limit(pruneBatch)
+		res := s.conn(ctx).Where("id IN (?)", ended).Delete(&WebhookDelivery{})
+		total += res.RowsAffected
+		if res.Error != nil || res.RowsAffected < pruneBatch {
+			return total, res.Error
+		}
+	}
+}
+
+// pruneBatch bounds one DELETE of a pruning run, so that it holds its locks briefly.
+const pruneBatch = 1000
+
 func orderByID(db *gorm.DB) *gorm.DB { return db.Order("id") }
 
 // SiteByID returns a site with its controller.
