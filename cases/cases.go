@@ -445,6 +445,21 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	return sp, nil
 }
 
+// Copy is the requester's copy of the case: the status page with the letters' texts, and the
+// request as it was filed (Case carries it, identifiers included), for the requester to keep.
+func (s *Service) Copy(ctx context.Context, plain string) (StatusPage, error) {
+	sp, err := s.Status(ctx, plain)
+	if err != nil {
+		return StatusPage{}, err
+	}
+	ls, err := s.store.CaseLetterTexts(ctx, sp.Case.ID)
+	if err != nil {
+		return StatusPage{}, err
+	}
+	sp.Letters = RequesterLetters(ls)
+	return sp, nil
+}
+
 // Withdraw closes the case as withdrawn at the requester's word, records the event and queues the
 // confirmation letter.
 func (s *Service) Withdraw(ctx context.Context, plain string) error {

@@ -132,6 +132,7 @@ type Cases interface {
 	PendingVerification(ctx context.Context, token string) (models.Case, error)
 	Verify(ctx context.Context, token string) (string, error)
 	Status(ctx context.Context, token string) (cases.StatusPage, error)
+	Copy(ctx context.Context, token string) (cases.StatusPage, error)
 	Withdraw(ctx context.Context, token string) error
 	Reply(ctx context.Context, token, answer string) error
 	FileForRequester(ctx context.Context, token string, fileID int64) (models.CaseFile, error)

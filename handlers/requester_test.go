@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testapp"
+	"rightsdesk/letters"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 )
@@ -270,5 +272,95 @@ func TestTransparencyLinks(t *testing.T) {
 		lacks(t, c.Get("/sites/esomus/cookies"), link)
 		expect(t, c.Get("/sites/itsme/cookies"), 200, `href="/transparency/`)
 		expect(t, c.Get("/transparency/esomus"), 404)
+	})
+}
+
+// The status page offers the requester a copy of the case to keep: one HTML file, an attachment
+// that runs nothing, in the requester's language, with the request as typed (escaped), the
+// identifiers, the answer, the timeline and the text of every letter sent; never a letter to staff.
+// A forged or unknown token gets the status page's 404.
+func TestRequesterCopyOfTheCase(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		c := p.Client(t)
+		v := filing(testapp.CSRF(t, c.Get("/requests/new?site=esomus").Body))
+		v.Set("details", "Mes données <script>alert(1)</script> & le reste")
+		if res := c.Post("/requests", v); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("filing: %d", res.StatusCode)
+		}
+		ref := regexp.MustCompile(`DSR-\d{4}-\d{6}`).FindString(c.Get("/requests/filed").Body)
+		var verifyURL string
+		for _, l := range lettersOf(t, p) {
+			if l.Kind == "verification" && strings.Contains(l.Subject, ref) {
+				verifyURL = linkIn("/requests/verify/").FindString(l.TextBody)
+			}
+		}
+		res := c.Post(verifyURL, url.Values{"_csrf": {testapp.CSRF(t, c.Get(verifyURL).Body)}})
+		r := requester{c: c, ref: ref, statusPath: res.Header.Get("Location")}
+		ctx, a := context.Background(), staffActor(t, p)
+		if err := p.App.Cases.Claim(ctx, a, ref, 0); err != nil {
+			t.Fatal(err)
+		}
+		items, err := p.App.Cases.AccessDraftOf(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		site, _ := p.Store.SiteBySlug(ctx, "esomus")
+		recipients, _ := p.Store.CookieRecipients(ctx, site.ID)
+		var told []dsr.RecipientInput
+		for _, name := range recipients {
+			told = append(told, dsr.RecipientInput{Provider: name, Choice: dsr.ToldChoice, ToldOn: deadline.Today(time.Now(), deadline.DefaultLocation).String()})
+		}
+		if err := p.App.Cases.Complete(ctx, a, ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
+			dsr.KindAccess: "Nous détenons votre inscription à la lettre d’information.", dsr.KindErasure: "CRM : supprimé",
+		}), Told: told, Access: items}); err != nil {
+			t.Fatal(err)
+		}
+		// No workers here: the letters are sent by hand.
+		ls, err := p.Store.CaseLetterTexts(ctx, mustCase(t, p, ref).ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			if err := p.Store.MarkLetterSent(ctx, l.ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		expect(t, r.in("fr", r.statusPath), 200, `href="`+r.statusPath+`/copy"`, "Télécharger une copie de votre demande")
+
+		cp := r.in("fr", r.statusPath+"/copy")
+		expect(t, cp, 200, "Votre demande "+ref, "Ce que vous avez demandé", "alice@example.org", "Alice Martin",
+			"Mes données &lt;script&gt;alert(1)&lt;/script&gt; &amp; le reste", "<code>UID</code> = <code>u-42</code>", "saisi par vous",
+			"Nous détenons votre inscription à la lettre d’information.", "CRM : supprimé", "Finalités du traitement",
+			"Comment introduire une plainte", "Conservez ce fichier")
+		lacks(t, cp, "<script>", `<link rel="stylesheet"`, "src=")
+		if cd := cp.Header.Get("Content-Disposition"); cd != `attachment; filename=`+ref+`.html` {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+		if csp := cp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "sandbox") {
+			t.Errorf("Content-Security-Policy %q", csp)
+		}
+		// Every letter the requester was sent is there with its text; none to staff.
+		if ls, err = p.Store.CaseLetterTexts(ctx, mustCase(t, p, ref).ID); err != nil {
+			t.Fatal(err)
+		}
+		sent := 0
+		for _, l := range ls {
+			body := strings.SplitN(strings.TrimSpace(l.TextBody), "\n", 2)[0]
+			switch {
+			case letters.Kind(l.Kind).ToStaff():
+				lacks(t, cp, html.EscapeString(l.Subject))
+			case l.Status == models.LetterSent || l.Status == models.LetterFailed:
+				sent++
+				expect(t, cp, 200, html.EscapeString(l.Subject), html.EscapeString(body))
+			}
+		}
+		if sent == 0 {
+			t.Fatal("no letter was sent to the requester: the test proves nothing")
+		}
+		expect(t, r.in("de", r.statusPath+"/copy"), 200, "Ihr Antrag "+ref, "Was Sie beantragt haben", "von Ihnen eingegeben")
+
+		if res := c.Get("/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/copy"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a forged token: %d", res.StatusCode)
+		}
 	})
 }

@@ -87,6 +87,7 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/withdrawals/:id/handled", Staff, h.markWithdrawalHandled, "the privacy team acted on one (its controller's staff only)"},
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
 		{http.MethodGet, "/r/:token/files/:id", Holder, h.download, "a file of the answer, until it expires"},
+		{http.MethodGet, "/r/:token/copy", Holder, h.caseCopy, "the requester's copy of the case, to keep"},
 
 		// The managers' dashboard, scoped like the queue to the user's controllers.
 		{http.MethodGet, "/manager/dashboard", Manager, h.dashboard, "SLA figures: filters in the URL, every number a link to the queue"},

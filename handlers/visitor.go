@@ -114,6 +114,23 @@ func (h *Handler) download(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/octet-stream", f.Data)
 }
 
+// caseCopy sends the requester's copy of the case — the request as filed, the answer, the
+// timeline and the letters' texts — as a standalone HTML file to keep (and print, or save as
+// PDF): an attachment, with no script and nothing loaded from elsewhere.
+func (h *Handler) caseCopy(c echo.Context) error {
+	ctx := c.Request().Context()
+	sp, err := h.cases.Copy(ctx, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	h.controllerLanguage(c, sp.Case.Language)
+	hd := c.Response().Header()
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": sp.Case.Reference + ".html"}))
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+	hd.Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.CaseCopy(views.CaseCopyView{Data: sp, Made: time.Now()}))
+}
+
 func (h *Handler) withdrawPage(c echo.Context) error {
 	tok := c.Param("token")
 	sp, err := h.cases.Status(c.Request().Context(), tok)

@@ -206,6 +206,14 @@ func (s *Store) CaseLetters(ctx context.Context, caseID int64) ([]Letter, error)
 	return ls, err
 }
 
+// CaseLetterTexts returns the letters of a case with their plain-text bodies, oldest first: the
+// requester's copy of the case.
+func (s *Store) CaseLetterTexts(ctx context.Context, caseID int64) ([]Letter, error) {
+	var ls []Letter
+	err := s.conn(ctx).Omit("html_body").Where("case_id = ?", caseID).Order("id").Find(&ls).Error
+	return ls, err
+}
+
 // LetterCounts returns how many letters are in each state.
 func (s *Store) LetterCounts(ctx context.Context) (map[string]int64, error) {
 	var rows []struct {
