@@ -36,9 +36,6 @@ import (
 // auditBatch is how many events VerifyAudit reads at a time, so memory stays flat on any size.
 const auditBatch = 5000
 
-// auditChainVersion is the migration that added the chain; Migrate seals older events after it.
-const auditChainVersion = 3
-
 // EventHash returns the hash an event carries: the lowercase hex SHA-256 of this encoding, which
 // an auditor can recompute in a few lines of any language. Each item is a netstring — its length
 // in bytes in decimal, ':', the bytes, ',' — so no two different events encode the same. In order:
@@ -156,9 +153,8 @@ func (s *Store) SealEvents(ctx context.Context) (int, error) {
 }
 
 // sealLegacyEvents chains the events written before the chain existed (seq NULL), by (at, id),
-// after the current head. Migrate calls it once, right after the migration that added the chain.
-// Since migration 00025 events are written unsealed and SealEvents seals them by id; the
-// events of before the chain are sealed in their own order here, before any of those exists.
+// after the current head: a data migration (dataMigrations), run once. Since migration 00025
+// events are written unsealed and SealEvents seals them by id.
 func (s *Store) sealLegacyEvents(ctx context.Context) error {
 	for {
 		n, err := s.sealOnce(ctx, "at, id")

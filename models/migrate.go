@@ -2,12 +2,13 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"gorm.io/gorm"
 
 	"rightsdesk/migrations"
 )
@@ -24,7 +25,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(s.dataMigrations()...)}
 	dialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
@@ -37,6 +38,45 @@ func (s *Store) provider() (*goose.Provider, error) {
 	}
 	return goose.NewProvider(dialect, sqlDB, fsys, opts...)
 }
+
+// Goose returns the migrations as goose runs them — the SQL files of the dialect and the data
+// migrations — for tests that migrate step by step.
+func (s *Store) Goose() (*goose.Provider, error) { return s.provider() }
+
+// dataMigrations are the migrations written in Go: they change rows with the store's own code
+// rather than the schema, and goose records each once, like the SQL files, in the same
+// transaction as the rows (on goose's connection: SQLite has only one), so one that stops half-way
+// changed nothing and runs again at the next start. Their down is nothing: the rows they fill are
+// valid under the older schema too.
+func (s *Store) dataMigrations() []*goose.Migration {
+	return []*goose.Migration{
+		// The events written before the audit chain (migration 00003) sealed into it, in the order
+		// of their instants. Events appended since 00025 wait unsealed for the sealer; any found
+		// here are sealed the same way, which any order allows.
+		goose.NewGoMigration(sealLegacyVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return s.onSQLTx(ctx, tx).sealLegacyEvents(ctx)
+		}}, nil),
+		// answered_on and days_taken of the cases answered before migration 00012, which added
+		// them, in each controller's time zone.
+		goose.NewGoMigration(backfillAnsweredVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return s.onSQLTx(ctx, tx).backfillAnswered(ctx)
+		}}, nil),
+	}
+}
+
+// onSQLTx is the store on a transaction it did not open (goose's): its own transactions become
+// savepoints of it.
+func (s *Store) onSQLTx(ctx context.Context, tx *sql.Tx) *Store {
+	db := s.db.Session(&gorm.Session{NewDB: true, Context: ctx}) // with a context: a statement of its own
+	db.Statement.ConnPool = tx
+	return &Store{db: db, dialect: s.dialect, seal: s.seal, cache: s.cache, inTx: true}
+}
+
+// The versions of the data migrations, after the SQL files of their time.
+const (
+	sealLegacyVersion       = 32
+	backfillAnsweredVersion = 33
+)
 
 // Migrate applies the pending migrations, each in its own transaction, and returns the versions applied.
 func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
@@ -53,16 +93,6 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 		if r.Error == nil {
 			applied = append(applied, r.Source.Version)
 		}
-	}
-	// Right after the chain's migration (even when a later one failed, as it will not run again),
-	// the events written before it are sealed into the chain.
-	if slices.Contains(applied, auditChainVersion) {
-		if serr := s.sealLegacyEvents(ctx); serr != nil {
-			err = errors.Join(err, fmt.Errorf("seal the earlier events into the audit chain: %w", serr))
-		}
-	}
-	if err == nil {
-		err = s.backfillAnswered(ctx)
 	}
 	if err != nil {
 		return applied, fmt.Errorf("migrate: %w", err)

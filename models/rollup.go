@@ -248,7 +248,7 @@ func (s *Store) upsertStats(ctx context.Context, stats []CaseStat, days []CaseSt
 }
 
 // backfillAnswered fills answered_on and days_taken of cases answered before migration 12, in
-// each controller's time zone. It finds nothing to do once done, so it runs after every Migrate.
+// each controller's time zone: a data migration (dataMigrations), run once.
 func (s *Store) backfillAnswered(ctx context.Context) error {
 	for {
 		var cs []Case
