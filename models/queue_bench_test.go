@@ -292,7 +292,7 @@ func newSQLCapture(b *testing.B, st *models.Store) *sqlCapture {
 	record := func(tx *gorm.DB) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.on {
+		if c.on && !tx.DryRun { // a dry run builds a subquery of the statement that follows
 			c.sqls = append(c.sqls, tx.Statement.SQL.String())
 			c.vars = append(c.vars, slices.Clone(tx.Statement.Vars))
 		}
