@@ -3,8 +3,10 @@ package models
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -102,21 +104,35 @@ func share(n, of int64) float64 {
 
 // Dashboard computes the figures. Closed cases come from the rollups; the cases not in them yet
 // (active ones, and those closed since RollUp last ran) are read live, through the partial indexes
-// that hold only them.
+// that hold only them. The three parts (the active cases, the period's answers, the series) read
+// different rows and need nothing of each other, so they run at once, each on a connection of
+// its own (on SQLite, whose store has one connection, they take turns).
 func (s *Store) Dashboard(ctx context.Context, f StatsFilter) (Dashboard, error) {
 	if len(f.Controllers) == 0 {
 		return Dashboard{}, ErrNotFound // no scope, no figures
 	}
-	var d Dashboard
-	if err := s.dashboardActive(ctx, f, &d); err != nil {
-		return d, err
+	var active, answers, d Dashboard
+	parts := []func() error{
+		func() error { return s.dashboardActive(ctx, f, &active) },
+		func() error { return s.dashboardAnswers(ctx, f, &answers) },
+		func() error { return s.dashboardSeries(ctx, f, &d) },
 	}
-	if err := s.dashboardAnswers(ctx, f, &d); err != nil {
-		return d, err
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { errs[i] = part() })
 	}
-	if err := s.dashboardSeries(ctx, f, &d); err != nil {
-		return d, err
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Dashboard{}, err
 	}
+	d.Open, d.DueSoon, d.Overdue, d.Paused = active.Open, active.DueSoon, active.Overdue, active.Paused
+	d.Period = answers.Period
+	d.Workload = active.Workload
+	for _, w := range answers.Workload {
+		d.workload(&w.AssigneeID).AnsweredThisMonth += w.AnsweredThisMonth
+	}
+	slices.SortFunc(d.Workload, func(a, b Workload) int { return cmp.Compare(a.AssigneeID, b.AssigneeID) })
 	return d, nil
 }
 
@@ -262,7 +278,6 @@ func (s *Store) dashboardAnswers(ctx context.Context, f StatsFilter, d *Dashboar
 			p.Days.Add(r.DaysTaken, r.N)
 		}
 	}
-	slices.SortFunc(d.Workload, func(a, b Workload) int { return cmp.Compare(a.AssigneeID, b.AssigneeID) })
 	return nil
 }
 
