@@ -3,8 +3,10 @@ package models
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -102,21 +104,35 @@ func share(n, of int64) float64 {
 
 // Dashboard computes the figures. Closed cases come from the rollups; the cases not in them yet
 // (active ones, and those closed since RollUp last ran) are read live, through the partial indexes
-// that hold only them.
+// that hold only them. The three parts (the active cases, the period's answers, the series) read
+// different rows and need nothing of each other, so they run at once, each on a connection of
+// its own (on SQLite, whose store has one connection, they take turns).
 func (s *Store) Dashboard(ctx context.Context, f StatsFilter) (Dashboard, error) {
 	if len(f.Controllers) == 0 {
 		return Dashboard{}, ErrNotFound // no scope, no figures
 	}
-	var d Dashboard
-	if err := s.dashboardActive(ctx, f, &d); err != nil {
-		return d, err
+	var active, answers, d Dashboard
+	parts := []func() error{
+		func() error { return s.dashboardActive(ctx, f, &active) },
+		func() error { return s.dashboardAnswers(ctx, f, &answers) },
+		func() error { return s.dashboardSeries(ctx, f, &d) },
 	}
-	if err := s.dashboardAnswers(ctx, f, &d); err != nil {
-		return d, err
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { errs[i] = part() })
 	}
-	if err := s.dashboardSeries(ctx, f, &d); err != nil {
-		return d, err
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Dashboard{}, err
 	}
+	d.Open, d.DueSoon, d.Overdue, d.Paused = active.Open, active.DueSoon, active.Overdue, active.Paused
+	d.Period = answers.Period
+	d.Workload = active.Workload
+	for _, w := range answers.Workload {
+		d.workload(&w.AssigneeID).AnsweredThisMonth += w.AnsweredThisMonth
+	}
+	slices.SortFunc(d.Workload, func(a, b Workload) int { return cmp.Compare(a.AssigneeID, b.AssigneeID) })
 	return d, nil
 }
 
@@ -189,32 +205,63 @@ func (d *Dashboard) workload(assignee *int64) *Workload {
 }
 
 // dashboardAnswers sums the answers given from the period's start (or the month's, when earlier)
-// to today: the headline, and each person's answers this month.
+// to today: the headline, and each person's answers this month. The answers rolled up come from
+// answer_stats (the counts, per assignee) and answer_stats_days (the days they took), the others
+// from the cases through cases_answered_live; one statement reads the three, so that a RollUp
+// committing meanwhile can neither hide an answer nor count it twice.
 func (s *Store) dashboardAnswers(ctx context.Context, f StatsFilter, d *Dashboard) error {
 	from := f.Since
-	if month := MonthOf(f.Today); month.Before(from) {
+	month := MonthOf(f.Today)
+	if month.Before(from) {
 		from = month
 	}
+	// src, the first column, tells the three parts apart.
+	const (
+		rolledCounts = 0 // sums of answer_stats
+		rolledDays   = 1 // sums of answer_stats_days: DaysTaken and N only
+		live         = 2 // a group of cases not rolled up yet
+	)
 	var rows []struct {
+		Src                 int
 		AssigneeID          *int64
 		DaysTaken           int
 		InPeriod, ThisMonth bool
-		OnTime, Extended    bool
-		Refused, Partial    bool
-		N                   int64
+		N, OnTime, Extended int64
+		Refused, Partial    int64
 	}
-	q := f.withKind(f.scoped(s.conn(ctx).Table("cases"), "cases")).
-		Where("cases.answered_on >= ? AND cases.answered_on <= ?", from, f.Today).
-		Select(`cases.assignee_id, cases.days_taken,
-			cases.answered_on >= ? AS in_period, cases.answered_on >= ? AS this_month,
-			cases.answered_on <= cases.answer_due_on AS on_time, cases.extended_due_on IS NOT NULL AS extended,
-			cases.status = ? AS refused, cases.answer_result = ? AS partial, COUNT(*) AS n`, f.Since, MonthOf(f.Today), dsr.StatusRefused, dsr.ResultPartial).
-		Group("cases.assignee_id, cases.days_taken, in_period, this_month, on_time, extended, refused, partial")
-	if err := q.Scan(&rows).Error; err != nil {
+	db := s.conn(ctx)
+	counts := f.scoped(db.Table("answer_stats"), "answer_stats").
+		Where("answer_stats.kind = ? AND answer_stats.answered_on >= ? AND answer_stats.answered_on <= ?", string(f.Kind), from, f.Today).
+		Select(`0 AS src, answer_stats.assignee_id, 0 AS days_taken,
+			answer_stats.answered_on >= ? AS in_period, answer_stats.answered_on >= ? AS this_month,
+			SUM(answer_stats.answered) AS n, SUM(answer_stats.on_time) AS on_time, SUM(answer_stats.extended) AS extended,
+			SUM(answer_stats.refused) AS refused, SUM(answer_stats.partial) AS partial`, f.Since, month).
+		Group("answer_stats.assignee_id, in_period, this_month")
+	days := f.scoped(db.Table("answer_stats_days"), "answer_stats_days").
+		Where("answer_stats_days.kind = ? AND answer_stats_days.answered_on >= ? AND answer_stats_days.answered_on <= ?", string(f.Kind), f.Since, f.Today).
+		Select(`1 AS src, 0 AS assignee_id, answer_stats_days.days AS days_taken, 1 = 1 AS in_period, 1 = 0 AS this_month,
+			SUM(answer_stats_days.answered) AS n, 0 AS on_time, 0 AS extended, 0 AS refused, 0 AS partial`).
+		Group("answer_stats_days.days")
+	cases := f.withKind(f.scoped(db.Table("cases"), "cases")).
+		Where("NOT cases.stats_rolled AND cases.answered_on >= ? AND cases.answered_on <= ?", from, f.Today).
+		Select(`2 AS src, cases.assignee_id, cases.days_taken,
+			cases.answered_on >= ? AS in_period, cases.answered_on >= ? AS this_month, COUNT(*) AS n,
+			SUM(CASE WHEN cases.answered_on <= cases.answer_due_on THEN 1 ELSE 0 END) AS on_time,
+			SUM(CASE WHEN cases.extended_due_on IS NOT NULL THEN 1 ELSE 0 END) AS extended,
+			SUM(CASE WHEN cases.status = ? THEN 1 ELSE 0 END) AS refused,
+			SUM(CASE WHEN cases.answer_result = ? THEN 1 ELSE 0 END) AS partial`,
+			f.Since, month, dsr.StatusRefused, dsr.ResultPartial).
+		Group("cases.assignee_id, cases.days_taken, in_period, this_month")
+	err := db.Raw("SELECT * FROM (?) AS c UNION ALL SELECT * FROM (?) AS d UNION ALL SELECT * FROM (?) AS l", counts, days, cases).Scan(&rows).Error
+	if err != nil {
 		return fmt.Errorf("dashboard: answers: %w", err)
 	}
 	p := &d.Period
 	for _, r := range rows {
+		if r.Src == rolledDays {
+			p.Days.Add(r.DaysTaken, r.N)
+			continue
+		}
 		if r.ThisMonth {
 			d.workload(r.AssigneeID).AnsweredThisMonth += r.N
 		}
@@ -222,23 +269,15 @@ func (s *Store) dashboardAnswers(ctx context.Context, f StatsFilter, d *Dashboar
 			continue
 		}
 		p.Answered += r.N
-		if r.OnTime {
-			p.OnTime += r.N
-		} else {
-			p.Late += r.N
+		p.OnTime += r.OnTime
+		p.Late += r.N - r.OnTime
+		p.Extended += r.Extended
+		p.Refused += r.Refused
+		p.Partial += r.Partial
+		if r.Src == live {
+			p.Days.Add(r.DaysTaken, r.N)
 		}
-		if r.Extended {
-			p.Extended += r.N
-		}
-		if r.Refused {
-			p.Refused += r.N
-		}
-		if r.Partial {
-			p.Partial += r.N
-		}
-		p.Days.Add(r.DaysTaken, r.N)
 	}
-	slices.SortFunc(d.Workload, func(a, b Workload) int { return cmp.Compare(a.AssigneeID, b.AssigneeID) })
 	return nil
 }
 

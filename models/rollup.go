@@ -51,11 +51,43 @@ type CaseStatDays struct {
 	Answered     int64
 }
 
+// AnswerStat is a row of the answer_stats rollup: the answers given on AnsweredOn (the day of the
+// answer in the controller's time zone, cases.answered_on) by one assignee (0: nobody).
+type AnswerStat struct {
+	ControllerID int64         `gorm:"primaryKey"`
+	Kind         string        `gorm:"primaryKey"` // a dsr.Kind, or AllKinds
+	AnsweredOn   deadline.Date `gorm:"primaryKey"`
+	SiteID       int64         `gorm:"primaryKey"`
+	AssigneeID   int64         `gorm:"primaryKey"`
+	Answered     int64
+	OnTime       int64
+	Extended     int64
+	Refused      int64
+	Partial      int64
+}
+
+// AnswerStatDays is a row of the answer_stats_days rollup: the answers given on AnsweredOn that
+// took Days days.
+type AnswerStatDays struct {
+	ControllerID int64         `gorm:"primaryKey"`
+	Kind         string        `gorm:"primaryKey"`
+	AnsweredOn   deadline.Date `gorm:"primaryKey"`
+	SiteID       int64         `gorm:"primaryKey"`
+	Days         int           `gorm:"primaryKey"`
+	Answered     int64
+}
+
 // TableName keeps GORM from pluralising the rollup's name.
 func (CaseStat) TableName() string { return "case_stats" }
 
 // TableName keeps GORM from pluralising the rollup's name.
 func (CaseStatDays) TableName() string { return "case_stats_days" }
+
+// TableName keeps GORM from pluralising the rollup's name.
+func (AnswerStat) TableName() string { return "answer_stats" }
+
+// TableName keeps GORM from pluralising the rollup's name.
+func (AnswerStatDays) TableName() string { return "answer_stats_days" }
 
 // Fact is what a case contributes to the figures, read from its columns.
 type Fact struct {
@@ -144,8 +176,7 @@ func (s *Store) rollUpBatch(ctx context.Context, limit int) (int, error) {
 		if err != nil {
 			return err
 		}
-		stats, days := rollupRows(facts, kinds)
-		if err := tx.upsertStats(ctx, stats, days); err != nil {
+		if err := tx.upsertStats(ctx, rollupRows(facts, kinds)); err != nil {
 			return err
 		}
 		res := tx.conn(ctx).Model(&Case{}).Where("id IN ? AND NOT stats_rolled", ids).UpdateColumn("stats_rolled", true) // not a change staff made: updated_at stays
@@ -177,9 +208,19 @@ func (s *Store) kindsOf(ctx context.Context, ids []int64) (map[int64][]dsr.Kind,
 	return m, nil
 }
 
-// rollupRows sums closed cases into rollup rows: one per (controller, month, site) for the cases
-// as a whole and one per kind, and the same with the days each answer took.
-func rollupRows(facts []Fact, kinds map[int64][]dsr.Kind) ([]CaseStat, []CaseStatDays) {
+// rollup is what a batch of closed cases adds to the rollups.
+type rollup struct {
+	stats      []CaseStat
+	days       []CaseStatDays
+	answers    []AnswerStat
+	answerDays []AnswerStatDays
+}
+
+// rollupRows sums closed cases into rollup rows: one per (controller, month of receipt, site) for
+// the cases as a whole and one per kind, and the same with the days each answer took; and the
+// answers by the same keys with the day of the answer instead of the month of receipt, per
+// assignee and per days taken.
+func rollupRows(facts []Fact, kinds map[int64][]dsr.Kind) rollup {
 	type key struct {
 		ctrl, site int64
 		month      deadline.Date
@@ -189,8 +230,14 @@ func rollupRows(facts []Fact, kinds map[int64][]dsr.Kind) ([]CaseStat, []CaseSta
 		key
 		days int
 	}
+	type akey struct {
+		key            // month: the day of the answer
+		assignee int64 // 0: nobody
+	}
 	stats := map[key]*CaseStat{}
 	days := map[dkey]int64{}
+	answers := map[akey]*AnswerStat{}
+	answerDays := map[dkey]int64{}
 	for _, f := range facts {
 		ks := []string{AllKinds}
 		for _, k := range kinds[f.ID] {
@@ -204,24 +251,62 @@ func rollupRows(facts []Fact, kinds map[int64][]dsr.Kind) ([]CaseStat, []CaseSta
 				stats[kk] = st
 			}
 			st.add(f)
-			if f.Answered() && f.DaysTaken != nil {
+			if !f.Answered() {
+				continue
+			}
+			if f.DaysTaken != nil {
 				days[dkey{kk, *f.DaysTaken}]++
+			}
+			ak := akey{key{f.ControllerID, f.SiteID, f.AnsweredOn, k}, 0}
+			if f.AssigneeID != nil {
+				ak.assignee = *f.AssigneeID
+			}
+			a := answers[ak]
+			if a == nil {
+				a = &AnswerStat{ControllerID: ak.ctrl, SiteID: ak.site, AnsweredOn: ak.month, Kind: k, AssigneeID: ak.assignee}
+				answers[ak] = a
+			}
+			a.add(f)
+			if f.DaysTaken != nil {
+				answerDays[dkey{ak.key, *f.DaysTaken}]++
 			}
 		}
 	}
-	out := make([]CaseStat, 0, len(stats))
+	var r rollup
 	for _, st := range stats {
-		out = append(out, *st)
+		r.stats = append(r.stats, *st)
 	}
-	outDays := make([]CaseStatDays, 0, len(days))
 	for k, n := range days {
-		outDays = append(outDays, CaseStatDays{ControllerID: k.ctrl, SiteID: k.site, Month: k.month, Kind: k.kind, Days: k.days, Answered: n})
+		r.days = append(r.days, CaseStatDays{ControllerID: k.ctrl, SiteID: k.site, Month: k.month, Kind: k.kind, Days: k.days, Answered: n})
 	}
-	return out, outDays
+	for _, a := range answers {
+		r.answers = append(r.answers, *a)
+	}
+	for k, n := range answerDays {
+		r.answerDays = append(r.answerDays, AnswerStatDays{ControllerID: k.ctrl, SiteID: k.site, AnsweredOn: k.month, Kind: k.kind, Days: k.days, Answered: n})
+	}
+	return r
+}
+
+// add counts the answered case f in a.
+func (a *AnswerStat) add(f Fact) {
+	a.Answered++
+	if f.OnTime() {
+		a.OnTime++
+	}
+	if f.Extended {
+		a.Extended++
+	}
+	if f.Status == dsr.StatusRefused {
+		a.Refused++
+	}
+	if f.AnswerResult == string(dsr.ResultPartial) {
+		a.Partial++
+	}
 }
 
 // upsertStats adds the rows to the rollups: a new key is inserted, an existing one incremented.
-func (s *Store) upsertStats(ctx context.Context, stats []CaseStat, days []CaseStatDays) error {
+func (s *Store) upsertStats(ctx context.Context, r rollup) error {
 	add := func(cols ...string) clause.Set {
 		set := make(clause.Set, len(cols))
 		for i, c := range cols {
@@ -229,22 +314,35 @@ func (s *Store) upsertStats(ctx context.Context, stats []CaseStat, days []CaseSt
 		}
 		return set
 	}
-	pk := []clause.Column{{Name: "controller_id"}, {Name: "month"}, {Name: "site_id"}, {Name: "kind"}}
-	if len(stats) > 0 {
-		err := s.conn(ctx).Clauses(clause.OnConflict{Columns: pk, DoUpdates: add("received", "on_time", "late", "extended", "refused", "partial", "withdrawn")}).
-			CreateInBatches(stats, 500).Error
-		if err != nil {
-			return fmt.Errorf("rollup: case_stats: %w", err)
+	cols := func(names ...string) []clause.Column {
+		out := make([]clause.Column, len(names))
+		for i, n := range names {
+			out[i] = clause.Column{Name: n}
 		}
+		return out
 	}
-	if len(days) > 0 {
-		err := s.conn(ctx).Clauses(clause.OnConflict{Columns: append(pk, clause.Column{Name: "days"}), DoUpdates: add("answered")}).
-			CreateInBatches(days, 500).Error
-		if err != nil {
-			return fmt.Errorf("rollup: case_stats_days: %w", err)
+	upsert := func(table string, rows any, n int, key []clause.Column, counts ...string) error {
+		if n == 0 {
+			return nil
 		}
+		err := s.conn(ctx).Clauses(clause.OnConflict{Columns: key, DoUpdates: add(counts...)}).CreateInBatches(rows, 500).Error
+		if err != nil {
+			return fmt.Errorf("rollup: %s: %w", table, err)
+		}
+		return nil
 	}
-	return nil
+	if err := upsert("case_stats", r.stats, len(r.stats), cols("controller_id", "month", "site_id", "kind"),
+		"received", "on_time", "late", "extended", "refused", "partial", "withdrawn"); err != nil {
+		return err
+	}
+	if err := upsert("case_stats_days", r.days, len(r.days), cols("controller_id", "month", "site_id", "kind", "days"), "answered"); err != nil {
+		return err
+	}
+	if err := upsert("answer_stats", r.answers, len(r.answers), cols("controller_id", "kind", "answered_on", "site_id", "assignee_id"),
+		"answered", "on_time", "extended", "refused", "partial"); err != nil {
+		return err
+	}
+	return upsert("answer_stats_days", r.answerDays, len(r.answerDays), cols("controller_id", "kind", "answered_on", "site_id", "days"), "answered")
 }
 
 // backfillAnswered fills answered_on and days_taken of cases answered before migration 12, in
