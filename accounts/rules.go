@@ -35,7 +35,7 @@ func (e Errors) Error() string {
 
 // CheckEmail returns why raw is not an address we can write to, or "". The reset form checks it
 // before counting the request against its limits.
-func CheckEmail(raw string) string { return dsr.CheckEmail(raw) }
+func CheckEmail(raw string) string { return english(dsr.CheckEmail(raw)) }
 
 // normalEmail is the form an address is stored and looked up in.
 func normalEmail(raw string) string { return strings.ToLower(strings.TrimSpace(raw)) }
@@ -46,7 +46,15 @@ func CheckName(raw string) string {
 	if strings.TrimSpace(raw) == "" {
 		return "Give the name."
 	}
-	return dsr.CheckLine(raw, MaxName)
+	return english(dsr.CheckLine(raw, MaxName))
+}
+
+// english is p in words for the staff's forms, or "" for none.
+func english(p *dsr.Problem) string {
+	if p == nil {
+		return ""
+	}
+	return p.Error()
 }
 
 func checkRole(role string) string {

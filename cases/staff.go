@@ -259,10 +259,11 @@ func (s *Service) RequestInfo(ctx context.Context, a Actor, ref string, version 
 }
 
 // Reply records the requester's answer from their status page: the case is handled again and
-// its assignee is told.
+// its assignee is told. An answer that cannot be recorded is refused with its *dsr.Problem, which
+// the page says in the requester's language.
 func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
-	if msg := dsr.CheckMessage(answer, "Write your answer."); msg != "" {
-		return &FormError{Fields: dsr.Errors{"answer": msg}}
+	if p := dsr.CheckReply(answer); p != nil {
+		return p
 	}
 	answer = strings.TrimSpace(answer)
 	now := s.clock()

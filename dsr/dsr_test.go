@@ -2,6 +2,7 @@ package dsr
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -166,72 +167,85 @@ func TestValidateRefusesBadInput(t *testing.T) {
 		name  string
 		edit  func(*Filing)
 		field string
+		code  Code
+		args  map[string]any
+		cause Code
 	}{
-		{"no kind", func(f *Filing) { f.Kinds = nil }, "kinds"},
-		{"unknown kind", func(f *Filing) { f.Kinds = []string{"access", "<script>"} }, "kinds"},
-		{"empty email", func(f *Filing) { f.Email = "  " }, "email"},
-		{"email without at", func(f *Filing) { f.Email = "alice.example.be" }, "email"},
-		{"email with name", func(f *Filing) { f.Email = "Alice <alice@example.be>" }, "email"},
-		{"email header injection", func(f *Filing) { f.Email = "alice@example.be\r\nBcc: evil@example.com" }, "email"},
-		{"email with LF only", func(f *Filing) { f.Email = "alice@example.be\nBcc: evil@example.com" }, "email"},
-		{"email without dot in domain", func(f *Filing) { f.Email = "alice@localhost" }, "email"},
-		{"email too long", func(f *Filing) { f.Email = long(250) + "@example.be" }, "email"},
-		{"email invalid utf-8", func(f *Filing) { f.Email = "al\xffice@example.be" }, "email"},
-		{"email two addresses", func(f *Filing) { f.Email = "a@example.be, b@example.be" }, "email"},
-		{"name header injection", func(f *Filing) { f.Name = "Alice\r\nBcc: evil@example.com" }, "name"},
-		{"name too long", func(f *Filing) { f.Name = long(MaxName + 1) }, "name"},
-		{"name invalid utf-8", func(f *Filing) { f.Name = "Al\xc3\x28ice" }, "name"},
-		{"name control char", func(f *Filing) { f.Name = "Al\x00ice" }, "name"},
-		{"name C1 control", func(f *Filing) { f.Name = "Al\u0085ice" }, "name"},
-		{"name tab", func(f *Filing) { f.Name = "Al\tice" }, "name"},
-		{"name line separator", func(f *Filing) { f.Name = "Al\u2028Bcc: x" }, "name"},
-		{"no language", func(f *Filing) { f.Language = "" }, "language"},
-		{"unknown language", func(f *Filing) { f.Language = "es" }, "language"},
-		{"no country", func(f *Filing) { f.Country = "" }, "country"},
-		{"non EEA code", func(f *Filing) { f.Country = "US" }, "country"},
-		{"details too long", func(f *Filing) { f.Details = long(MaxDetails + 1) }, "details"},
-		{"details escape char", func(f *Filing) { f.Details = "hello \x1b[31m" }, "details"},
+		{"no kind", func(f *Filing) { f.Kinds = nil }, "kinds", CodeKindNone, nil, ""},
+		{"unknown kind", func(f *Filing) { f.Kinds = []string{"access", "<script>"} }, "kinds", CodeKindUnknown, nil, ""},
+		{"empty email", func(f *Filing) { f.Email = "  " }, "email", CodeEmailMissing, nil, ""},
+		{"email without at", func(f *Filing) { f.Email = "alice.example.be" }, "email", CodeEmailForm, nil, ""},
+		{"email with name", func(f *Filing) { f.Email = "Alice <alice@example.be>" }, "email", CodeEmailForm, nil, ""},
+		{"email header injection", func(f *Filing) { f.Email = "alice@example.be\r\nBcc: evil@example.com" }, "email", CodeEmailLine, nil, ""},
+		{"email with LF only", func(f *Filing) { f.Email = "alice@example.be\nBcc: evil@example.com" }, "email", CodeEmailLine, nil, ""},
+		{"email without dot in domain", func(f *Filing) { f.Email = "alice@localhost" }, "email", CodeEmailDomain, nil, ""},
+		{"email too long", func(f *Filing) { f.Email = long(250) + "@example.be" }, "email", CodeEmailLong, map[string]any{"Max": MaxEmail}, ""},
+		{"email invalid utf-8", func(f *Filing) { f.Email = "al\xffice@example.be" }, "email", CodeEmailUTF8, nil, ""},
+		{"email two addresses", func(f *Filing) { f.Email = "a@example.be, b@example.be" }, "email", CodeEmailForm, nil, ""},
+		{"name header injection", func(f *Filing) { f.Name = "Alice\r\nBcc: evil@example.com" }, "name", CodeSingleLine, nil, ""},
+		{"name too long", func(f *Filing) { f.Name = long(MaxName + 1) }, "name", CodeTooLong, map[string]any{"Max": MaxName, "N": MaxName + 1}, ""},
+		{"name invalid utf-8", func(f *Filing) { f.Name = "Al\xc3\x28ice" }, "name", CodeUTF8, nil, ""},
+		{"name control char", func(f *Filing) { f.Name = "Al\x00ice" }, "name", CodeControl, nil, ""},
+		{"name C1 control", func(f *Filing) { f.Name = "Al\u0085ice" }, "name", CodeControl, nil, ""},
+		{"name tab", func(f *Filing) { f.Name = "Al\tice" }, "name", CodeControl, nil, ""},
+		{"name line separator", func(f *Filing) { f.Name = "Al\u2028Bcc: x" }, "name", CodeSingleLine, nil, ""},
+		{"no language", func(f *Filing) { f.Language = "" }, "language", CodeLanguage, nil, ""},
+		{"unknown language", func(f *Filing) { f.Language = "es" }, "language", CodeLanguage, nil, ""},
+		{"no country", func(f *Filing) { f.Country = "" }, "country", CodeCountry, nil, ""},
+		{"non EEA code", func(f *Filing) { f.Country = "US" }, "country", CodeCountry, nil, ""},
+		{"details too long", func(f *Filing) { f.Details = long(MaxDetails + 1) }, "details", CodeTooLong, map[string]any{"Max": MaxDetails, "N": MaxDetails + 1}, ""},
+		{"details escape char", func(f *Filing) { f.Details = "hello \x1b[31m" }, "details", CodeControl, nil, ""},
 		{"rectification without wrong", func(f *Filing) {
 			f.Kinds = []string{"rectification"}
 			f.RectificationRight = "x"
-		}, "rectification_wrong"},
+		}, "rectification_wrong", CodeRectificationWrong, nil, ""},
 		{"rectification without right", func(f *Filing) {
 			f.Kinds = []string{"rectification"}
 			f.RectificationWrong = "x"
-		}, "rectification_right"},
-		{"objection without grounds", func(f *Filing) { f.Kinds = []string{"objection"}; f.ObjectionGrounds = " \n " }, "objection_grounds"},
-		{"objection grounds invalid", func(f *Filing) { f.ObjectionGrounds = "\xff" }, "objection_grounds"},
-		{"typed cookie not in catalogue", func(f *Filing) { f.Typed = []Identifier{{CookieName: "_ga", Value: "GA1.2.3"}} }, "typed_0"},
-		{"typed non-identifying", func(f *Filing) { f.Typed = []Identifier{{}, {CookieName: "cf_use_ob", Value: "0"}} }, "typed_1"},
-		{"typed value without name", func(f *Filing) { f.Typed = []Identifier{{Value: "abc"}} }, "typed_0"},
-		{"typed name without value", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID"}} }, "typed_0"},
-		{"typed value with space", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "a b"}} }, "typed_0"},
-		{"typed value with semicolon", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "a;b=c"}} }, "typed_0"},
-		{"typed value non-ascii", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "café"}} }, "typed_0"},
-		{"typed value too long", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: long(MaxCookieValue + 1)}} }, "typed_0"},
-		{"browser cookie not identifying", func(f *Filing) { f.Browser = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers"},
-		{"browser cookie bad value", func(f *Filing) { f.Browser = []Identifier{{CookieName: "UID", Value: "a\"b"}} }, "identifiers"},
-		{"signed cookie not identifying", func(f *Filing) { f.Signed = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers"},
-		{"signed cookie not in catalogue", func(f *Filing) { f.Signed = []Identifier{{CookieName: "_ga", Value: "GA1"}} }, "identifiers"},
-		{"signed cookie bad value", func(f *Filing) { f.Signed = []Identifier{{CookieName: "UID", Value: "a b"}} }, "identifiers"},
+		}, "rectification_right", CodeRectificationRight, nil, ""},
+		{"objection without grounds", func(f *Filing) { f.Kinds = []string{"objection"}; f.ObjectionGrounds = " \n " }, "objection_grounds", CodeObjectionGrounds, nil, ""},
+		{"objection grounds invalid", func(f *Filing) { f.ObjectionGrounds = "\xff" }, "objection_grounds", CodeUTF8, nil, ""},
+		{"typed cookie not in catalogue", func(f *Filing) { f.Typed = []Identifier{{CookieName: "_ga", Value: "GA1.2.3"}} }, "typed_0", CodeTypedNotIdentifying, nil, ""},
+		{"typed non-identifying", func(f *Filing) { f.Typed = []Identifier{{}, {CookieName: "cf_use_ob", Value: "0"}} }, "typed_1", CodeTypedNotIdentifying, nil, ""},
+		{"typed value without name", func(f *Filing) { f.Typed = []Identifier{{Value: "abc"}} }, "typed_0", CodeTypedNoName, nil, ""},
+		{"typed name without value", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID"}} }, "typed_0", CodeTypedNoValue, nil, ""},
+		{"typed value with space", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "a b"}} }, "typed_0", CodeValueChars, nil, ""},
+		{"typed value with semicolon", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "a;b=c"}} }, "typed_0", CodeValueChars, nil, ""},
+		{"typed value non-ascii", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: "café"}} }, "typed_0", CodeValueChars, nil, ""},
+		{"typed value too long", func(f *Filing) { f.Typed = []Identifier{{CookieName: "UID", Value: long(MaxCookieValue + 1)}} }, "typed_0", CodeValueLong, map[string]any{"Max": MaxCookieValue}, ""},
+		{"browser cookie not identifying", func(f *Filing) { f.Browser = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers", CodeBrowserNotIdentifying, map[string]any{"Cookie": "cf_use_ob"}, ""},
+		{"browser cookie bad value", func(f *Filing) { f.Browser = []Identifier{{CookieName: "UID", Value: "a\"b"}} }, "identifiers", CodeBrowserValue, map[string]any{"Cookie": "UID"}, CodeValueChars},
+		{"signed cookie not identifying", func(f *Filing) { f.Signed = []Identifier{{CookieName: "cf_use_ob", Value: "1"}} }, "identifiers", CodeSignedNotIdentifying, map[string]any{"Cookie": "cf_use_ob"}, ""},
+		{"signed cookie not in catalogue", func(f *Filing) { f.Signed = []Identifier{{CookieName: "_ga", Value: "GA1"}} }, "identifiers", CodeSignedNotIdentifying, map[string]any{"Cookie": "_ga"}, ""},
+		{"signed cookie bad value", func(f *Filing) { f.Signed = []Identifier{{CookieName: "UID", Value: "a b"}} }, "identifiers", CodeSignedValue, map[string]any{"Cookie": "UID"}, CodeValueChars},
 		{"too many with signed", func(f *Filing) {
 			for i := 0; i <= MaxIdentifiers; i++ {
 				f.Signed = append(f.Signed, Identifier{CookieName: "UID", Value: strings.Repeat("s", i+1)})
 			}
-		}, "identifiers"},
+		}, "identifiers", CodeTooMany, map[string]any{"Max": MaxIdentifiers}, ""},
 		{"too many identifiers", func(f *Filing) {
 			for i := 0; i <= MaxIdentifiers; i++ {
 				f.Typed = append(f.Typed, Identifier{CookieName: "UID", Value: strings.Repeat("x", i+1)})
 			}
-		}, "identifiers"},
+		}, "identifiers", CodeTooMany, map[string]any{"Max": MaxIdentifiers}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := validFiling()
 			tt.edit(&f)
 			r, errs := f.Validate(identifying)
-			if errs[tt.field] == "" {
-				t.Fatalf("no error on %s; errors: %v", tt.field, errs)
+			p := errs[tt.field]
+			if p == nil {
+				t.Fatalf("no problem on %s; problems: %v", tt.field, errs)
+			}
+			if p.Code != tt.code || !maps.Equal(p.Args, tt.args) {
+				t.Errorf("%s: %s %v, want %s %v", tt.field, p.Code, p.Args, tt.code, tt.args)
+			}
+			switch {
+			case tt.cause == "" && p.Cause != nil:
+				t.Errorf("%s: an unexpected cause %s", tt.field, p.Cause.Code)
+			case tt.cause != "" && (p.Cause == nil || p.Cause.Code != tt.cause):
+				t.Errorf("%s: cause %v, want %s", tt.field, p.Cause, tt.cause)
 			}
 			if len(r.Kinds) != 0 || r.Email != "" {
 				t.Errorf("a refused filing returned a request: %+v", r)

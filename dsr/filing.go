@@ -91,54 +91,54 @@ type Request struct {
 	Identifiers      []Identifier
 }
 
-// Errors maps a form field to the message shown beside it.
+// Errors maps a form field to the message shown beside it, in English: the staff's forms.
 type Errors map[string]string
 
-// TypedField is the Errors key of the typed identifier row i.
+// TypedField is the Problems key of the typed identifier row i.
 func TypedField(i int) string { return fmt.Sprintf("typed_%d", i) }
 
 // Validate checks a filing against the rules and the site's identifying cookies. It returns the
-// clean request when Errors is empty.
-func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
-	errs := Errors{}
+// clean request when there is no problem, else a problem per field.
+func (f Filing) Validate(identifying map[string]bool) (Request, Problems) {
+	errs := Problems{}
 	var r Request
 
 	for _, s := range f.Kinds {
 		k, ok := ParseKind(s)
 		if !ok {
-			errs["kinds"] = "Choose among the rights listed."
+			errs["kinds"] = &Problem{Code: CodeKindUnknown}
 			continue
 		}
 		r.Kinds = append(r.Kinds, k)
 	}
 	r.Kinds = SortKinds(r.Kinds)
-	if len(r.Kinds) == 0 && errs["kinds"] == "" {
-		errs["kinds"] = "Choose at least one right to exercise."
+	if len(r.Kinds) == 0 && errs["kinds"] == nil {
+		errs["kinds"] = &Problem{Code: CodeKindNone}
 	}
 
 	r.Email = strings.TrimSpace(f.Email)
 	if r.Email == "" {
-		errs["email"] = "Give the e-mail address where we should write to you."
-	} else if msg := CheckEmail(f.Email); msg != "" {
-		errs["email"] = msg
+		errs["email"] = &Problem{Code: CodeEmailMissing}
+	} else if p := CheckEmail(f.Email); p != nil {
+		errs["email"] = p
 	}
 	r.Name = strings.TrimSpace(f.Name)
-	if msg := CheckLine(f.Name, MaxName); msg != "" {
-		errs["name"] = msg
+	if p := CheckLine(f.Name, MaxName); p != nil {
+		errs["name"] = p
 	}
 
 	r.Language = f.Language
 	if !ValidLanguage(f.Language) {
-		errs["language"] = "Choose the language we should write to you in."
+		errs["language"] = &Problem{Code: CodeLanguage}
 	}
 	r.Country = f.Country
 	if !authority.ValidResidence(f.Country) {
-		errs["country"] = "Choose your country of residence, or “Other country”."
+		errs["country"] = &Problem{Code: CodeCountry}
 	}
 
 	r.Details = strings.TrimSpace(f.Details)
-	if msg := checkText(f.Details, MaxDetails); msg != "" {
-		errs["details"] = msg
+	if p := checkText(f.Details, MaxDetails); p != nil {
+		errs["details"] = p
 	}
 	r.RectificationWrong = strings.TrimSpace(f.RectificationWrong)
 	r.RectificationRight = strings.TrimSpace(f.RectificationRight)
@@ -151,21 +151,21 @@ func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
 		}
 		return false
 	}
-	required := func(field, value, raw string, max int, need bool, what string) {
-		if msg := checkText(raw, max); msg != "" {
-			errs[field] = msg
+	required := func(field, value, raw string, max int, need bool, what Code) {
+		if p := checkText(raw, max); p != nil {
+			errs[field] = p
 		} else if need && value == "" {
-			errs[field] = what
+			errs[field] = &Problem{Code: what}
 		}
 	}
 	required("rectification_wrong", r.RectificationWrong, f.RectificationWrong, MaxField, has(KindRectification),
-		"For rectification, say which data is wrong.")
+		CodeRectificationWrong)
 	required("rectification_right", r.RectificationRight, f.RectificationRight, MaxField, has(KindRectification),
-		"For rectification, say what the correct data is.")
+		CodeRectificationRight)
 	r.ObjectionDirectMarketing = f.ObjectionDirectMarketing && has(KindObjection)
 	r.RecipientsWanted = f.RecipientsWanted && (has(KindRectification) || has(KindErasure) || has(KindRestriction))
 	required("objection_grounds", r.ObjectionGrounds, f.ObjectionGrounds, MaxDetails, has(KindObjection) && !r.ObjectionDirectMarketing,
-		"For an objection, give the grounds relating to your situation, or tick that you object to direct marketing.")
+		CodeObjectionGrounds)
 
 	r.Identifiers = validateIdentifiers(f, identifying, errs)
 
@@ -175,7 +175,7 @@ func (f Filing) Validate(identifying map[string]bool) (Request, Errors) {
 	return r, nil
 }
 
-func validateIdentifiers(f Filing, identifying map[string]bool, errs Errors) []Identifier {
+func validateIdentifiers(f Filing, identifying map[string]bool, errs Problems) []Identifier {
 	var out []Identifier
 	seen := map[string]bool{}
 	add := func(id Identifier) {
@@ -187,22 +187,22 @@ func validateIdentifiers(f Filing, identifying map[string]bool, errs Errors) []I
 	}
 	for _, id := range f.Browser {
 		if !identifying[id.CookieName] {
-			errs["identifiers"] = fmt.Sprintf("The cookie %q is not an identifying cookie of this site.", id.CookieName)
+			errs["identifiers"] = &Problem{Code: CodeBrowserNotIdentifying, Args: map[string]any{"Cookie": id.CookieName}}
 			continue
 		}
-		if msg := checkCookieValue(id.Value); msg != "" {
-			errs["identifiers"] = fmt.Sprintf("The value of your cookie %s cannot be used: %s", id.CookieName, msg)
+		if p := checkCookieValue(id.Value); p != nil {
+			errs["identifiers"] = &Problem{Code: CodeBrowserValue, Args: map[string]any{"Cookie": id.CookieName}, Cause: p}
 			continue
 		}
 		add(Identifier{CookieName: id.CookieName, Value: id.Value, Provenance: ProvenanceBrowser})
 	}
 	for _, id := range f.Signed {
 		if !identifying[id.CookieName] {
-			errs["identifiers"] = fmt.Sprintf("The site's link names the cookie %q, which is not an identifying cookie of this site.", id.CookieName)
+			errs["identifiers"] = &Problem{Code: CodeSignedNotIdentifying, Args: map[string]any{"Cookie": id.CookieName}}
 			continue
 		}
-		if msg := checkCookieValue(id.Value); msg != "" {
-			errs["identifiers"] = fmt.Sprintf("The value of the cookie %s in the site's link cannot be used: %s", id.CookieName, msg)
+		if p := checkCookieValue(id.Value); p != nil {
+			errs["identifiers"] = &Problem{Code: CodeSignedValue, Args: map[string]any{"Cookie": id.CookieName}, Cause: p}
 			continue
 		}
 		add(Identifier{CookieName: id.CookieName, Value: id.Value, Provenance: ProvenanceSigned})
@@ -213,97 +213,97 @@ func validateIdentifiers(f Filing, identifying map[string]bool, errs Errors) []I
 		case name == "" && value == "":
 			continue // a blank row
 		case name == "":
-			errs[TypedField(i)] = "Choose which cookie this value comes from."
+			errs[TypedField(i)] = &Problem{Code: CodeTypedNoName}
 		case !identifying[name]:
-			errs[TypedField(i)] = "Choose one of this site's identifying cookies."
+			errs[TypedField(i)] = &Problem{Code: CodeTypedNotIdentifying}
 		case value == "":
-			errs[TypedField(i)] = "Paste the cookie's value, or leave the row empty."
+			errs[TypedField(i)] = &Problem{Code: CodeTypedNoValue}
 		default:
-			if msg := checkCookieValue(value); msg != "" {
-				errs[TypedField(i)] = msg
+			if p := checkCookieValue(value); p != nil {
+				errs[TypedField(i)] = p
 				continue
 			}
 			add(Identifier{CookieName: name, Value: value, Provenance: ProvenanceTyped})
 		}
 	}
 	if len(out) > MaxIdentifiers {
-		errs["identifiers"] = fmt.Sprintf("At most %d cookie identifiers per request.", MaxIdentifiers)
+		errs["identifiers"] = &Problem{Code: CodeTooMany, Args: map[string]any{"Max": MaxIdentifiers}}
 	}
 	return out
 }
 
-// CheckEmail returns why raw is not an address we can write to, or "": one bare address on one
+// CheckEmail returns why raw is not an address we can write to, or nil: one bare address on one
 // line (a line break would let it inject mail headers), with a full domain.
-func CheckEmail(raw string) string {
+func CheckEmail(raw string) *Problem {
 	s := strings.TrimSpace(raw)
 	switch {
 	case s == "":
-		return "Give the e-mail address."
+		return &Problem{Code: CodeEmailEmpty}
 	case !utf8.ValidString(raw):
-		return "The address contains bytes that are not valid text (invalid UTF-8)."
+		return &Problem{Code: CodeEmailUTF8}
 	case strings.ContainsAny(raw, "\r\n"):
-		return "The address must be on a single line."
+		return &Problem{Code: CodeEmailLine}
 	case utf8.RuneCountInString(s) > MaxEmail:
-		return fmt.Sprintf("The address is too long: at most %d characters.", MaxEmail)
+		return &Problem{Code: CodeEmailLong, Args: map[string]any{"Max": MaxEmail}}
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
-		return "Type the address only, like name@example.com."
+		return &Problem{Code: CodeEmailForm}
 	}
 	at := strings.LastIndexByte(s, '@')
 	if domain := s[at+1:]; !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") {
-		return "The address needs a full domain, like name@example.com."
+		return &Problem{Code: CodeEmailDomain}
 	}
-	return ""
+	return nil
 }
 
-// CheckLine returns why s cannot be a one-line field (a name that may end up in a mail header), or "".
-func CheckLine(s string, max int) string {
+// CheckLine returns why s cannot be a one-line field (a name that may end up in a mail header), or nil.
+func CheckLine(s string, max int) *Problem {
 	if strings.ContainsAny(s, "\r\n\u2028\u2029") {
-		return "This must be on a single line."
+		return &Problem{Code: CodeSingleLine}
 	}
 	if strings.ContainsRune(s, '\t') {
-		return "This contains control characters; remove them."
+		return &Problem{Code: CodeControl}
 	}
 	return checkText(s, max)
 }
 
-// checkText returns why s cannot be stored as free text, or "". Line breaks and tabs are allowed;
+// checkText returns why s cannot be stored as free text, or nil. Line breaks and tabs are allowed;
 // other control characters are not.
-func checkText(s string, max int) string {
+func checkText(s string, max int) *Problem {
 	if !utf8.ValidString(s) {
-		return "This contains bytes that are not valid text (invalid UTF-8)."
+		return &Problem{Code: CodeUTF8}
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(s)); n > max {
-		return fmt.Sprintf("This is too long: at most %d characters (you typed %d).", max, n)
+		return &Problem{Code: CodeTooLong, Args: map[string]any{"Max": max, "N": n}}
 	}
 	for _, r := range s {
 		if r == '\n' || r == '\r' || r == '\t' {
 			continue
 		}
 		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return "This contains control characters; remove them."
+			return &Problem{Code: CodeControl}
 		}
 	}
-	return ""
+	return nil
 }
 
 // ValidCookieValue reports whether v may be stored as a cookie identifier's value.
-func ValidCookieValue(v string) bool { return checkCookieValue(v) == "" }
+func ValidCookieValue(v string) bool { return checkCookieValue(v) == nil }
 
 // checkCookieValue applies RFC 6265's cookie-octet rule and our length limit.
-func checkCookieValue(v string) string {
+func checkCookieValue(v string) *Problem {
 	if v == "" {
-		return "The value is empty."
+		return &Problem{Code: CodeValueEmpty}
 	}
 	if len(v) > MaxCookieValue {
-		return fmt.Sprintf("The value is too long: at most %d characters.", MaxCookieValue)
+		return &Problem{Code: CodeValueLong, Args: map[string]any{"Max": MaxCookieValue}}
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c < 0x21 || c > 0x7e || c == '"' || c == ',' || c == ';' || c == '\\' {
-			return "A cookie value holds only visible ASCII characters, without spaces, quotes, commas, semicolons or backslashes."
+			return &Problem{Code: CodeValueChars}
 		}
 	}
-	return ""
+	return nil
 }

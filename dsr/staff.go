@@ -55,13 +55,25 @@ func CheckMessage(s, what string) string { return checkRequiredText(s, MaxMessag
 func CheckLongText(s string, max int, what string) string { return checkRequiredText(s, max, what) }
 
 func checkRequiredText(s string, max int, what string) string {
-	if msg := checkText(s, max); msg != "" {
-		return msg
+	if p := checkText(s, max); p != nil {
+		return p.Error()
 	}
 	if strings.TrimSpace(s) == "" {
 		return what
 	}
 	return ""
+}
+
+// CheckReply returns why the requester's answer to a question, typed on their status page, cannot
+// be recorded, or nil.
+func CheckReply(answer string) *Problem {
+	if p := checkText(answer, MaxMessage); p != nil {
+		return p
+	}
+	if strings.TrimSpace(answer) == "" {
+		return &Problem{Code: CodeAnswerMissing}
+	}
+	return nil
 }
 
 func contains(ks []Kind, k Kind) bool {

@@ -42,7 +42,7 @@ func (h *Handler) mailbox(c echo.Context) error {
 	if f.Reference != "" && !validReference(f.Reference) {
 		errs["reference"] = "A reference looks like DSR-2026-000123."
 	}
-	if f.Recipient != "" && dsr.CheckEmail(f.Recipient) != "" {
+	if f.Recipient != "" && dsr.CheckEmail(f.Recipient) != nil {
 		errs["recipient"] = "Type a whole e-mail address, like name@example.org."
 	}
 	v := views.MailboxView{Filter: f, Kinds: kinds, Errors: errs, SMTPEnabled: h.cfg.SMTPEnabled}

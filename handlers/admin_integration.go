@@ -84,8 +84,8 @@ func (h *Handler) createSiteAPIKey(c echo.Context) error {
 	}
 	label := c.FormValue("label")
 	v := views.IntegrationView{Site: site, WebhookURL: site.WebhookURL}
-	if msg := dsr.CheckLine(label, 200); msg != "" {
-		v.LabelValue, v.LabelError = label, msg
+	if p := dsr.CheckLine(label, 200); p != nil {
+		v.LabelValue, v.LabelError = label, p.Error()
 		return h.renderIntegration(c, http.StatusUnprocessableEntity, v)
 	}
 	plain, k, err := h.store.CreateSiteAPIKey(ctx, site.ID, label, time.Now())

@@ -45,7 +45,7 @@ func (h *Handler) consentForm(c echo.Context, site models.Site, cookies []models
 	if err != nil {
 		return f, err
 	}
-	if refusal != "" {
+	if refusal != nil {
 		f.LinkRefusal, f.Token = refusal, ""
 	}
 	for _, id := range signed {
@@ -93,14 +93,14 @@ func (h *Handler) withdrawConsent(c echo.Context) error {
 		f.Errors["categories"] = views.T(ctx, "consent.err_none")
 	}
 	if f.Email != "" {
-		if msg := dsr.CheckEmail(f.Email); msg != "" {
-			f.Errors["email"] = views.FieldErrorText(ctx, msg)
+		if p := dsr.CheckEmail(f.Email); p != nil {
+			f.Errors["email"] = views.ProblemText(ctx, p)
 		}
 	}
-	if f.LinkRefusal != "" && form.Get("t") != "" {
+	if f.LinkRefusal != nil && form.Get("t") != "" {
 		// The link was good when the page was shown and is not now (expired, secret retired): say
 		// so, rather than record the withdrawal without the identifiers the visitor expects.
-		f.Errors["link"] = f.LinkRefusal
+		f.Errors["link"] = views.ProblemText(ctx, f.LinkRefusal)
 	}
 	if len(f.Errors) > 0 {
 		return render(c, http.StatusUnprocessableEntity, views.ConsentPage(h.consentPageData(c, site), f))

@@ -71,12 +71,11 @@ func (h *Handler) formPage(c echo.Context, site models.Site, tok string) views.P
 
 // signedIdentifiers verifies tok, a site's signed link (sitetoken), against the site's live
 // secrets and returns the identifiers it vouches for: only the site's identifying cookies, with
-// values fit to store, as provenance signed. refusal is the visitor's explanation, in the page's
-// language, when the link is refused — then no identifier is taken from it; err is only a database
-// failure. An empty tok gives nothing.
-func (h *Handler) signedIdentifiers(c echo.Context, site models.Site, cookies []models.Cookie, tok string) (ids []dsr.Identifier, refusal string, err error) {
+// values fit to store, as provenance signed. refusal says why the link is refused, when it is —
+// then no identifier is taken from it; err is only a database failure. An empty tok gives nothing.
+func (h *Handler) signedIdentifiers(c echo.Context, site models.Site, cookies []models.Cookie, tok string) (ids []dsr.Identifier, refusal *dsr.Problem, err error) {
 	if tok == "" {
-		return nil, "", nil
+		return nil, nil, nil
 	}
 	ctx := c.Request().Context()
 	var dbErr error
@@ -88,11 +87,11 @@ func (h *Handler) signedIdentifiers(c echo.Context, site models.Site, cookies []
 		return k, ok
 	}, time.Now())
 	if dbErr != nil {
-		return nil, "", dbErr
+		return nil, nil, dbErr
 	}
 	data := map[string]any{"Site": site.Name}
 	if verr != nil {
-		return nil, views.Tf(ctx, signedRefusalID(verr), data), nil
+		return nil, &dsr.Problem{Code: signedRefusal(verr), Args: data}, nil
 	}
 	identifying := identifyingNames(cookies)
 	seen := map[dsr.Identifier]bool{}
@@ -104,26 +103,26 @@ func (h *Handler) signedIdentifiers(c echo.Context, site models.Site, cookies []
 		}
 	}
 	if len(ids) == 0 {
-		return nil, views.Tf(ctx, "signed.none", data), nil
+		return nil, &dsr.Problem{Code: dsr.CodeSignedNone, Args: data}, nil
 	}
-	return ids, "", nil
+	return ids, nil, nil
 }
 
-// signedRefusalID is the message that explains a refused link to the visitor.
-func signedRefusalID(err error) string {
+// signedRefusal is the code of the problem that explains a refused link to the visitor.
+func signedRefusal(err error) dsr.Code {
 	switch {
 	case errors.Is(err, sitetoken.ErrUnknownKey):
-		return "signed.unknown_key"
+		return dsr.CodeSignedUnknownKey
 	case errors.Is(err, sitetoken.ErrBadSignature):
-		return "signed.bad_signature"
+		return dsr.CodeSignedBadSignature
 	case errors.Is(err, sitetoken.ErrExpired):
-		return "signed.expired"
+		return dsr.CodeSignedExpired
 	case errors.Is(err, sitetoken.ErrNotYetValid):
-		return "signed.not_yet_valid"
+		return dsr.CodeSignedNotYetValid
 	case errors.Is(err, sitetoken.ErrWrongSite):
-		return "signed.wrong_site"
+		return dsr.CodeSignedWrongSite
 	}
-	return "signed.malformed"
+	return dsr.CodeSignedMalformed
 }
 
 func (h *Handler) fileRequest(c echo.Context) error {
@@ -164,16 +163,16 @@ func (h *Handler) fileRequest(c echo.Context) error {
 	view.Values = filing
 
 	r, errs := filing.Validate(identifyingNames(cookies))
-	if len(missing) > 0 || refusal != "" {
+	if len(missing) > 0 || refusal != nil {
 		if errs == nil {
-			errs = dsr.Errors{}
+			errs = dsr.Problems{}
 		}
 	}
 	if len(missing) > 0 {
-		errs["identifiers"] = fmt.Sprintf("Your browser no longer sends the cookie %s; untick it or paste its value.", missing[0])
+		errs["identifiers"] = &dsr.Problem{Code: dsr.CodeBrowserMissing, Args: map[string]any{"Cookie": missing[0]}}
 	}
-	if refusal != "" {
-		errs["identifiers"] = refusal // already in the page's language
+	if refusal != nil {
+		errs["identifiers"] = refusal
 	}
 	if len(errs) > 0 {
 		view.Errors = errs

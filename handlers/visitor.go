@@ -11,6 +11,7 @@ import (
 
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
+	"rightsdesk/dsr"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -54,11 +55,11 @@ func (h *Handler) alreadyConfirmed(c echo.Context, cs models.Case) error {
 }
 
 func (h *Handler) status(c echo.Context) error {
-	return h.statusPage(c, http.StatusOK, "", "")
+	return h.statusPage(c, http.StatusOK, "", nil)
 }
 
 // statusPage renders the requester's page; reply and replyErr carry a refused answer back.
-func (h *Handler) statusPage(c echo.Context, code int, reply, replyErr string) error {
+func (h *Handler) statusPage(c echo.Context, code int, reply string, replyErr *dsr.Problem) error {
 	tok := c.Param("token")
 	sp, err := h.cases.Status(c.Request().Context(), tok)
 	if err != nil {
@@ -86,9 +87,9 @@ func (h *Handler) reply(c echo.Context) error {
 	}
 	tok, answer := c.Param("token"), c.FormValue("answer")
 	err := h.cases.Reply(c.Request().Context(), tok, answer)
-	var fe *cases.FormError
-	if errors.As(err, &fe) {
-		return h.statusPage(c, http.StatusUnprocessableEntity, answer, fe.Fields["answer"])
+	var p *dsr.Problem
+	if errors.As(err, &p) {
+		return h.statusPage(c, http.StatusUnprocessableEntity, answer, p)
 	}
 	if err != nil {
 		h.caseLanguage(c, tok)

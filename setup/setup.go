@@ -117,8 +117,8 @@ func CheckController(in Controller) (models.Controller, Errors) {
 		errs[FieldPhone] = msg
 	}
 	if email := strings.TrimSpace(in.ContactEmail); email != "" {
-		if msg := dsr.CheckEmail(in.ContactEmail); msg != "" {
-			errs[FieldContactEmail] = msg
+		if p := dsr.CheckEmail(in.ContactEmail); p != nil {
+			errs[FieldContactEmail] = p.Error()
 		}
 		c.ContactEmail = strings.ToLower(email)
 	}
@@ -177,8 +177,8 @@ func required(raw string, max int, what string) (string, string) {
 }
 
 func optional(raw string, max int) (string, string) {
-	if msg := dsr.CheckLine(raw, max); msg != "" {
-		return raw, msg
+	if p := dsr.CheckLine(raw, max); p != nil {
+		return raw, p.Error()
 	}
 	return strings.TrimSpace(raw), ""
 }
@@ -188,7 +188,8 @@ func checkAddress(raw string) (string, string) {
 	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\r", "\n")
 	var lines []string
 	for _, l := range strings.Split(raw, "\n") {
-		if msg := dsr.CheckLine(l, MaxAddressLine); msg != "" {
+		if p := dsr.CheckLine(l, MaxAddressLine); p != nil {
+			msg := p.Error()
 			return raw, "A line of the address: " + strings.ToLower(msg[:1]) + msg[1:]
 		}
 		if l = strings.TrimSpace(l); l != "" {
@@ -412,8 +413,8 @@ func checkStatement(raw string, max int) (string, string) {
 		return raw, fmt.Sprintf("This is too long: at most %d characters (you typed %d).", max, n)
 	}
 	for _, l := range strings.Split(raw, "\n") {
-		if msg := dsr.CheckLine(l, max); msg != "" {
-			return raw, msg
+		if p := dsr.CheckLine(l, max); p != nil {
+			return raw, p.Error()
 		}
 	}
 	return raw, ""

@@ -22,7 +22,7 @@ type ConsentForm struct {
 	Categories  []ConsentCategory
 	Identifiers []dsr.Identifier // read from this browser or vouched for by the site's link
 	Token       string           // the site's signed link, carried to the post
-	LinkRefusal string           // why the site's link was refused, when it was
+	LinkRefusal *dsr.Problem     // why the site's link was refused, when it was
 	All         bool
 	Chosen      []string
 	Email       string

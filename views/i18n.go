@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -210,91 +211,21 @@ func PurposeFor(ctx context.Context, c models.Cookie) Purpose {
 	return Purpose{Text: text, Lang: in, Published: in != lang}
 }
 
-// Field errors. dsr validates in English; the form shows each message in the page's language by
-// matching it to a message id. A message no pattern knows is shown as it is, in English.
-
-type fieldError struct {
-	re   *regexp.Regexp
-	id   string
-	keys []string // names of the submatches, for the message's data
-}
-
-func exact(msg, id string) fieldError {
-	return fieldError{re: regexp.MustCompile("^" + regexp.QuoteMeta(msg) + "$"), id: id}
-}
-
-var fieldErrors = []fieldError{
-	exact("Choose among the rights listed.", "fielderr.kind_unknown"),
-	exact("Choose at least one right to exercise.", "fielderr.kind_none"),
-	exact("Give the e-mail address where we should write to you.", "fielderr.email_missing"),
-	exact("Give the e-mail address.", "fielderr.email_missing"),
-	exact("The address contains bytes that are not valid text (invalid UTF-8).", "fielderr.email_utf8"),
-	exact("The address must be on a single line.", "fielderr.email_line"),
-	{re: regexp.MustCompile(`^The address is too long: at most (\d+) characters\.$`), id: "fielderr.email_long", keys: []string{"Max"}},
-	exact("Type the address only, like name@example.com.", "fielderr.email_form"),
-	exact("The address needs a full domain, like name@example.com.", "fielderr.email_domain"),
-	exact("This must be on a single line.", "fielderr.single_line"),
-	exact("This contains control characters; remove them.", "fielderr.control"),
-	exact("This contains bytes that are not valid text (invalid UTF-8).", "fielderr.utf8"),
-	{re: regexp.MustCompile(`^This is too long: at most (\d+) characters \(you typed (\d+)\)\.$`), id: "fielderr.too_long", keys: []string{"Max", "N"}},
-	exact("Choose the language we should write to you in.", "fielderr.language"),
-	exact("Choose your country of residence, or “Other country”.", "fielderr.country"),
-	exact("For rectification, say which data is wrong.", "fielderr.rectification_wrong"),
-	exact("For rectification, say what the correct data is.", "fielderr.rectification_right"),
-	exact("For an objection, give the grounds relating to your situation, or tick that you object to direct marketing.", "fielderr.objection_grounds"),
-	{re: regexp.MustCompile(`^The cookie "(.*)" is not an identifying cookie of this site\.$`), id: "fielderr.browser_not_identifying", keys: []string{"Cookie"}},
-	{re: regexp.MustCompile(`^The value of your cookie (\S+) cannot be used: (.*)$`), id: "fielderr.browser_value", keys: []string{"Cookie", "Why"}},
-	exact("Choose which cookie this value comes from.", "fielderr.typed_no_name"),
-	exact("Choose one of this site's identifying cookies.", "fielderr.typed_not_identifying"),
-	exact("Paste the cookie's value, or leave the row empty.", "fielderr.typed_no_value"),
-	exact("The value is empty.", "fielderr.value_empty"),
-	{re: regexp.MustCompile(`^The value is too long: at most (\d+) characters\.$`), id: "fielderr.value_long", keys: []string{"Max"}},
-	exact("A cookie value holds only visible ASCII characters, without spaces, quotes, commas, semicolons or backslashes.", "fielderr.value_chars"),
-	{re: regexp.MustCompile(`^At most (\d+) cookie identifiers per request\.$`), id: "fielderr.too_many", keys: []string{"Max"}},
-	{re: regexp.MustCompile(`^Your browser no longer sends the cookie (\S+); untick it or paste its value\.$`), id: "fielderr.browser_missing", keys: []string{"Cookie"}},
-	{re: regexp.MustCompile(`^The site's link names the cookie "(.*)", which is not an identifying cookie of this site\.$`), id: "signed.not_identifying", keys: []string{"Cookie"}},
-	{re: regexp.MustCompile(`^The value of the cookie (\S+) in the site's link cannot be used: (.*)$`), id: "signed.value", keys: []string{"Cookie", "Why"}},
-	exact("Write your answer.", "fielderr.answer_missing"),
-}
-
-// FieldErrorID returns the message id and data that say msg, an English field error, in any
-// language; ok is false for a message no pattern knows.
-func FieldErrorID(msg string) (id string, data map[string]any, ok bool) {
-	for _, fe := range fieldErrors {
-		m := fe.re.FindStringSubmatch(msg)
-		if m == nil {
-			continue
-		}
-		data = map[string]any{}
-		for i, k := range fe.keys {
-			data[k] = m[i+1]
-		}
-		if why, ok := data["Why"].(string); ok { // a nested message: translate it too
-			if nid, nd, ok := FieldErrorID(why); ok {
-				data["WhyID"], data["WhyData"] = nid, nd
-			}
-		}
-		return fe.id, data, true
-	}
-	return "", nil, false
-}
-
-// FieldErrorText says msg, an English field error, in the page's language.
-func FieldErrorText(ctx context.Context, msg string) string {
-	if msg == "" {
+// ProblemText says p, a problem with what the visitor typed, in the page's language: its code is
+// the message id, its arguments the message's data, its cause said in its place ({{.Why}}). No
+// problem says "".
+func ProblemText(ctx context.Context, p *dsr.Problem) string {
+	if p == nil {
 		return ""
 	}
-	id, data, ok := FieldErrorID(msg)
-	if !ok {
-		return msg
+	data := maps.Clone(p.Args)
+	if data == nil {
+		data = map[string]any{}
 	}
-	if nid, ok := data["WhyID"].(string); ok {
-		nd, _ := data["WhyData"].(map[string]any)
-		data["Why"] = Tf(ctx, nid, nd)
-		delete(data, "WhyID")
-		delete(data, "WhyData")
+	if p.Cause != nil {
+		data["Why"] = ProblemText(ctx, p.Cause)
 	}
-	return Tf(ctx, id, data)
+	return Tf(ctx, string(p.Code), data)
 }
 
 // Timeline entries. Events store an English sentence for staff; the requester reads each public

@@ -384,9 +384,9 @@ type StatusPageView struct {
 	ReplyBy   deadline.Date // and the date they asked for an answer by (zero for older questions)
 	Files     []models.CaseFile
 	Now       time.Time
-	Reply     string // what the requester typed, when their answer was refused
-	ReplyErr  string // in English, as the case service says it; shown in the page's language
-	Replied   bool   // the page follows an answer
+	Reply     string       // what the requester typed, when their answer was refused
+	ReplyErr  *dsr.Problem // why their answer was refused; said in the page's language
+	Replied   bool         // the page follows an answer
 }
 
 // Status shows the case to its requester.
@@ -598,7 +598,7 @@ func Status(p Page, v StatusPageView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = FieldError("answer", FieldErrorText(ctx, v.ReplyErr)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = FieldError("answer", ProblemText(ctx, v.ReplyErr)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -607,9 +607,9 @@ func Status(p Page, v StatusPageView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var32 string
-				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.ResolveAttributeValue(fmt.Sprint(v.ReplyErr != ""))
+				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.ResolveAttributeValue(fmt.Sprint(v.ReplyErr != nil))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/visitor.templ`, Line: 105, Col: 94}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/visitor.templ`, Line: 105, Col: 95}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var32)
 				if templ_7745c5c3_Err != nil {
@@ -622,7 +622,7 @@ func Status(p Page, v StatusPageView) templ.Component {
 				var templ_7745c5c3_Var33 string
 				templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(clean(v.Reply))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/visitor.templ`, Line: 105, Col: 113}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/visitor.templ`, Line: 105, Col: 114}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 				if templ_7745c5c3_Err != nil {
