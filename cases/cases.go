@@ -181,9 +181,10 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		})
 	}
 
-	// The letter is rendered inside the transaction, which reads the overrides from the cache but
-	// cannot fill it: fill it first.
-	if _, err := s.store.CachedLetterOverrides(ctx, ctrl.ID, r.Language); err != nil {
+	// The overrides are read before the transaction, which then needs no read of its own for the
+	// letter (and could not fill the cache).
+	overrides, err := s.store.CachedLetterOverrides(ctx, ctrl.ID, r.Language)
+	if err != nil {
 		return Filed{}, err
 	}
 	err = s.store.InTx(ctx, func(tx *models.Tx) error {
@@ -205,7 +206,11 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 		d := s.letterData(c, site)
 		d.VerifyURL = s.cfg.BaseURL + "/requests/verify/" + verifyPlain
 		d.VerifyBy = c.VerifyExpiresAt
-		return s.queue(ctx, tx, c, letters.Verification, d)
+		rendered, err := renderWith(ctrl.ID, letters.Verification, d, overrides)
+		if err != nil {
+			return err
+		}
+		return s.queueRendered(ctx, tx, c, letters.Verification, d, rendered)
 	})
 	if err != nil {
 		return Filed{}, err
@@ -617,6 +622,11 @@ func (s *Service) queue(ctx context.Context, tx *models.Tx, c models.Case, k let
 	if err != nil {
 		return err
 	}
+	return s.queueRendered(ctx, tx, c, k, d, r)
+}
+
+// queueRendered queues letter k to the requester of c, rendered as r.
+func (s *Service) queueRendered(ctx context.Context, tx *models.Tx, c models.Case, k letters.Kind, d letters.Data, r letters.Rendered) error {
 	sender := mail.Address{Name: d.Controller.Name + " (Rightsdesk)", Address: s.fromAddress()}
 	caseID := c.ID
 	now := s.clock()

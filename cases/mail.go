@@ -19,6 +19,11 @@ func (s *Service) render(ctx context.Context, tx *models.Tx, controllerID int64,
 	if err != nil {
 		return letters.Rendered{}, err
 	}
+	return renderWith(controllerID, k, d, o)
+}
+
+// renderWith is render with the overrides o already read.
+func renderWith(controllerID int64, k letters.Kind, d letters.Data, o map[string]string) (letters.Rendered, error) {
 	r, err := letters.RenderWith(k, d, letters.Overrides(o))
 	if err == nil && len(r.Fallbacks) > 0 {
 		// A stored override no longer fits (a letter's variables changed): the shipped wording went
