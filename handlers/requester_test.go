@@ -70,6 +70,26 @@ func staffActor(t *testing.T, p *testapp.Portal) cases.Actor {
 	return cases.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Controllers: ids}
 }
 
+// toldEveryRecipient says that each of ESOMUS's third parties was told today (Art. 19), as an
+// erasure complied with needs.
+func toldEveryRecipient(t *testing.T, p *testapp.Portal) []dsr.RecipientInput {
+	t.Helper()
+	ctx := context.Background()
+	site, err := p.Store.SiteBySlug(ctx, "esomus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipients, err := p.Store.CookieRecipients(ctx, site.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told []dsr.RecipientInput
+	for _, name := range recipients {
+		told = append(told, dsr.RecipientInput{Provider: name, Choice: dsr.ToldChoice, ToldOn: deadline.Today(time.Now(), deadline.DefaultLocation).String()})
+	}
+	return told
+}
+
 // in returns the page at path in lang, the visitor's own choice of language.
 func (r requester) in(lang, path string) testapp.Response {
 	r.c.SetCookie(locale.CookieName, lang)
@@ -100,12 +120,7 @@ func TestStatusPageShowsTheAnswerAndTheComplaintRoute(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The erasure is complied with: ESOMUS's third parties are told (Art. 19).
-		site, _ := p.Store.SiteBySlug(ctx, "esomus")
-		recipients, _ := p.Store.CookieRecipients(ctx, site.ID)
-		var told []dsr.RecipientInput
-		for _, name := range recipients {
-			told = append(told, dsr.RecipientInput{Provider: name, Choice: dsr.ToldChoice, ToldOn: deadline.Today(time.Now(), deadline.DefaultLocation).String()})
-		}
+		told := toldEveryRecipient(t, p)
 		items, err := p.App.Cases.AccessDraftOf(ctx, r.ref)
 		if err != nil {
 			t.Fatal(err)
@@ -304,12 +319,7 @@ func TestRequesterCopyOfTheCase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		site, _ := p.Store.SiteBySlug(ctx, "esomus")
-		recipients, _ := p.Store.CookieRecipients(ctx, site.ID)
-		var told []dsr.RecipientInput
-		for _, name := range recipients {
-			told = append(told, dsr.RecipientInput{Provider: name, Choice: dsr.ToldChoice, ToldOn: deadline.Today(time.Now(), deadline.DefaultLocation).String()})
-		}
+		told := toldEveryRecipient(t, p)
 		if err := p.App.Cases.Complete(ctx, a, ref, 0, cases.Answer{Rights: cases.CompliedWith(map[dsr.Kind]string{
 			dsr.KindAccess: "Nous détenons votre inscription à la lettre d’information.", dsr.KindErasure: "CRM : supprimé",
 		}), Told: told, Access: items}); err != nil {

@@ -185,10 +185,6 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	db, err := store.SQLDB()
-	if err != nil {
-		return nil, err
-	}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{store: store, cases: cs, sender: opts.Sender, opts: opts})
@@ -241,12 +237,7 @@ func New(store *models.Store, cs Cases, opts Options) (*Queue, error) {
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: "retention"}),
 		},
 	}
-	var client *river.Client[*sql.Tx]
-	if store.Dialect() == models.Postgres {
-		client, err = river.NewClient(riverdatabasesql.New(db), cfg)
-	} else {
-		client, err = river.NewClient(riversqlite.New(db), cfg)
-	}
+	client, err := newClient(store, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
@@ -269,21 +260,24 @@ func NewScheduler(store *models.Store, webhookAttempts int) (*Scheduler, error) 
 	if webhookAttempts <= 0 {
 		webhookAttempts = DefaultWebhookAttempts
 	}
-	db, err := store.SQLDB()
-	if err != nil {
-		return nil, err
-	}
-	cfg := &river.Config{Logger: quiet(slog.Default())} // no queues, no workers: an insert-only client
-	var client *river.Client[*sql.Tx]
-	if store.Dialect() == models.Postgres {
-		client, err = river.NewClient(riverdatabasesql.New(db), cfg)
-	} else {
-		client, err = river.NewClient(riversqlite.New(db), cfg)
-	}
+	// No queues, no workers: an insert-only client.
+	client, err := newClient(store, &river.Config{Logger: quiet(slog.Default())})
 	if err != nil {
 		return nil, fmt.Errorf("job scheduler: %w", err)
 	}
 	return &Scheduler{client: client, webhookAttempts: webhookAttempts}, nil
+}
+
+// newClient is a River client on store's connection pool, with the driver of its dialect.
+func newClient(store *models.Store, cfg *river.Config) (*river.Client[*sql.Tx], error) {
+	db, err := store.SQLDB()
+	if err != nil {
+		return nil, err
+	}
+	if store.Dialect() == models.Postgres {
+		return river.NewClient(riverdatabasesql.New(db), cfg)
+	}
+	return river.NewClient(riversqlite.New(db), cfg)
 }
 
 // ScheduleLetter inserts the send job of a letter inside the transaction that wrote the letter.

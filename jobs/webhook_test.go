@@ -152,15 +152,7 @@ func TestWithdrawalWithoutWebhook(t *testing.T) {
 func withdrawWithWebhook(t *testing.T, st *models.Store, url, secret string, allowPrivate bool) (models.Site, models.ConsentWithdrawal) {
 	t.Helper()
 	ctx := context.Background()
-	ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
-	if err := st.SaveController(ctx, &ctrl); err != nil {
-		t.Fatal(err)
-	}
-	site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com", WebhookURL: url, WebhookSecret: secret}
-	if err := st.SaveSite(ctx, &site); err != nil {
-		t.Fatal(err)
-	}
-	site.Controller = &ctrl
+	site := siteWithWebhook(t, st, url, secret)
 	q, err := jobs.New(st, service(st), jobs.Options{PollInterval: 20 * time.Millisecond, Backoff: fastBackoff, SweepEvery: time.Hour,
 		WebhookAllowPrivate: allowPrivate})
 	if err != nil {
@@ -175,6 +167,22 @@ func withdrawWithWebhook(t *testing.T, st *models.Store, url, secret string, all
 		t.Fatal(err)
 	}
 	return site, w
+}
+
+// siteWithWebhook saves ESOMUS and its site, whose webhook is url signed with secret.
+func siteWithWebhook(t *testing.T, st *models.Store, url, secret string) models.Site {
+	t.Helper()
+	ctx := context.Background()
+	ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
+	if err := st.SaveController(ctx, &ctrl); err != nil {
+		t.Fatal(err)
+	}
+	site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com", WebhookURL: url, WebhookSecret: secret}
+	if err := st.SaveSite(ctx, &site); err != nil {
+		t.Fatal(err)
+	}
+	site.Controller = &ctrl
+	return site
 }
 
 // A webhook that points at the portal's own machine (or any private address) is never called:
@@ -207,15 +215,7 @@ func TestWebhookNeverReachesPrivateAddresses(t *testing.T) {
 func TestRetentionPrunesTheWebhookLog(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		ctrl := models.Controller{Slug: "esomus", Name: "ESOMUS", Country: "BE", TimeZone: "Europe/Brussels", LeadAuthority: "BE", DefaultLanguage: "fr"}
-		if err := st.SaveController(ctx, &ctrl); err != nil {
-			t.Fatal(err)
-		}
-		site := models.Site{ControllerID: ctrl.ID, Slug: "esomus", Name: "ESOMUS", Domain: "esomus.com",
-			WebhookURL: "https://esomus.com/hooks/consent", WebhookSecret: "whsec-test-0123456789"}
-		if err := st.SaveSite(ctx, &site); err != nil {
-			t.Fatal(err)
-		}
+		site := siteWithWebhook(t, st, "https://esomus.com/hooks/consent", "whsec-test-0123456789")
 		now := time.Now()
 		long, lately := now.AddDate(0, 0, -40), now.AddDate(0, 0, -10)
 		deliveries := map[string]int64{}

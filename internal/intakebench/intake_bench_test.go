@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
@@ -240,12 +241,8 @@ func (j *jarOf) Cookies(*url.URL) []*http.Cookie {
 // event and a letter written in one transaction, in tables of its own.
 func startBare(b *testing.B, databaseURL string) *httptest.Server {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, databaseURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
-	_, err = pool.Exec(ctx, `
+	pool := newPool(b, databaseURL)
+	_, err := pool.Exec(ctx, `
 		CREATE TABLE bare_cases (id BIGSERIAL PRIMARY KEY, site TEXT NOT NULL, kinds TEXT NOT NULL, email TEXT NOT NULL,
 			name TEXT NOT NULL, language TEXT NOT NULL, country TEXT NOT NULL, details TEXT NOT NULL, received_at TIMESTAMPTZ NOT NULL);
 		CREATE TABLE bare_events (id BIGSERIAL PRIMARY KEY, case_id BIGINT NOT NULL REFERENCES bare_cases (id), at TIMESTAMPTZ NOT NULL,
@@ -255,6 +252,36 @@ func startBare(b *testing.B, databaseURL string) *httptest.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return serveBaseline(b, pool, func(ctx context.Context, tx pgx.Tx, f url.Values, now time.Time) error {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO bare_cases (site, kinds, email, name, language, country, details, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, f.Get("site"), strings.Join(f["kinds"], ","), f.Get("email"),
+			f.Get("name"), f.Get("language"), f.Get("country"), f.Get("details"), now).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO bare_events (case_id, at, type, message) VALUES ($1, $2, 'filed', 'Request filed.')`, id, now); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO bare_letters (case_id, recipient, subject, body, status, created_at)
+			VALUES ($1, $2, 'Confirm your request', 'Click the link.', 'queued', $3)`, id, f.Get("email"), now)
+		return err
+	})
+}
+
+// newPool is a pgx pool on the database, closed at the end.
+func newPool(b *testing.B, databaseURL string) *pgxpool.Pool {
+	pool, err := pgxpool.New(context.Background(), databaseURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	return pool
+}
+
+// serveBaseline serves POST /requests as a baseline does: the form parsed, write run in one
+// transaction, 303 once committed.
+func serveBaseline(b *testing.B, pool *pgxpool.Pool, write func(ctx context.Context, tx pgx.Tx, f url.Values, now time.Time) error) *httptest.Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.POST("/requests", func(c echo.Context) error {
@@ -268,19 +295,7 @@ func startBare(b *testing.B, databaseURL string) *httptest.Server {
 			return err
 		}
 		defer tx.Rollback(ctx)
-		now := time.Now()
-		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO bare_cases (site, kinds, email, name, language, country, details, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, f.Get("site"), strings.Join(f["kinds"], ","), f.Get("email"),
-			f.Get("name"), f.Get("language"), f.Get("country"), f.Get("details"), now).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO bare_events (case_id, at, type, message) VALUES ($1, $2, 'filed', 'Request filed.')`, id, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO bare_letters (case_id, recipient, subject, body, status, created_at)
-			VALUES ($1, $2, 'Confirm your request', 'Click the link.', 'queued', $3)`, id, f.Get("email"), now); err != nil {
+		if err := write(ctx, tx, f, time.Now()); err != nil {
 			return err
 		}
 		if err := tx.Commit(ctx); err != nil {
@@ -301,41 +316,23 @@ func startBare(b *testing.B, databaseURL string) *httptest.Server {
 // 7 on events, 6 on letters, kept for the queue, the search, the dashboard and the audit trail —
 // and how much the portal's own work.
 func startSchema(b *testing.B, databaseURL string) *httptest.Server {
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, databaseURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
+	pool := newPool(b, databaseURL)
 	var siteID, controllerID, cookieID int64
-	err = pool.QueryRow(ctx, `SELECT s.id, s.controller_id, c.id FROM sites s JOIN cookies c ON c.site_id = s.id
+	err := pool.QueryRow(context.Background(), `SELECT s.id, s.controller_id, c.id FROM sites s JOIN cookies c ON c.site_id = s.id
 		WHERE s.slug = 'esomus' AND c.name = 'UID'`).Scan(&siteID, &controllerID, &cookieID)
 	if err != nil {
 		b.Fatal(err)
 	}
 	textBody, htmlBody := strings.Repeat("Confirmez votre demande. ", 80), strings.Repeat("<p>Confirmez votre demande.</p>", 130)
 	var seq atomic.Int64
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.POST("/requests", func(c echo.Context) error {
-		f, err := c.FormParams()
-		if err != nil || f.Get("email") == "" {
-			return c.NoContent(http.StatusBadRequest)
-		}
-		ctx := c.Request().Context()
-		tx, err := pool.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(ctx)
-		now := time.Now()
+	return serveBaseline(b, pool, func(ctx context.Context, tx pgx.Tx, f url.Values, now time.Time) error {
 		n := seq.Add(1)
 		var ref int64
 		if err := tx.QueryRow(ctx, `SELECT case_reference_next($1)`, now.Year()).Scan(&ref); err != nil {
 			return err
 		}
 		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO cases (reference, controller_id, site_id, status, email, name, language, country,
+		err := tx.QueryRow(ctx, `INSERT INTO cases (reference, controller_id, site_id, status, email, name, language, country,
 			details, received_at, received_on, due_on, answer_due_on, target_on, verify_token_hash, verify_expires_at, kind_mask,
 			created_at, updated_at) VALUES ($1, $2, $3, 'unverified', $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, 3, $9, $9)
 			RETURNING id`,
@@ -359,20 +356,12 @@ func startSchema(b *testing.B, databaseURL string) *httptest.Server {
 			id, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO letters (case_id, kind, language, sender, recipient, subject, text_body, html_body,
+		_, err = tx.Exec(ctx, `INSERT INTO letters (case_id, kind, language, sender, recipient, subject, text_body, html_body,
 			message_id, status, next_attempt_at, created_at) VALUES ($1, 'verification', 'fr', 'dpo@portal.test', $2,
 			'Confirmez votre demande', $3, $4, $5, 'queued', $6, $6)`,
-			id, f.Get("email"), textBody, htmlBody, fmt.Sprintf("schema.%d.%d@portal.test", now.UnixNano(), n), now); err != nil {
-			return err
-		}
-		if err := tx.Commit(ctx); err != nil {
-			return err
-		}
-		return c.Redirect(http.StatusSeeOther, "/requests/filed")
+			id, f.Get("email"), textBody, htmlBody, fmt.Sprintf("schema.%d.%d@portal.test", now.UnixNano(), n), now)
+		return err
 	})
-	srv := httptest.NewServer(e)
-	b.Cleanup(srv.Close)
-	return srv
 }
 
 // rss is the resident memory of this process, from /proc.
