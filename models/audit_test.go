@@ -344,16 +344,8 @@ func TestMigrationSealsEarlierEvents(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			st, err := models.Open(ctx, testdb.Options(t, d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openAt(t, d, 2)
 			db := models.GormForTest(st)
-			p := testdb.Goose(t, st, d)
-			if _, err := p.UpTo(ctx, 2); err != nil {
-				t.Fatal(err)
-			}
 
 			// Rows as the schema-2 binary wrote them.
 			now := time.Date(2025, 11, 3, 10, 0, 0, 0, time.UTC)

@@ -17,14 +17,7 @@ func TestDataMigrationFillsTheDayOfAnswer(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			st, err := models.Open(ctx, testdb.Options(t, d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if _, err := testdb.Goose(t, st, d).UpTo(ctx, 11); err != nil {
-				t.Fatal(err)
-			}
+			st := openAt(t, d, 11)
 			db := models.GormForTest(st)
 			exec := func(sql string, args ...any) {
 				t.Helper()

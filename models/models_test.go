@@ -199,16 +199,8 @@ func TestReferencesContinueAfterExistingOnes(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			st, err := models.Open(ctx, testdb.Options(t, d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openAt(t, d, 24)
 			db := models.GormForTest(st)
-			p := testdb.Goose(t, st, d)
-			if _, err := p.UpTo(ctx, 24); err != nil {
-				t.Fatal(err)
-			}
 			// As the schema-24 binary left them: 2025's counter is behind a reference (typed in by a
 			// tool, say), 2026's counter is ahead of its cases (rolled-back filings), 2024 has a
 			// case and no counter.
