@@ -13,6 +13,7 @@ import (
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
 	"rightsdesk/internal/testdb"
+	"rightsdesk/events"
 	"rightsdesk/models"
 )
 
@@ -76,7 +77,7 @@ func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Eve
 	t.Helper()
 	e := models.Event{CaseID: caseID, At: time.Now(), ActorType: models.ActorSystem, Type: "note",
 		Message: fmt.Sprintf("note %d about %s", i, secret), Public: i%2 == 0}
-	if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.AppendEvent(context.Background(), &e) }); err != nil {
+	if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.AppendEvent(context.Background(), &e, events.Note{Text: e.Message}) }); err != nil {
 		t.Fatal(err)
 	}
 	if e.ID == 0 || e.Seq != 0 || e.Hash != "" || e.AppendedAt == nil {
@@ -270,8 +271,8 @@ func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
 					err := st.InTx(ctx, func(tx *models.Tx) error {
-						return tx.AppendEvent(ctx, &models.Event{CaseID: ids[w%2], At: time.Now(), ActorType: models.ActorSystem,
-							Type: "note", Message: fmt.Sprintf("worker %d event %d", w, i)})
+						return tx.AppendEvent(ctx, &models.Event{CaseID: ids[w%2], At: time.Now(), ActorType: models.ActorSystem},
+							events.Note{Text: fmt.Sprintf("worker %d event %d", w, i)})
 					})
 					if err != nil {
 						errs <- err
