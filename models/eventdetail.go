@@ -31,3 +31,14 @@ func (e Event) Decoded() (events.Detail, bool) {
 	d, err := events.Decode(e.Type, e.Detail)
 	return d, err == nil
 }
+
+// LegacyMessage returns the English message of an event whose detail cannot be read — written
+// before migration 00034 in words the data migration 00035 could not read — which requester pages
+// show in its place, and false for an event with a readable detail: pages say that one from its
+// detail, in their language.
+func (e Event) LegacyMessage() (string, bool) {
+	if _, ok := e.Decoded(); ok {
+		return "", false
+	}
+	return e.Message, true
+}
