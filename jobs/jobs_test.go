@@ -15,11 +15,11 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/jobs"
 	"rightsdesk/mailer"
 	"rightsdesk/mailer/smtptest"
-	"rightsdesk/events"
 	"rightsdesk/models"
 )
 

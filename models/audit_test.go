@@ -12,8 +12,8 @@ import (
 
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
-	"rightsdesk/internal/testdb"
 	"rightsdesk/events"
+	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
 )
 
@@ -77,7 +77,9 @@ func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Eve
 	t.Helper()
 	e := models.Event{CaseID: caseID, At: time.Now(), ActorType: models.ActorSystem, Type: "note",
 		Message: fmt.Sprintf("note %d about %s", i, secret), Public: i%2 == 0}
-	if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.AppendEvent(context.Background(), &e, events.Note{Text: e.Message}) }); err != nil {
+	if err := st.InTx(context.Background(), func(tx *models.Tx) error {
+		return tx.AppendEvent(context.Background(), &e, events.Note{Text: e.Message})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if e.ID == 0 || e.Seq != 0 || e.Hash != "" || e.AppendedAt == nil {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"rightsdesk/internal/testdb"
 	"rightsdesk/events"
+	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
 )
 
