@@ -64,6 +64,14 @@ var resumedWhy = map[string]string{
 	ResumedRefused:   "the request is refused",
 }
 
+// ResumedWhy says why, one of the Resumed… codes, as the sentence does: "the requester answered".
+func ResumedWhy(code string) string {
+	if why, ok := resumedWhy[code]; ok {
+		return why
+	}
+	return code
+}
+
 // ClockResumed: the pause ended after Days calendar days from From; the answer is now due by Due
 // (it was WasDue), and OneMonth is the moved one-month date of an extended case (zero otherwise).
 type ClockResumed struct {
@@ -297,12 +305,8 @@ func English(d Detail) string {
 		return fmt.Sprintf("Clock paused on %s until the requester answers the identity question (Art. 12(6)); the answer was due by %s.",
 			d.On, d.WasDue)
 	case ClockResumed:
-		why, ok := resumedWhy[d.Why]
-		if !ok {
-			why = d.Why
-		}
 		msg := fmt.Sprintf("Clock resumed on %s (%s) after %d day(s) paused from %s: the answer is due by %s (was %s)",
-			d.On, why, d.Days, d.From, d.Due, d.WasDue)
+			d.On, ResumedWhy(d.Why), d.Days, d.From, d.Due, d.WasDue)
 		if !d.OneMonth.IsZero() {
 			msg += fmt.Sprintf("; the one-month date, the limit for a refusal, is now %s", d.OneMonth)
 		}
