@@ -198,6 +198,12 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 		{"message changed", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET message = 'nothing happened' WHERE seq = 5`)
 		}, 5, "event 5 (case DSR-2026-000002) was altered"},
+		{"detail changed", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET detail = '{"text":"nothing happened"}' WHERE seq = 5`)
+		}, 5, "event 5 (case DSR-2026-000002) was altered: its detail no longer says its message"},
+		{"detail of another type", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET detail = 'not json' WHERE seq = 7`)
+		}, 7, "event 7 (case DSR-2026-000001) was altered: its detail no longer says its message"},
 		{"public flipped", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET public = NOT public WHERE seq = 5`)
 		}, 5, "event 5 (case DSR-2026-000002) was altered"},
@@ -221,12 +227,12 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 		{"edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := es[4]
 			e.Message = "nothing happened"
-			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 5`, e.Message, models.EventHash(e))
+			exec(t, st, `UPDATE events SET message = ?, detail = '{"text":"nothing happened"}', hash = ? WHERE seq = 5`, e.Message, models.EventHash(e))
 		}, 6, "event 6 (case DSR-2026-000003) does not follow event 5"},
 		{"last event edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := es[9]
 			e.Message = "nothing happened"
-			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
+			exec(t, st, `UPDATE events SET message = ?, detail = '{"text":"nothing happened"}', hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
 		}, 10, "the head's hash does not match event 10 (case DSR-2026-000001)"},
 		{"event chained past the head", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := models.Event{Seq: 11, CaseID: es[4].CaseID, At: time.Now().UTC().Truncate(time.Microsecond),
