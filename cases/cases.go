@@ -414,7 +414,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	events, err := s.store.PublicTimeline(ctx, c.ID)
+	timeline, err := s.store.PublicTimeline(ctx, c.ID)
 	if err != nil {
 		return StatusPage{}, err
 	}
@@ -426,7 +426,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	sp := StatusPage{Case: c, Timeline: events, Letters: RequesterLetters(ls), Files: files}
+	sp := StatusPage{Case: c, Timeline: timeline, Letters: RequesterLetters(ls), Files: files}
 	if sp.Answered() {
 		outs, err := s.store.Outcomes(ctx, c.ID)
 		if err != nil {
