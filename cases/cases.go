@@ -18,6 +18,7 @@ import (
 
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/letters"
 	"rightsdesk/models"
 	"rightsdesk/token"
@@ -197,10 +198,8 @@ func (s *Service) File(ctx context.Context, site models.Site, cookies []models.C
 			return err
 		}
 		if err := tx.AppendEvent(ctx, &models.Event{
-			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "filed",
-			ToStatus: dsr.StatusUnverified, Public: true,
-			Message: fmt.Sprintf("Request filed (%s); e-mail confirmation sent.", dsr.Labels(r.Kinds)),
-		}); err != nil {
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, ToStatus: dsr.StatusUnverified, Public: true,
+		}, events.Filed{Kinds: r.Kinds}); err != nil {
 			return err
 		}
 		d := s.letterData(c, site)
@@ -266,10 +265,8 @@ func (s *Service) Verify(ctx context.Context, plain string) (statusToken string,
 			return err
 		}
 		if err := tx.AppendEvent(ctx, &models.Event{
-			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "verified",
-			FromStatus: from, ToStatus: next, Public: true,
-			Message: "E-mail address confirmed; the request is open. Acknowledgement queued.",
-		}); err != nil {
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, FromStatus: from, ToStatus: next, Public: true,
+		}, events.Verified{}); err != nil {
 			return err
 		}
 		d := s.letterData(c, *c.Site)
@@ -325,11 +322,8 @@ func (s *Service) Extend(ctx context.Context, actor Actor, ref string, version i
 			return err
 		}
 		if err := tx.AppendEvent(ctx, &models.Event{
-			CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, Type: "extended",
-			FromStatus: c.Status, ToStatus: c.Status, Public: true,
-			Message: fmt.Sprintf("Deadline extended under Art. 12(3) from %s to %s. Reasons: %s. Extension notice to the requester queued (owed by %s).",
-				c.DueOn, extended, reason, c.DueOn),
-		}); err != nil {
+			CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, FromStatus: c.Status, ToStatus: c.Status, Public: true,
+		}, events.Extended{From: c.DueOn, To: extended, Reasons: reason}); err != nil {
 			return err
 		}
 		d := s.letterData(c, *c.Site)
@@ -420,7 +414,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	events, err := s.store.PublicTimeline(ctx, c.ID)
+	timeline, err := s.store.PublicTimeline(ctx, c.ID)
 	if err != nil {
 		return StatusPage{}, err
 	}
@@ -432,7 +426,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	sp := StatusPage{Case: c, Timeline: events, Letters: RequesterLetters(ls), Files: files}
+	sp := StatusPage{Case: c, Timeline: timeline, Letters: RequesterLetters(ls), Files: files}
 	if sp.Answered() {
 		outs, err := s.store.Outcomes(ctx, c.ID)
 		if err != nil {
@@ -478,7 +472,7 @@ func (s *Service) Withdraw(ctx context.Context, plain string) error {
 		if err != nil {
 			return err
 		}
-		if err := resumeClock(ctx, tx, &c, nil, now, "the request is withdrawn"); err != nil {
+		if err := resumeClock(ctx, tx, &c, nil, now, events.ResumedWithdrawn); err != nil {
 			return err
 		}
 		from := c.Status
@@ -486,10 +480,8 @@ func (s *Service) Withdraw(ctx context.Context, plain string) error {
 			return err
 		}
 		if err := tx.AppendEvent(ctx, &models.Event{
-			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "withdrawn",
-			FromStatus: from, ToStatus: next, Public: true,
-			Message: "The requester withdrew the request. Confirmation queued.",
-		}); err != nil {
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, FromStatus: from, ToStatus: next, Public: true,
+		}, events.Withdrawn{}); err != nil {
 			return err
 		}
 		d := s.letterData(c, *c.Site)
@@ -527,10 +519,8 @@ func (s *Service) ExpireUnverified(ctx context.Context) (int, error) {
 					return err
 				}
 				if err := tx.AppendEvent(ctx, &models.Event{
-					CaseID: c.ID, At: now, ActorType: models.ActorSystem, Type: "expired",
-					FromStatus: dsr.StatusUnverified, ToStatus: next, Public: false,
-					Message: "The e-mail address was not confirmed within 14 days; the request expired.",
-				}); err != nil {
+					CaseID: c.ID, At: now, ActorType: models.ActorSystem, FromStatus: dsr.StatusUnverified, ToStatus: next,
+				}, events.Expired{}); err != nil {
 					return err
 				}
 				return s.queueExpired(ctx, tx, c, now)

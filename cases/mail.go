@@ -3,12 +3,12 @@ package cases
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
 	"rightsdesk/deadline"
+	"rightsdesk/events"
 	"rightsdesk/letters"
 	"rightsdesk/models"
 )
@@ -55,10 +55,8 @@ func (s *Service) LetterFailed(ctx context.Context, letterID int64, attempts int
 		if err != nil {
 			return err
 		}
-		if err := tx.AppendEvent(ctx, &models.Event{
-			CaseID: c.ID, At: now, ActorType: models.ActorSystem, Type: "letter_failed",
-			Message: fmt.Sprintf("The letter “%s” could not be delivered: %s", l.Subject, oneLine(reason, 300)),
-		}); err != nil {
+		if err := tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now, ActorType: models.ActorSystem},
+			events.LetterFailed{Subject: l.Subject, Reason: oneLine(reason, 300)}); err != nil {
 			return err
 		}
 		if letters.Kind(l.Kind) == letters.Verification {
@@ -94,10 +92,8 @@ func (s *Service) LetterPossiblySent(ctx context.Context, letterID int64, attemp
 		if err != nil || l.CaseID == nil || letters.Kind(l.Kind).ToStaff() {
 			return err
 		}
-		return tx.AppendEvent(ctx, &models.Event{
-			CaseID: *l.CaseID, At: now, ActorType: models.ActorSystem, Type: "letter_possibly_sent",
-			Message: fmt.Sprintf("The letter “%s” was possibly sent: the sending stopped before the mail server confirmed it. An admin checks and decides in the delivery log.", l.Subject),
-		})
+		return tx.AppendEvent(ctx, &models.Event{CaseID: *l.CaseID, At: now, ActorType: models.ActorSystem},
+			events.LetterPossiblySent{Subject: l.Subject})
 	})
 }
 
@@ -118,10 +114,8 @@ func (s *Service) ResendLetter(ctx context.Context, a Actor, letterID int64) err
 			return err
 		}
 		uid := a.UserID
-		return tx.AppendEvent(ctx, &models.Event{
-			CaseID: *l.CaseID, At: now, ActorType: models.ActorStaff, ActorUserID: &uid, Type: "letter_resent",
-			Message: fmt.Sprintf("%s sent the letter “%s” again.", a.Name, l.Subject),
-		})
+		return tx.AppendEvent(ctx, &models.Event{CaseID: *l.CaseID, At: now, ActorType: models.ActorStaff, ActorUserID: &uid},
+			events.LetterResent{Subject: l.Subject, By: a.Name})
 	})
 }
 
@@ -142,10 +136,8 @@ func (s *Service) ConfirmLetterSent(ctx context.Context, a Actor, letterID int64
 			return err
 		}
 		uid := a.UserID
-		return tx.AppendEvent(ctx, &models.Event{
-			CaseID: *l.CaseID, At: now, ActorType: models.ActorStaff, ActorUserID: &uid, Type: "letter_confirmed_sent",
-			Message: fmt.Sprintf("%s marked the letter “%s” as sent: it had reached the mail server.", a.Name, l.Subject),
-		})
+		return tx.AppendEvent(ctx, &models.Event{CaseID: *l.CaseID, At: now, ActorType: models.ActorStaff, ActorUserID: &uid},
+			events.LetterConfirmed{Subject: l.Subject, By: a.Name})
 	})
 }
 
@@ -271,9 +263,9 @@ func (s *Service) remind(ctx context.Context, caseID int64, now time.Time, early
 		if err != nil {
 			return err
 		}
-		k, msg := letters.Reminder, fmt.Sprintf("Reminder sent: the answer is due by %s (%d working days left).", c.AnswerDueOn, left)
+		k := letters.Reminder
 		if kind == escalation {
-			k, msg = letters.Escalation, fmt.Sprintf("Escalated to the managers: the answer was due by %s.", c.AnswerDueOn)
+			k = letters.Escalation
 		}
 		names := make([]string, 0, len(to))
 		for _, u := range to {
@@ -288,10 +280,11 @@ func (s *Service) remind(ctx context.Context, caseID int64, now time.Time, early
 			names = append(names, u.Name)
 		}
 		sent = len(to)
-		if len(names) > 0 {
-			msg += " To: " + strings.Join(names, ", ") + "."
+		var detail events.Detail = events.Reminder{Late: kind == reminderLate, Due: c.AnswerDueOn, Left: left, To: names}
+		if kind == escalation {
+			detail = events.Escalation{Due: c.AnswerDueOn, To: names}
 		}
-		return tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now.UTC(), ActorType: models.ActorSystem, Type: kind, Message: msg})
+		return tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now.UTC(), ActorType: models.ActorSystem}, detail)
 	})
 	return sent, err
 }

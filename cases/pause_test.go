@@ -10,6 +10,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
 )
@@ -142,8 +143,8 @@ func TestClockPause(t *testing.T) {
 		if !ok || !e.Public || !strings.Contains(e.Message, "2026-05-21") || !strings.Contains(e.Message, "46 day(s)") {
 			t.Errorf("clock_resumed event: %+v", e)
 		}
-		if n, due, ok := cases.ResumedDue(e); !ok || n != 46 || due != deadline.NewDate(2026, 5, 21) {
-			t.Errorf("the event read back: %d, %s, %v", n, due, ok)
+		if d, ok := e.Decoded(); !ok || d.(events.ClockResumed).Days != 46 || d.(events.ClockResumed).Due != deadline.NewDate(2026, 5, 21) {
+			t.Errorf("the event's detail: %+v, %v", d, ok)
 		}
 		// The requester is told the clock runs again, with the new date, in their language.
 		acks := lettersOfKind(t, st, "reply_received_requester", "alice@example.org")

@@ -13,6 +13,7 @@ import (
 
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/letters"
 	"rightsdesk/models"
 )
@@ -83,8 +84,8 @@ func (s *Service) act(ctx context.Context, a Actor, ref string, version int, fn 
 	return err
 }
 
-// transition moves c by action, records the event and returns the status it came from.
-func transition(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, action dsr.Action, now time.Time, ch models.CaseChange, evType, msg string, public bool) error {
+// transition moves c by action and records the event, d.
+func transition(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, action dsr.Action, now time.Time, ch models.CaseChange, d events.Detail, public bool) error {
 	next, err := dsr.Next(c.Status, action)
 	if err != nil {
 		return err
@@ -96,18 +97,16 @@ func transition(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, act
 	}
 	by := a.UserID
 	return tx.AppendEvent(ctx, &models.Event{
-		CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, Type: evType,
-		FromStatus: from, ToStatus: next, Message: msg, Public: public,
-	})
+		CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, FromStatus: from, ToStatus: next, Public: public,
+	}, d)
 }
 
-// note records an event that changes no status.
-func note(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, evType, msg string, public bool) error {
+// note records an event, d, that changes no status.
+func note(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, d events.Detail, public bool) error {
 	by := a.UserID
 	return tx.AppendEvent(ctx, &models.Event{
-		CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, Type: evType,
-		FromStatus: c.Status, ToStatus: c.Status, Message: msg, Public: public,
-	})
+		CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by, FromStatus: c.Status, ToStatus: c.Status, Public: public,
+	}, d)
 }
 
 // Claim takes the case for the actor. A case that someone else holds can only be taken by a
@@ -146,13 +145,10 @@ func (s *Service) Assign(ctx context.Context, a Actor, ref string, version int, 
 		if to == nil {
 			return refused("That person does not work on this controller's cases.")
 		}
-		msg := fmt.Sprintf("Assigned to %s.", to.Name)
-		if assignee == a.UserID {
-			msg = fmt.Sprintf("Claimed by %s.", to.Name)
-		}
+		msg := events.Assigned{UserID: to.ID, Name: to.Name, Claimed: assignee == a.UserID}
 		ch := models.CaseChange{SetAssignee: true, Assignee: &assignee}
 		if c.Status == dsr.StatusOpen {
-			if err := transition(ctx, tx, c, a, dsr.ActionClaim, now, ch, "assigned", msg, false); err != nil {
+			if err := transition(ctx, tx, c, a, dsr.ActionClaim, now, ch, msg, false); err != nil {
 				return err
 			}
 		} else {
@@ -160,7 +156,7 @@ func (s *Service) Assign(ctx context.Context, a Actor, ref string, version int, 
 			if err := tx.UpdateCase(ctx, c, ch); err != nil {
 				return err
 			}
-			if err := note(ctx, tx, c, a, now, "assigned", msg, false); err != nil {
+			if err := note(ctx, tx, c, a, now, msg, false); err != nil {
 				return err
 			}
 		}
@@ -193,16 +189,12 @@ func (s *Service) DecideIdentifier(ctx context.Context, a Actor, ref string, ver
 		if err := tx.DecideIdentifier(ctx, c.ID, identifierID, verified, strings.TrimSpace(reason), a.UserID, now); err != nil {
 			return err
 		}
-		verdict := "does not belong to the requester"
-		if verified {
-			verdict = "belongs to the requester"
-		}
 		// The version moves on so that a concurrent edit of the same case is noticed.
 		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now}); err != nil {
 			return err
 		}
-		return note(ctx, tx, c, a, now, "identifier_checked",
-			fmt.Sprintf("Identifier %s=%s %s: %s", name, value, verdict, strings.TrimSpace(reason)), false)
+		return note(ctx, tx, c, a, now,
+			events.IdentifierChecked{Cookie: name, Value: value, Belongs: verified, Reason: strings.TrimSpace(reason)}, false)
 	})
 }
 
@@ -241,13 +233,11 @@ func (s *Service) RequestInfo(ctx context.Context, a Actor, ref string, version 
 		if pause {
 			ch.PauseOn = today
 		}
-		if err := transition(ctx, tx, c, a, dsr.ActionRequestInfo, now, ch, "info_requested", infoRequestedMessage(q), true); err != nil {
+		if err := transition(ctx, tx, c, a, dsr.ActionRequestInfo, now, ch, events.InfoRequested{Question: q.Text, ReplyBy: q.ReplyBy, Identity: q.Identity}, true); err != nil {
 			return err
 		}
 		if pause {
-			if err := note(ctx, tx, c, a, now, "clock_paused", fmt.Sprintf(
-				"Clock paused on %s until the requester answers the identity question (Art. 12(6)); the answer was due by %s.",
-				today, c.AnswerDue()), true); err != nil {
+			if err := note(ctx, tx, c, a, now, events.ClockPaused{On: today, WasDue: c.AnswerDue()}, true); err != nil {
 				return err
 			}
 		}
@@ -281,13 +271,12 @@ func (s *Service) Reply(ctx context.Context, statusToken, answer string) error {
 			return err
 		}
 		if err := tx.AppendEvent(ctx, &models.Event{
-			CaseID: c.ID, At: now, ActorType: models.ActorRequester, Type: "replied",
-			FromStatus: from, ToStatus: next, Message: "The requester answered: " + answer, Public: true,
-		}); err != nil {
+			CaseID: c.ID, At: now, ActorType: models.ActorRequester, FromStatus: from, ToStatus: next, Public: true,
+		}, events.Replied{Answer: answer}); err != nil {
 			return err
 		}
 		pausedOn := c.PausedOn
-		if err := resumeClock(ctx, tx, &c, nil, now, "the requester answered"); err != nil {
+		if err := resumeClock(ctx, tx, &c, nil, now, events.ResumedAnswered); err != nil {
 			return err
 		}
 		if !pausedOn.IsZero() {
@@ -407,21 +396,29 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 		if overall == dsr.ResultRefused {
 			action, ground = dsr.ActionRefuse, string(answers[0].Ground)
 		}
-		msg := "Request answered: " + answerSummary(answers) + "."
-		if len(items) > 0 {
-			msg += " The information of Article 15 given item by item."
+		msg := events.Completed{Kinds: facts.Kinds, AccessItems: len(items) > 0}
+		for _, an := range answers {
+			msg.Results = append(msg.Results, events.RightResult{Kind: an.Kind, Result: an.Result, Ground: an.Ground})
 		}
-		if n := len(in.Files) + len(portable); n > 0 {
-			msg += fmt.Sprintf(" %d file(s) to download until %s.", n, now.Add(FilesTTL).Format("2 January 2006"))
+		for _, set := range []struct {
+			kind  dsr.Kind
+			files []Upload
+		}{{dsr.KindAccess, in.Files}, {dsr.KindPortability, portable}} {
+			for _, f := range set.files {
+				msg.Files = append(msg.Files, events.File{Kind: set.kind, Name: f.Name, Size: int64(len(f.Data))})
+			}
+		}
+		if len(msg.Files) > 0 {
+			msg.FilesUntil = now.Add(FilesTTL)
 		}
 		// The transition first: it refuses a case that is no longer open before anything is written
 		// (a second answer would otherwise collide with the first one's outcomes).
 		ch := models.CaseChange{Closed: true, Answered: true, AnswerResult: string(overall), RefusalGround: ground,
 			RefusedLate: overall != dsr.ResultFull && facts.Late}
-		if err := transition(ctx, tx, c, a, action, now, ch, "completed", msg, true); err != nil {
+		if err := transition(ctx, tx, c, a, action, now, ch, msg, true); err != nil {
 			return err
 		}
-		if err := noteLateRefusal(ctx, tx, c, a, now, ch.RefusedLate, facts.RefusalDue); err != nil {
+		if err := noteLateRefusal(ctx, tx, c, a, now, ch.RefusedLate); err != nil {
 			return err
 		}
 		if err := saveAnswers(ctx, tx, c.ID, answers); err != nil {
@@ -461,15 +458,9 @@ func (s *Service) Complete(ctx context.Context, a Actor, ref string, version int
 			// A withdrawal takes effect when the requester asked for it (Art. 7(3)), not when
 			// staff got to it: the letter dates it so.
 			d.At = c.ReceivedAt
-			msg := "Consent withdrawal recorded as " + w.Receipt + ", dated when the requester asked; "
-			if hook != nil {
-				msg += "the site is told through its webhook."
-			} else {
-				msg += "the site has no webhook."
-			}
 			by := a.UserID
 			if err := tx.AppendEvent(ctx, &models.Event{CaseID: c.ID, At: now, ActorType: models.ActorStaff, ActorUserID: &by,
-				Type: "consent_recorded", FromStatus: c.Status, ToStatus: c.Status, Message: msg}); err != nil {
+				FromStatus: c.Status, ToStatus: c.Status}, events.ConsentRecorded{Receipt: w.Receipt, Webhook: hook != nil}); err != nil {
 				return err
 			}
 		}
@@ -487,7 +478,7 @@ func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, 
 	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
 		// A refusal ends a pause: the dates move first, so that the refusal is late or not by
 		// the dates the pause gave. Whatever is refused below rolls it back with the rest.
-		if err := resumeClock(ctx, tx, c, &a, now, "the request is refused"); err != nil {
+		if err := resumeClock(ctx, tx, c, &a, now, events.ResumedRefused); err != nil {
 			return err
 		}
 		facts := answerFacts(c, now, lateAck)
@@ -498,10 +489,10 @@ func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, 
 		reasons = strings.TrimSpace(reasons)
 		ch := models.CaseChange{Closed: true, Answered: true, AnswerResult: string(dsr.ResultRefused), RefusalGround: string(g), RefusedLate: facts.Late}
 		if err := transition(ctx, tx, c, a, dsr.ActionRefuse, now, ch,
-			"refused", "Request refused. Ground: "+g.Label()+". Reasons: "+reasons, true); err != nil {
+			events.Refused{Ground: g, Reasons: reasons}, true); err != nil {
 			return err
 		}
-		if err := noteLateRefusal(ctx, tx, c, a, now, ch.RefusedLate, facts.RefusalDue); err != nil {
+		if err := noteLateRefusal(ctx, tx, c, a, now, ch.RefusedLate); err != nil {
 			return err
 		}
 		var answers []dsr.RightAnswer
@@ -519,12 +510,11 @@ func (s *Service) Refuse(ctx context.Context, a Actor, ref string, version int, 
 
 // noteLateRefusal records, when late, that a right was refused after the one-month date with the
 // acknowledgement of the member of staff: the answer counts late (Art. 12(4)).
-func noteLateRefusal(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, late bool, due string) error {
+func noteLateRefusal(ctx context.Context, tx *models.Tx, c *models.Case, a Actor, now time.Time, late bool) error {
 	if !late {
 		return nil
 	}
-	return note(ctx, tx, c, a, now, "refusal_late",
-		"Refused after "+due+", the one-month date of Article 12(4), with the acknowledgement that it is late; counted late.", false)
+	return note(ctx, tx, c, a, now, events.RefusalLate{Due: c.DueOn}, false)
 }
 
 // saveAnswers stores the answer of each right of case caseID.
@@ -565,20 +555,16 @@ func saveRecipientsTold(ctx context.Context, tx *models.Tx, c *models.Case, a Ac
 		return nil
 	}
 	rows := make([]models.CaseRecipientTold, len(told))
-	parts := make([]string, len(told))
+	var d events.RecipientsTold
 	for i, t := range told {
 		by := a.UserID
 		rows[i] = models.CaseRecipientTold{CaseID: c.ID, Provider: t.Provider, ToldOn: t.ToldOn, NotTold: t.NotTold, Reason: t.Reason, RecordedBy: &by, RecordedAt: now}
-		if t.Told() {
-			parts[i] = t.Provider + ": told on " + t.ToldOn.Time(time.UTC).Format("2 January 2006")
-		} else {
-			parts[i] = t.Provider + ": " + strings.ToLower(t.NotTold.Label()) + " (" + t.Reason + ")"
-		}
+		d.Recipients = append(d.Recipients, events.Recipient{Provider: t.Provider, ToldOn: t.ToldOn, NotTold: t.NotTold, Reason: t.Reason})
 	}
 	if err := tx.SaveRecipientsTold(ctx, rows); err != nil {
 		return err
 	}
-	return note(ctx, tx, c, a, now, "recipients_told", "Recipients (Art. 19): "+strings.Join(parts, "; ")+".", false)
+	return note(ctx, tx, c, a, now, d, false)
 }
 
 // letterRecipients are the recipients told as the letter names them.
@@ -633,8 +619,8 @@ func (s *Service) RecordRecipient(ctx context.Context, a Actor, ref string, vers
 		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now}); err != nil {
 			return err
 		}
-		return note(ctx, tx, c, a, now, "recipients_told",
-			"Recipient told after the answer (Art. 19): "+t.Provider+", on "+t.ToldOn.Time(time.UTC).Format("2 January 2006")+".", false)
+		return note(ctx, tx, c, a, now,
+			events.RecipientsTold{Later: true, Recipients: []events.Recipient{{Provider: t.Provider, ToldOn: t.ToldOn}}}, false)
 	})
 }
 
@@ -674,9 +660,7 @@ func (s *Service) LiftRestriction(ctx context.Context, a Actor, ref string, vers
 		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now}); err != nil {
 			return err
 		}
-		if err := note(ctx, tx, c, a, now, "restriction_lifting",
-			fmt.Sprintf("The restriction of processing (Art. 18) will be lifted on %s; the requester is informed before it (Art. 18(3)). Reasons: %s",
-				liftsOn.Time(time.UTC).Format("2 January 2006"), why), true); err != nil {
+		if err := note(ctx, tx, c, a, now, events.RestrictionLifting{On: liftsOn, Reasons: why}, true); err != nil {
 			return err
 		}
 		d := s.letterData(*c, *c.Site)
@@ -694,30 +678,17 @@ func letterOutcomes(answers []dsr.RightAnswer) []letters.Outcome {
 	return out
 }
 
-// answerSummary says each right's result for the timeline: "Access: complied with; Erasure:
-// refused (An exception of Article 17(3) applies to the erasure)".
-func answerSummary(answers []dsr.RightAnswer) string {
-	parts := make([]string, len(answers))
-	for i, an := range answers {
-		parts[i] = an.Kind.Label() + ": " + strings.ToLower(an.Result.Label())
-		if an.Result.Refuses() {
-			parts[i] += " (" + an.Ground.Label() + ")"
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // CloseWithdrawn closes the case as withdrawn on the requester's word (by mail or phone).
 func (s *Service) CloseWithdrawn(ctx context.Context, a Actor, ref string, version int, how string) error {
 	if msg := dsr.CheckMessage(how, "Say how the requester withdrew (for example: e-mail of 3 March)."); msg != "" {
 		return &FormError{Fields: dsr.Errors{"how": msg}}
 	}
 	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
-		if err := resumeClock(ctx, tx, c, &a, now, "the request is withdrawn"); err != nil {
+		if err := resumeClock(ctx, tx, c, &a, now, events.ResumedWithdrawn); err != nil {
 			return err
 		}
-		if err := transition(ctx, tx, c, a, dsr.ActionWithdraw, now, models.CaseChange{Closed: true}, "withdrawn",
-			"Closed as withdrawn at the requester's request: "+strings.TrimSpace(how), true); err != nil {
+		if err := transition(ctx, tx, c, a, dsr.ActionWithdraw, now, models.CaseChange{Closed: true},
+			events.Withdrawn{ByStaff: true, How: strings.TrimSpace(how)}, true); err != nil {
 			return err
 		}
 		d := s.letterData(*c, *c.Site)
@@ -732,7 +703,7 @@ func (s *Service) AddNote(ctx context.Context, a Actor, ref string, text string)
 		return &FormError{Fields: dsr.Errors{"note": msg}}
 	}
 	return s.act(ctx, a, ref, 0, func(tx *models.Tx, c *models.Case, now time.Time) error {
-		return note(ctx, tx, c, a, now, "note", strings.TrimSpace(text), false)
+		return note(ctx, tx, c, a, now, events.Note{Text: strings.TrimSpace(text)}, false)
 	})
 }
 
@@ -740,8 +711,8 @@ func (s *Service) AddNote(ctx context.Context, a Actor, ref string, text string)
 // abandoned or abusive).
 func (s *Service) ExpireNow(ctx context.Context, a Actor, ref string) error {
 	return s.act(ctx, a, ref, 0, func(tx *models.Tx, c *models.Case, now time.Time) error {
-		if err := transition(ctx, tx, c, a, dsr.ActionExpire, now, models.CaseChange{ClearVerify: true, Closed: true}, "expired",
-			"Closed as expired by staff: the e-mail address was never confirmed.", false); err != nil {
+		if err := transition(ctx, tx, c, a, dsr.ActionExpire, now, models.CaseChange{ClearVerify: true, Closed: true},
+			events.Expired{ByStaff: true}, false); err != nil {
 			return err
 		}
 		return s.queueExpired(ctx, tx, *c, now)

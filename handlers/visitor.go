@@ -12,6 +12,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -71,8 +72,16 @@ func (h *Handler) statusPage(c echo.Context, code int, reply string, replyErr *d
 		Replied: c.QueryParam("replied") == "1", Today: deadline.Today(now, sp.Case.Controller.Location()),
 		Files: sp.Files, Now: now, Reply: reply, ReplyErr: replyErr}
 	for _, e := range sp.Timeline {
-		if e.Type == "info_requested" {
-			v.Question, v.ReplyBy, _ = cases.InfoRequested(e)
+		// The last question asked, read from its detail; one without (of before migration 00034,
+		// in words the data migration could not read) is quoted as its English message.
+		if e.Type != "info_requested" {
+			continue
+		}
+		if q, ok := e.Decoded(); ok {
+			v.Question, v.ReplyBy = q.(events.InfoRequested).Question, q.(events.InfoRequested).ReplyBy
+		} else {
+			v.Question, _ = e.LegacyMessage()
+			v.ReplyBy = deadline.Date{}
 		}
 	}
 	p := h.page(c, views.Tf(c.Request().Context(), "status.heading", map[string]any{"Reference": sp.Case.Reference}))

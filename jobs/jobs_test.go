@@ -15,6 +15,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/jobs"
 	"rightsdesk/mailer"
@@ -529,7 +530,7 @@ func TestEventsAreSealedByThePeriodicJobAcrossReplicas(t *testing.T) {
 					defer wg.Done()
 					for i := 0; time.Now().Before(stop); i++ {
 						e := models.Event{CaseID: c.ID, At: time.Now(), ActorType: models.ActorSystem, Type: "note", Message: fmt.Sprintf("writer %d event %d", w, i)}
-						if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &e) }); err != nil {
+						if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &e, events.Note{Text: e.Message}) }); err != nil {
 							t.Error(err)
 							return
 						}

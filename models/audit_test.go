@@ -12,6 +12,7 @@ import (
 
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
 )
@@ -76,7 +77,9 @@ func appendEvent(t testing.TB, st *models.Store, caseID int64, i int) models.Eve
 	t.Helper()
 	e := models.Event{CaseID: caseID, At: time.Now(), ActorType: models.ActorSystem, Type: "note",
 		Message: fmt.Sprintf("note %d about %s", i, secret), Public: i%2 == 0}
-	if err := st.InTx(context.Background(), func(tx *models.Tx) error { return tx.AppendEvent(context.Background(), &e) }); err != nil {
+	if err := st.InTx(context.Background(), func(tx *models.Tx) error {
+		return tx.AppendEvent(context.Background(), &e, events.Note{Text: e.Message})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if e.ID == 0 || e.Seq != 0 || e.Hash != "" || e.AppendedAt == nil {
@@ -195,6 +198,12 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 		{"message changed", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET message = 'nothing happened' WHERE seq = 5`)
 		}, 5, "event 5 (case DSR-2026-000002) was altered"},
+		{"detail changed", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET detail = '{"text":"nothing happened"}' WHERE seq = 5`)
+		}, 5, "event 5 (case DSR-2026-000002) was altered: its detail no longer says its message"},
+		{"detail of another type", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET detail = 'not json' WHERE seq = 7`)
+		}, 7, "event 7 (case DSR-2026-000001) was altered: its detail no longer says its message"},
 		{"public flipped", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET public = NOT public WHERE seq = 5`)
 		}, 5, "event 5 (case DSR-2026-000002) was altered"},
@@ -218,12 +227,12 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 		{"edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := es[4]
 			e.Message = "nothing happened"
-			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 5`, e.Message, models.EventHash(e))
+			exec(t, st, `UPDATE events SET message = ?, detail = '{"text":"nothing happened"}', hash = ? WHERE seq = 5`, e.Message, models.EventHash(e))
 		}, 6, "event 6 (case DSR-2026-000003) does not follow event 5"},
 		{"last event edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := es[9]
 			e.Message = "nothing happened"
-			exec(t, st, `UPDATE events SET message = ?, hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
+			exec(t, st, `UPDATE events SET message = ?, detail = '{"text":"nothing happened"}', hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
 		}, 10, "the head's hash does not match event 10 (case DSR-2026-000001)"},
 		{"event chained past the head", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := models.Event{Seq: 11, CaseID: es[4].CaseID, At: time.Now().UTC().Truncate(time.Microsecond),
@@ -270,8 +279,8 @@ func TestAuditChainStaysIntactUnderConcurrency(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
 					err := st.InTx(ctx, func(tx *models.Tx) error {
-						return tx.AppendEvent(ctx, &models.Event{CaseID: ids[w%2], At: time.Now(), ActorType: models.ActorSystem,
-							Type: "note", Message: fmt.Sprintf("worker %d event %d", w, i)})
+						return tx.AppendEvent(ctx, &models.Event{CaseID: ids[w%2], At: time.Now(), ActorType: models.ActorSystem},
+							events.Note{Text: fmt.Sprintf("worker %d event %d", w, i)})
 					})
 					if err != nil {
 						errs <- err

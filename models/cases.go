@@ -9,6 +9,7 @@ import (
 
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 )
 
 // NextReference takes the next number of year. Call it inside InTx, in the filing's transaction.
@@ -82,7 +83,13 @@ func (s *Tx) CreateCase(ctx context.Context, c *Case) error {
 // later gives it its place in the audit chain (seq, prev_hash, hash); until then timelines show it
 // and VerifyAudit counts it as waiting. Call it in the transaction of the change it records: an
 // event rolled back with it never existed, and one committed late simply gets a later seq.
-func (s *Tx) AppendEvent(ctx context.Context, e *Event) error {
+//
+// d is what the event records: it sets the event's type, its detail and its message
+// (events.English), so that the three always agree.
+func (s *Tx) AppendEvent(ctx context.Context, e *Event, d events.Detail) error {
+	if err := e.SetDetail(d); err != nil {
+		return err
+	}
 	// Both databases keep microseconds: the sealer hashes exactly what is read back.
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	appended := time.Now().UTC().Truncate(time.Microsecond)

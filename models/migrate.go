@@ -61,6 +61,11 @@ func (s *Store) dataMigrations() []*goose.Migration {
 		goose.NewGoMigration(backfillAnsweredVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			return s.onSQLTx(ctx, tx).backfillAnswered(ctx)
 		}}, nil),
+		// The details of the events written before migration 00034, read once from their
+		// sentences (legacyevents.go); the only place an event's sentence is read back.
+		goose.NewGoMigration(eventDetailsVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return s.onSQLTx(ctx, tx).fillEventDetails(ctx)
+		}}, nil),
 	}
 }
 
@@ -76,6 +81,7 @@ func (s *Store) onSQLTx(ctx context.Context, tx *sql.Tx) *Store {
 const (
 	sealLegacyVersion       = 32
 	backfillAnsweredVersion = 33
+	eventDetailsVersion     = 35
 )
 
 // Migrate applies the pending migrations, each in its own transaction, and returns the versions applied.

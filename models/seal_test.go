@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"rightsdesk/events"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
 )
@@ -114,7 +115,7 @@ func TestUnsealedEventOlderThanAMinuteFailsTheCheck(t *testing.T) {
 
 		// An event about the past, appended now: waiting, not late.
 		past := models.Event{CaseID: caseID, At: time.Now().Add(-48 * time.Hour), ActorType: models.ActorSystem, Type: "note", Message: secret}
-		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &past) }); err != nil {
+		if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &past, events.Note{Text: past.Message}) }); err != nil {
 			t.Fatal(err)
 		}
 		if r := verify(t, st); !r.OK || r.Unsealed != 1 || r.OldestUnsealed > time.Minute || r.SealLate {
@@ -187,7 +188,7 @@ func TestAuditLogShowsEventsWaitingToBeSealed(t *testing.T) {
 		var ids []int64
 		for i := 0; i < 7; i++ {
 			e := models.Event{CaseID: caseID, At: at.Add(time.Duration(i/2) * time.Second), ActorType: models.ActorSystem, Type: "note"}
-			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &e) }); err != nil {
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.AppendEvent(ctx, &e, events.Note{Text: e.Message}) }); err != nil {
 				t.Fatal(err)
 			}
 			ids = append(ids, e.ID)

@@ -306,8 +306,14 @@ type Event struct {
 	Type        string
 	FromStatus  dsr.Status
 	ToStatus    dsr.Status
-	Message     string
-	Public      bool // shown to the requester on the status page
+	// Message is the event's sentence in English, for staff: events.English(detail), which the
+	// audit chain hashes. Pages read Detail, never the message.
+	Message string
+	// Detail is what the event records (package events), as JSON; '' on an event written before
+	// migration 00034 whose sentence the data migration 00035 could not read. Not hashed: VerifyAudit
+	// checks that it says the message.
+	Detail string
+	Public bool // shown to the requester on the status page
 	// The audit chain (see EventHash): the event's place over all cases, and the hashes linking it.
 	// All three are empty (seq NULL) until SealEvents seals the event.
 	Seq      int64

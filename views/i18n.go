@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,9 +17,9 @@ import (
 	"golang.org/x/text/language/display"
 
 	"rightsdesk/authority"
-	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 )
@@ -229,20 +228,16 @@ func ProblemText(ctx context.Context, p *dsr.Problem) string {
 }
 
 // Timeline entries. Events store an English sentence for staff; the requester reads each public
-// event in the page's language, rebuilt from its type and the case. Text someone typed (a
-// question, an answer, reasons) is quoted as typed. An event of a type not known here is shown
-// in English.
+// event in the page's language, said from its detail (package events), never from the sentence.
+// Text someone typed (a question, an answer, reasons) is quoted as typed. An event with no detail
+// (written before migration 00034 in words the data migration 00035 could not read) or of a type
+// not known here is shown in English, as its message.
 
 // TimelineEntry is one line of the requester's timeline.
 type TimelineEntry struct {
 	Text string
 	Lang string // "" when the text is in the page's language
 }
-
-var filesAnswered = regexp.MustCompile(`(\d+) file\(s\) to download until (\d{1,2} [A-Z][a-z]+ \d{4})\.$`)
-
-// restrictionLifted reads the date and reasons of a notice of lifting (cases.LiftRestriction).
-var restrictionLifted = regexp.MustCompile(`(?s)will be lifted on (\d{1,2} [A-Z][a-z]+ \d{4});.*? Reasons: (.*)$`)
 
 // TimelineText says event e of case c in the page's language.
 func TimelineText(ctx context.Context, c models.Case, e models.Event) TimelineEntry {
@@ -253,62 +248,57 @@ func TimelineText(ctx context.Context, c models.Case, e models.Event) TimelineEn
 		d["Controller"] = ""
 	}
 	id := ""
-	switch e.Type {
-	case "filed":
+	detail, _ := e.Decoded()
+	switch v := detail.(type) {
+	case events.Filed:
 		id = "timeline.filed"
-	case "verified":
+		if len(v.Kinds) > 0 {
+			d["Kinds"] = KindLabels(ctx, v.Kinds)
+		}
+	case events.Verified:
 		id = "timeline.verified"
-	case "extended":
+	case events.Extended:
 		id = "timeline.extended"
-		d["From"], d["To"], d["Reasons"] = dateIn(ctx, c.DueOn), dateIn(ctx, c.ExtendedDueOn), c.ExtensionReason
-	case "withdrawn":
-		if how, ok := strings.CutPrefix(e.Message, "Closed as withdrawn at the requester's request: "); ok {
-			id, d["How"] = "timeline.withdrawn_staff", how
-		} else {
-			id = "timeline.withdrawn"
+		d["From"], d["To"], d["Reasons"] = dateIn(ctx, v.From), dateIn(ctx, v.To), v.Reasons
+	case events.Withdrawn:
+		id = "timeline.withdrawn"
+		if v.ByStaff {
+			id, d["How"] = "timeline.withdrawn_staff", v.How
 		}
-	case "expired":
+	case events.Expired:
 		id = "timeline.expired"
-	case "info_requested":
-		q, by, _ := cases.InfoRequested(e)
-		id, d["Question"] = "timeline.info_requested", q
-		if !by.IsZero() {
-			id, d["ReplyBy"] = "timeline.info_requested_by", dateIn(ctx, by)
+	case events.InfoRequested:
+		id, d["Question"] = "timeline.info_requested", v.Question
+		if !v.ReplyBy.IsZero() {
+			id, d["ReplyBy"] = "timeline.info_requested_by", dateIn(ctx, v.ReplyBy)
 		}
-	case "clock_paused":
+	case events.ClockPaused:
 		id = "timeline.clock_paused"
-	case "clock_resumed":
-		if n, due, ok := cases.ResumedDue(e); ok {
-			id, d["N"], d["Due"] = "timeline.clock_resumed", n, dateIn(ctx, due)
-		}
-	case "replied":
-		id, d["Answer"] = "timeline.replied", strings.TrimPrefix(e.Message, "The requester answered: ")
-	case "completed":
+	case events.ClockResumed:
+		id, d["N"], d["Due"] = "timeline.clock_resumed", v.Days, dateIn(ctx, v.Due)
+	case events.Replied:
+		id, d["Answer"] = "timeline.replied", v.Answer
+	case events.Completed:
 		id = "timeline.completed"
-		if m := filesAnswered.FindStringSubmatch(e.Message); m != nil {
-			until := m[2]
-			if t, err := time.Parse("2 January 2006", m[2]); err == nil {
-				until = dayText(ctx, t)
-			}
-			n, _ := strconv.Atoi(m[1])
-			id, d["N"], d["Until"] = "timeline.completed_files", n, until
+		if len(v.Kinds) > 0 {
+			d["Kinds"] = KindLabels(ctx, v.Kinds)
 		}
-	case "restriction_lifting":
-		if m := restrictionLifted.FindStringSubmatch(e.Message); m != nil {
-			on := m[1]
-			if t, err := time.Parse("2 January 2006", m[1]); err == nil {
-				on = dayText(ctx, t)
-			}
-			id, d["Date"], d["Reasons"] = "timeline.restriction_lifting", on, m[2]
+		if n := len(v.Files); n > 0 {
+			// The day the English sentence names, in the time zone the expiry was written in.
+			until := time.Date(v.FilesUntil.Year(), v.FilesUntil.Month(), v.FilesUntil.Day(), 0, 0, 0, 0, time.UTC)
+			id, d["N"], d["Until"] = "timeline.completed_files", n, dayText(ctx, until)
 		}
-	case "refused":
-		id = "timeline.refused"
-		d["Ground"] = groundIn(ctx, c.RefusalGround)
-		_, reasons, _ := strings.Cut(e.Message, ". Reasons: ")
-		d["Reasons"] = reasons
+	case events.RestrictionLifting:
+		id, d["Date"], d["Reasons"] = "timeline.restriction_lifting", dateIn(ctx, v.On), v.Reasons
+	case events.Refused:
+		id, d["Ground"], d["Reasons"] = "timeline.refused", groundIn(ctx, string(v.Ground)), v.Reasons
 	}
 	if id == "" {
-		return TimelineEntry{Text: e.Message, Lang: "en"}
+		// No detail to say it from, or a type the requester's timeline does not translate.
+		if msg, ok := e.LegacyMessage(); ok {
+			return TimelineEntry{Text: msg, Lang: "en"}
+		}
+		return TimelineEntry{Text: events.English(detail), Lang: "en"}
 	}
 	return TimelineEntry{Text: Tf(ctx, id, d)}
 }

@@ -13,6 +13,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 )
@@ -346,25 +347,25 @@ func TestStatusPageInEveryLanguage(t *testing.T) {
 		Kinds:      []models.CaseKind{{Kind: dsr.KindAccess}, {Kind: dsr.KindErasure}},
 		Controller: &models.Controller{Name: "ESOMUS"}, Site: &models.Site{Name: "ESOMUS", Domain: "esomus.com"},
 	}
-	events := []models.Event{
-		{Type: "filed", Message: "Request filed (Access, Erasure); e-mail confirmation sent."},
-		{Type: "verified", Message: "E-mail address confirmed; the request is open. Acknowledgement queued."},
-		{Type: "extended", Message: "Deadline extended under Art. 12(3) from 2026-04-02 to 2026-06-02. Reasons: Veel systemen.. …"},
-		{Type: "info_requested", Message: "Information requested from the requester: Welke browser?"},
-		{Type: "replied", Message: "The requester answered: Firefox."},
-		{Type: "completed", Message: "Request answered: Access, Erasure. 2 file(s) to download until 1 April 2026."},
-		{Type: "refused", Message: "Request refused. Ground: Your identity could not be confirmed (Art. 12(6) and 11(2)). Reasons: Geen bewijs."},
-		{Type: "withdrawn", Message: "The requester withdrew the request. Confirmation queued."},
-		{Type: "withdrawn", Message: "Closed as withdrawn at the requester's request: e-mail of 3 March"},
-		{Type: "expired", Message: "The e-mail address was not confirmed within 14 days; the request expired."},
+	timeline := []models.Event{
+		ev(t, events.Filed{Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindErasure}}),
+		ev(t, events.Verified{}),
+		ev(t, events.Extended{From: deadline.NewDate(2026, 4, 2), To: deadline.NewDate(2026, 6, 2), Reasons: "Veel systemen."}),
+		ev(t, events.InfoRequested{Question: "Welke browser?"}),
+		ev(t, events.Replied{Answer: "Firefox."}),
+		ev(t, events.Completed{Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindErasure}, Files: make([]events.File, 2), FilesUntil: time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)}),
+		ev(t, events.Refused{Ground: dsr.GroundIdentity, Reasons: "Geen bewijs."}),
+		ev(t, events.Withdrawn{}),
+		ev(t, events.Withdrawn{ByStaff: true, How: "e-mail of 3 March"}),
+		ev(t, events.Expired{}),
 		{Type: "something_new", Message: "A new kind of event."},
 	}
-	for i := range events {
-		events[i].At = now
+	for i := range timeline {
+		timeline[i].At = now
 	}
 	v := StatusPageView{
 		Token: "tok", Today: deadline.NewDate(2026, 3, 10), Now: now, Question: "Welke browser?", ReplyErr: &dsr.Problem{Code: dsr.CodeAnswerMissing},
-		Data: cases.StatusPage{Case: c, Timeline: events,
+		Data: cases.StatusPage{Case: c, Timeline: timeline,
 			Letters: []models.Letter{{Subject: "Uw verzoek", Language: "nl", Status: models.LetterSent, CreatedAt: now}}},
 		Files: []models.CaseFile{{ID: 1, Name: "data.csv", SizeBytes: 3 << 20, ExpiresAt: now.Add(time.Hour)}, {ID: 2, Name: "old.csv", ExpiresAt: now.Add(-time.Hour)}},
 	}

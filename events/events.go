@@ -1,0 +1,134 @@
+// Package events holds what each event of a case's timeline records, as data: one type per event
+// type, with the facts its sentence says (the question asked, the dates, the files and their
+// expiry, the results per right…). Writers build a Detail; the events table keeps it as JSON
+// (Encode) beside the English sentence staff read, which English derives from it, so the two
+// never disagree. Readers — the requester's timeline in four languages, the status page's
+// question — Decode the detail and never read the sentence back.
+//
+// The audit chain (models.EventHash, format v1) hashes the sentence, not the detail: the detail is
+// covered through it, since models.VerifyAudit checks that English(Decode(detail)) is the message.
+// Details that the data migration of 00035 rebuilt from older sentences are marked legacy
+// (EncodeLegacy) when their sentence was worded differently then; for them only the hash is checked.
+//
+// Personal data: the fields tagged `personal:"true"` hold what a person typed (a question, an
+// answer, reasons, a note), names, e-mail addresses, file names and cookie values. The next phase
+// of issue 17 hashes them through a digest kept beside the detail, so that they can be erased when
+// the case's retention ends without breaking the chain; Personal lists them.
+package events
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Detail is what one event records. Type is the event type it is the detail of.
+type Detail interface {
+	Type() string
+}
+
+// registry maps each event type to a new value of its detail.
+var registry = map[string]func() Detail{}
+
+func register(types []string, f func() Detail) {
+	for _, t := range types {
+		if _, dup := registry[t]; dup {
+			panic("events: type registered twice: " + t)
+		}
+		registry[t] = f
+	}
+}
+
+// Types lists the event types known, in no particular order.
+func Types() []string {
+	out := make([]string, 0, len(registry))
+	for t := range registry {
+		out = append(out, t)
+	}
+	return out
+}
+
+// ErrUnknownType is returned by Decode for an event type with no detail.
+var ErrUnknownType = errors.New("events: unknown event type")
+
+// Encode returns d as stored in the events table: a JSON object.
+func Encode(d Detail) (string, error) {
+	if d == nil {
+		return "", errors.New("events: no detail")
+	}
+	if _, ok := registry[d.Type()]; !ok {
+		return "", fmt.Errorf("%w %q", ErrUnknownType, d.Type())
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("events: encode %s: %w", d.Type(), err)
+	}
+	return string(b), nil
+}
+
+// legacyKey marks a detail rebuilt from a sentence worded differently from what English says now.
+const legacyKey = `"legacy":true`
+
+// EncodeLegacy is Encode with the detail marked legacy: rebuilt by the data migration from a
+// sentence of an older wording, so that English(d) is not the stored message and VerifyAudit does
+// not compare them.
+func EncodeLegacy(d Detail) (string, error) {
+	s, err := Encode(d)
+	if err != nil {
+		return "", err
+	}
+	if s == "{}" {
+		return "{" + legacyKey + "}", nil
+	}
+	return "{" + legacyKey + "," + s[1:], nil
+}
+
+// IsLegacy reports whether raw was written by EncodeLegacy.
+func IsLegacy(raw string) bool { return strings.HasPrefix(raw, "{"+legacyKey) }
+
+// Decode reads the detail of an event of type typ as Encode wrote it.
+func Decode(typ, raw string) (Detail, error) {
+	f, ok := registry[typ]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownType, typ)
+	}
+	d := f()
+	if err := json.Unmarshal([]byte(raw), d); err != nil {
+		return nil, fmt.Errorf("events: decode %s: %w", typ, err)
+	}
+	d = reflect.ValueOf(d).Elem().Interface().(Detail)
+	if d.Type() != typ {
+		return nil, fmt.Errorf("events: detail of %s says it is %s", typ, d.Type())
+	}
+	return d, nil
+}
+
+// Personal returns the names of the fields of d's type that hold personal data (tagged
+// `personal:"true"`), as dotted JSON paths: "question", "files.name".
+func Personal(d Detail) []string {
+	return personalOf(reflect.TypeOf(d), "")
+}
+
+func personalOf(t reflect.Type, prefix string) []string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if f.Tag.Get("personal") == "true" {
+			out = append(out, prefix+name)
+		}
+		out = append(out, personalOf(f.Type, prefix+name+".")...)
+	}
+	return out
+}

@@ -1,0 +1,160 @@
+package events_test
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
+	"rightsdesk/events"
+)
+
+var (
+	d1 = deadline.NewDate(2026, 3, 24)
+	d2 = deadline.NewDate(2026, 5, 21)
+)
+
+// historical are a detail of every event type with the sentence the writers of cases/ wrote for
+// it before events had details, copied from their format strings.
+var historical = []struct {
+	d    events.Detail
+	want string
+}{
+	{events.Filed{Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindErasure}}, "Request filed (Access, Erasure); e-mail confirmation sent."},
+	{events.Verified{}, "E-mail address confirmed; the request is open. Acknowledgement queued."},
+	{events.Extended{From: d1, To: d2, Reasons: "Many systems."},
+		"Deadline extended under Art. 12(3) from 2026-03-24 to 2026-05-21. Reasons: Many systems.. Extension notice to the requester queued (owed by 2026-03-24)."},
+	{events.Withdrawn{}, "The requester withdrew the request. Confirmation queued."},
+	{events.Withdrawn{ByStaff: true, How: "e-mail of 3 March"}, "Closed as withdrawn at the requester's request: e-mail of 3 March"},
+	{events.Expired{}, "The e-mail address was not confirmed within 14 days; the request expired."},
+	{events.Expired{ByStaff: true}, "Closed as expired by staff: the e-mail address was never confirmed."},
+	{events.InfoRequested{Question: "Which browser?\nAnd when?", ReplyBy: d1, Identity: true},
+		"Information requested from the requester (identity, Art. 12(6)), to answer by 2026-03-24: Which browser?\nAnd when?"},
+	{events.InfoRequested{Question: "Which browser?", ReplyBy: d1}, "Information requested from the requester, to answer by 2026-03-24: Which browser?"},
+	{events.InfoRequested{Question: "Which browser?"}, "Information requested from the requester: Which browser?"},
+	{events.ClockPaused{On: d1, WasDue: d2}, "Clock paused on 2026-03-24 until the requester answers the identity question (Art. 12(6)); the answer was due by 2026-05-21."},
+	{events.ClockResumed{On: d2, Why: events.ResumedAnswered, Days: 46, From: deadline.NewDate(2026, 3, 5), Due: d2, WasDue: deadline.NewDate(2026, 4, 5)},
+		"Clock resumed on 2026-05-21 (the requester answered) after 46 day(s) paused from 2026-03-05: the answer is due by 2026-05-21 (was 2026-04-05)."},
+	{events.ClockResumed{On: d2, Why: events.ResumedRefused, Days: 1, From: d1, Due: d2, WasDue: d1, OneMonth: d1},
+		"Clock resumed on 2026-05-21 (the request is refused) after 1 day(s) paused from 2026-03-24: the answer is due by 2026-05-21 (was 2026-03-24); the one-month date, the limit for a refusal, is now 2026-03-24."},
+	{events.Replied{Answer: "Firefox."}, "The requester answered: Firefox."},
+	{events.Completed{Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindErasure},
+		Results: []events.RightResult{{Kind: dsr.KindAccess, Result: dsr.ResultFull}, {Kind: dsr.KindErasure, Result: dsr.ResultRefused, Ground: dsr.GroundArt17_3}}},
+		"Request answered: Access: complied with; Erasure: refused (An exception of Article 17(3) applies to the erasure)."},
+	{events.Completed{Kinds: []dsr.Kind{dsr.KindAccess}, Results: []events.RightResult{{Kind: dsr.KindAccess, Result: dsr.ResultPartial, Ground: dsr.GroundExcessive}},
+		AccessItems: true, Files: []events.File{{Kind: dsr.KindAccess, Name: "a.csv", Size: 3}, {Kind: dsr.KindAccess, Name: "b.csv", Size: 4}},
+		FilesUntil: time.Date(2026, 4, 1, 23, 30, 0, 0, time.UTC)},
+		"Request answered: Access: complied with in part (The request is manifestly excessive, in particular repetitive (Art. 12(5))). The information of Article 15 given item by item. 2 file(s) to download until 1 April 2026."},
+	{events.Completed{Kinds: []dsr.Kind{dsr.KindAccess, dsr.KindErasure}}, "Request answered: Access, Erasure."},
+	{events.Refused{Ground: dsr.GroundIdentity, Reasons: "No proof."},
+		"Request refused. Ground: Your identity could not be confirmed (Art. 12(6) and 11(2)). Reasons: No proof."},
+	{events.RefusalLate{Due: d1}, "Refused after 24 March 2026, the one-month date of Article 12(4), with the acknowledgement that it is late; counted late."},
+	{events.RestrictionLifting{On: deadline.NewDate(2026, 4, 15), Reasons: "Checked."},
+		"The restriction of processing (Art. 18) will be lifted on 15 April 2026; the requester is informed before it (Art. 18(3)). Reasons: Checked."},
+	{events.RecipientsTold{Recipients: []events.Recipient{{Provider: "Google", ToldOn: d1}, {Provider: "Meta", NotTold: dsr.NotToldImpossible, Reason: "No contact."}}},
+		"Recipients (Art. 19): Google: told on 24 March 2026; Meta: not told: it proved impossible (No contact.)."},
+	{events.RecipientsTold{Later: true, Recipients: []events.Recipient{{Provider: "Google", ToldOn: d1}}},
+		"Recipient told after the answer (Art. 19): Google, on 24 March 2026."},
+	{events.ConsentRecorded{Receipt: "CW-123", Webhook: true}, "Consent withdrawal recorded as CW-123, dated when the requester asked; the site is told through its webhook."},
+	{events.ConsentRecorded{Receipt: "CW-123"}, "Consent withdrawal recorded as CW-123, dated when the requester asked; the site has no webhook."},
+	{events.Assigned{UserID: 4, Name: "Bob"}, "Assigned to Bob."},
+	{events.Assigned{UserID: 4, Name: "Bob", Claimed: true}, "Claimed by Bob."},
+	{events.IdentifierChecked{Cookie: "_ga", Value: "GA1.2.3", Belongs: true, Reason: "Login records."},
+		"Identifier _ga=GA1.2.3 belongs to the requester: Login records."},
+	{events.IdentifierChecked{Cookie: "_ga", Value: "GA1.2.3", Reason: "No match."}, "Identifier _ga=GA1.2.3 does not belong to the requester: No match."},
+	{events.Note{Text: "Called back."}, "Called back."},
+	{events.LetterFailed{Subject: "Your request", Reason: "550 no such user"}, "The letter “Your request” could not be delivered: 550 no such user"},
+	{events.LetterPossiblySent{Subject: "Your request"},
+		"The letter “Your request” was possibly sent: the sending stopped before the mail server confirmed it. An admin checks and decides in the delivery log."},
+	{events.LetterResent{Subject: "Your request", By: "Ann"}, "Ann sent the letter “Your request” again."},
+	{events.LetterConfirmed{Subject: "Your request", By: "Ann"}, "Ann marked the letter “Your request” as sent: it had reached the mail server."},
+	{events.Reminder{Due: d1, Left: 7, To: []string{"Ann", "Bob"}}, "Reminder sent: the answer is due by 2026-03-24 (7 working days left). To: Ann, Bob."},
+	{events.Reminder{Late: true, Due: d1, Left: 2}, "Reminder sent: the answer is due by 2026-03-24 (2 working days left)."},
+	{events.Escalation{Due: d1, To: []string{"Carol"}}, "Escalated to the managers: the answer was due by 2026-03-24. To: Carol."},
+}
+
+// English says each type as its writer did before details existed.
+func TestEnglishIsTheHistoricalSentence(t *testing.T) {
+	for _, h := range historical {
+		if got := events.English(h.d); got != h.want {
+			t.Errorf("%s:\n got %q\nwant %q", h.d.Type(), got, h.want)
+		}
+		p := reflect.New(reflect.TypeOf(h.d))
+		p.Elem().Set(reflect.ValueOf(h.d))
+		if got := events.English(p.Interface().(events.Detail)); got != h.want {
+			t.Errorf("%s: a pointer says %q", h.d.Type(), got)
+		}
+	}
+}
+
+// Every registered type is covered above, and comes back from its JSON as it went in.
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	seen := map[string]bool{}
+	for _, h := range historical {
+		seen[h.d.Type()] = true
+		raw, err := events.Encode(h.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := events.Decode(h.d.Type(), raw)
+		if err != nil {
+			t.Fatalf("%s: %v", h.d.Type(), err)
+		}
+		if !reflect.DeepEqual(back, h.d) {
+			t.Errorf("%s: %s came back as %#v, want %#v", h.d.Type(), raw, back, h.d)
+		}
+		if events.IsLegacy(raw) {
+			t.Errorf("%s: %s is legacy", h.d.Type(), raw)
+		}
+		legacy, err := events.EncodeLegacy(h.d)
+		if err != nil || !events.IsLegacy(legacy) {
+			t.Fatalf("%s: legacy %s, %v", h.d.Type(), legacy, err)
+		}
+		if back, err := events.Decode(h.d.Type(), legacy); err != nil || !reflect.DeepEqual(back, h.d) {
+			t.Errorf("%s: legacy %s came back as %#v, %v", h.d.Type(), legacy, back, err)
+		}
+	}
+	for _, typ := range events.Types() {
+		if !seen[typ] {
+			t.Errorf("type %s has no case in the table", typ)
+		}
+	}
+}
+
+func TestDecodeRefuses(t *testing.T) {
+	if _, err := events.Decode("no_such_type", "{}"); err == nil {
+		t.Error("an unknown type decoded")
+	}
+	if _, err := events.Decode("filed", "not json"); err == nil {
+		t.Error("bad JSON decoded")
+	}
+	if _, err := events.Decode("reminder_late", `{"due":"2026-03-24","left":2}`); err == nil {
+		t.Error("an early reminder decoded as a late one")
+	}
+	if _, err := events.Encode(nil); err == nil {
+		t.Error("no detail encoded")
+	}
+}
+
+// The personal fields are the ones phase B will hash through a digest.
+func TestPersonalFields(t *testing.T) {
+	for _, c := range []struct {
+		d    events.Detail
+		want []string
+	}{
+		{events.InfoRequested{}, []string{"question"}},
+		{events.Completed{}, []string{"files.name"}},
+		{events.RecipientsTold{}, []string{"recipients.reason"}},
+		{events.IdentifierChecked{}, []string{"value", "reason"}},
+		{events.Reminder{}, []string{"to"}},
+		{events.Verified{}, nil},
+		{events.Filed{}, nil},
+	} {
+		d, want := c.d, c.want
+		if got := events.Personal(d); !slices.Equal(got, want) {
+			t.Errorf("%s: personal %v, want %v", d.Type(), got, want)
+		}
+	}
+}
