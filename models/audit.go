@@ -82,18 +82,27 @@ func EventHash(e Event) string {
 
 // detailSaysMessage reports whether e's detail, if it has one, says exactly its message
 // (events.English): the hash covers the message, and through this check the detail. An event
-// with no detail (written before migration 00034 in words the data migration could not read)
-// and a legacy detail (rebuilt by that migration from a sentence of an older wording, see
-// events.EncodeLegacy) have only their message covered. The legacy mark is itself not covered:
-// someone who can write the table could mark a changed detail legacy, and the requester's page
-// would say the changed detail while the check stays green. Phase B of issue 17 (a digest of the
-// detail in the hash) closes that; until then the English message stays the record.
+// with no detail (written before migration 00034 in words the data migration could not read) has
+// only its message, which pages then show. A legacy detail (rebuilt by that migration from a
+// sentence of an older wording, events.EncodeLegacy) cannot say its message; legacyDetailHolds
+// checks it instead.
 func detailSaysMessage(e Event) bool {
 	if e.Detail == "" || events.IsLegacy(e.Detail) {
 		return true
 	}
 	d, err := events.Decode(e.Type, e.Detail)
 	return err == nil && events.English(d) == e.Message
+}
+
+// legacyDetailHolds reports whether e's legacy detail is the one the data migration reads from its
+// message, which the hash covers: so a changed detail cannot pass for legacy.
+func (s *Store) legacyDetailHolds(ctx context.Context, e Event) (bool, error) {
+	d, err := s.legacyDetail(ctx, e)
+	if err != nil || d == nil {
+		return false, err
+	}
+	want, err := events.EncodeLegacy(d)
+	return err == nil && want == e.Detail, nil
 }
 
 // netstring appends f as length:bytes, .
@@ -315,11 +324,14 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		problem     func(ref string) string
 		problemCase int64
 	)
+	// The first problem is reported: of the chain's, the one at the lowest seq (legacy details are
+	// checked after their batch), before any other.
 	fail := func(seq, caseID int64, text func(ref string) string) {
-		if problem == nil {
+		if problem == nil || seq > 0 && r.BrokenSeq > 0 && seq < r.BrokenSeq {
 			problem, problemCase, r.BrokenSeq = text, caseID, seq
 		}
 	}
+	var legacy []Event // of the batch, checked once its rows are closed (legacyDetailHolds reads)
 
 	var prev string          // hash of the last event read
 	var last, lastCase int64 // its seq and case
@@ -348,12 +360,26 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 				fail(e.Seq, e.CaseID, func(ref string) string {
 					return fmt.Sprintf("event %d (case %s) was altered: its detail no longer says its message, which its hash covers", e.Seq, ref)
 				})
+			case events.IsLegacy(e.Detail):
+				legacy = append(legacy, e)
 			}
 			prev, last, lastCase = e.Hash, e.Seq, e.CaseID
 		})
 		if err != nil {
 			return r, err
 		}
+		for _, e := range legacy {
+			ok, err := s.legacyDetailHolds(ctx, e)
+			if err != nil {
+				return r, err
+			}
+			if !ok {
+				fail(e.Seq, e.CaseID, func(ref string) string {
+					return fmt.Sprintf("event %d (case %s) was altered: its detail is marked as read from an older sentence, but its sentence, which its hash covers, does not say it", e.Seq, ref)
+				})
+			}
+		}
+		legacy = legacy[:0]
 		if n == 0 {
 			break
 		}

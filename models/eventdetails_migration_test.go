@@ -168,6 +168,46 @@ func TestMigrationGivesEventsTheirDetails(t *testing.T) {
 			if again, err := st.Migrate(ctx); err != nil || len(again) != 0 {
 				t.Errorf("a second migrate applied %v (%v)", again, err)
 			}
+
+			// A changed detail cannot pass for legacy: a legacy detail must be the one the migration
+			// reads from the event's sentence, which the hash covers.
+			if err := db.Order("id").Find(&es).Error; err != nil { // sealed now: with their seq
+				t.Fatal(err)
+			}
+			var legacy, current models.Event
+			for _, e := range es {
+				switch {
+				case events.IsLegacy(e.Detail) && legacy.ID == 0:
+					legacy = e
+				case e.Type == "info_requested" && !events.IsLegacy(e.Detail) && e.Detail != "" && current.ID == 0:
+					current = e
+				}
+			}
+			if legacy.ID == 0 || current.ID == 0 {
+				t.Fatal("the test needs a legacy detail and a current question")
+			}
+			forged, err := events.EncodeLegacy(events.InfoRequested{Question: "Send us a copy of your passport."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tamper := range []struct {
+				e      models.Event
+				detail string
+			}{{current, forged}, {legacy, strings.Replace(legacy.Detail, `"legacy":true`, `"legacy":true,"x":1`, 1)}} {
+				if err := db.Exec(`UPDATE events SET detail = ? WHERE id = ?`, tamper.detail, tamper.e.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+				r, err := st.VerifyAudit(ctx)
+				if err != nil || r.OK || r.BrokenSeq != tamper.e.Seq {
+					t.Errorf("a forged legacy detail on %s (seq %d): %+v, %v", tamper.e.Type, tamper.e.Seq, r, err)
+				}
+				if err := db.Exec(`UPDATE events SET detail = ? WHERE id = ?`, tamper.e.Detail, tamper.e.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if r, err := st.VerifyAudit(ctx); err != nil || !r.OK {
+				t.Errorf("audit once restored: %+v, %v", r, err)
+			}
 		})
 	}
 }
