@@ -410,6 +410,11 @@ func RequesterLetters(ls []models.Letter) []models.Letter {
 // Status returns the case a status token opens, with its requester-visible timeline, the letters
 // sent and, once answered, the answer.
 func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) {
+	return s.statusPage(ctx, plain, s.store.CaseLetters)
+}
+
+// statusPage is Status with the case's letters read by caseLetters (with their texts or not).
+func (s *Service) statusPage(ctx context.Context, plain string, caseLetters func(context.Context, int64) ([]models.Letter, error)) (StatusPage, error) {
 	c, err := s.caseByStatusToken(ctx, s.store, plain)
 	if err != nil {
 		return StatusPage{}, err
@@ -418,7 +423,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 	if err != nil {
 		return StatusPage{}, err
 	}
-	ls, err := s.store.CaseLetters(ctx, c.ID)
+	ls, err := caseLetters(ctx, c.ID)
 	if err != nil {
 		return StatusPage{}, err
 	}
@@ -447,16 +452,7 @@ func (s *Service) Status(ctx context.Context, plain string) (StatusPage, error) 
 // Copy is the requester's copy of the case: the status page with the letters' texts, and the
 // request as it was filed (Case carries it, identifiers included), for the requester to keep.
 func (s *Service) Copy(ctx context.Context, plain string) (StatusPage, error) {
-	sp, err := s.Status(ctx, plain)
-	if err != nil {
-		return StatusPage{}, err
-	}
-	ls, err := s.store.CaseLetterTexts(ctx, sp.Case.ID)
-	if err != nil {
-		return StatusPage{}, err
-	}
-	sp.Letters = RequesterLetters(ls)
-	return sp, nil
+	return s.statusPage(ctx, plain, s.store.CaseLetterTexts)
 }
 
 // Withdraw closes the case as withdrawn at the requester's word, records the event and queues the
