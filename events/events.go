@@ -11,9 +11,11 @@
 // (EncodeLegacy) when their sentence was worded differently then; for them only the hash is checked.
 //
 // Personal data: the fields tagged `personal:"true"` hold what a person typed (a question, an
-// answer, reasons, a note), names, e-mail addresses, file names and cookie values. The next phase
-// of issue 17 hashes them through a digest kept beside the detail, so that they can be erased when
-// the case's retention ends without breaking the chain; Personal lists them.
+// answer, reasons, a note), names, e-mail addresses, file names and cookie values; Personal lists
+// them. The chain (format v2) hashes the detail without them (Public) and a salted digest of the
+// whole event kept beside it, so that they can be erased when the case's retention ends without
+// breaking the chain: the erased event keeps its Public detail, which still says the dates,
+// rights, results and grounds.
 package events
 
 import (
@@ -109,6 +111,72 @@ func Decode(typ, raw string) (Detail, error) {
 // `personal:"true"`), as dotted JSON paths: "question", "files.name".
 func Personal(d Detail) []string {
 	return personalOf(reflect.TypeOf(d), "")
+}
+
+// Redact returns a copy of d with every personal field (Personal) set to its zero value: what an
+// event records once its personal data is erased.
+func Redact(d Detail) Detail {
+	v := reflect.ValueOf(d)
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	c := reflect.New(v.Type())
+	c.Elem().Set(v)
+	deepRedact(c.Elem())
+	return c.Elem().Interface().(Detail)
+}
+
+// deepRedact zeroes the personal fields of v, which is settable, copying the slices it changes so
+// that the caller's value keeps its own.
+func deepRedact(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			if f.Tag.Get("personal") == "true" {
+				v.Field(i).Set(reflect.Zero(f.Type))
+				continue
+			}
+			deepRedact(v.Field(i))
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := 0; i < c.Len(); i++ {
+			deepRedact(c.Index(i))
+		}
+		v.Set(c)
+	}
+}
+
+// Public returns the stored detail raw of an event of type typ without its personal fields, as the
+// chain hashes it and as it is kept once they are erased: Redact, encoded the way raw was (legacy
+// or not). It is "" for an event with no detail or one that cannot be read — its content is then
+// only in the personal digest. Public of its own result returns it unchanged.
+func Public(typ, raw string) string {
+	if raw == "" {
+		return ""
+	}
+	d, err := Decode(typ, raw)
+	if err != nil {
+		return ""
+	}
+	encode := Encode
+	if IsLegacy(raw) {
+		encode = EncodeLegacy
+	}
+	out, err := encode(Redact(d))
+	if err != nil {
+		return ""
+	}
+	return out
 }
 
 func personalOf(t reflect.Type, prefix string) []string {

@@ -3,6 +3,7 @@ package events_test
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,4 +158,57 @@ func TestPersonalFields(t *testing.T) {
 			t.Errorf("%s: personal %v, want %v", d.Type(), got, want)
 		}
 	}
+}
+
+// Redact leaves no personal value in the detail, keeps the rest, and leaves its argument alone;
+// Public is stable under itself and keeps a legacy mark.
+func TestRedactAndPublic(t *testing.T) {
+	for _, h := range historical {
+		d := h.d
+		before, err := events.Encode(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := events.Redact(d)
+		if r.Type() != d.Type() {
+			t.Fatalf("%s: redacted type %s", d.Type(), r.Type())
+		}
+		if after, _ := events.Encode(d); after != before {
+			t.Errorf("%s: Redact changed its argument: %s", d.Type(), after)
+		}
+		pub := events.Public(d.Type(), before)
+		for _, secret := range []string{"Many systems", "e-mail of 3 March", "Which browser", "Firefox", "a.csv", "No proof", "Checked.",
+			"No contact", "Bob", "GA1.2.3", "Login records", "No match", "Called back", "550 no such", "Ann", "Carol"} {
+			if strings.Contains(pub, secret) {
+				t.Errorf("%s: public part %s still says %q", d.Type(), pub, secret)
+			}
+		}
+		if again := events.Public(d.Type(), pub); again != pub {
+			t.Errorf("%s: Public not stable: %s then %s", d.Type(), pub, again)
+		}
+		if len(events.Personal(d)) == 0 && pub != before {
+			t.Errorf("%s: no personal field, yet public %s differs from %s", d.Type(), pub, before)
+		}
+		legacy, _ := events.EncodeLegacy(d)
+		if lp := events.Public(d.Type(), legacy); !events.IsLegacy(lp) {
+			t.Errorf("%s: public part of a legacy detail lost its mark: %s", d.Type(), lp)
+		}
+	}
+	c := events.Completed{Kinds: []dsr.Kind{dsr.KindAccess}, Files: []events.File{{Kind: dsr.KindAccess, Name: "a.csv", Size: 3}}}
+	got := events.Public(c.Type(), mustEncode(t, c))
+	if want := `{"kinds":["access"],"files":[{"kind":"access","name":"","size":3}]}`; got != want {
+		t.Errorf("public part of a completion %s, want %s", got, want)
+	}
+	if events.Public("note", "") != "" || events.Public("note", "{not json") != "" || events.Public("nosuchtype", "{}") != "" {
+		t.Error("Public of no detail, an unreadable one or an unknown type is not empty")
+	}
+}
+
+func mustEncode(t *testing.T, d events.Detail) string {
+	t.Helper()
+	s, err := events.Encode(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

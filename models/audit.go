@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -38,11 +39,12 @@ import (
 // auditBatch is how many events VerifyAudit reads at a time, so memory stays flat on any size.
 const auditBatch = 5000
 
-// EventHash returns the hash an event carries: the lowercase hex SHA-256 of this encoding, which
-// an auditor can recompute in a few lines of any language. Each item is a netstring — its length
-// in bytes in decimal, ':', the bytes, ',' — so no two different events encode the same. In order:
+// EventHash returns the hash an event carries (format v2): the lowercase hex SHA-256 of this
+// encoding, which an auditor can recompute in a few lines of any language. Each item is a
+// netstring — its length in bytes in decimal, ':', the bytes, ',' — so no two different events
+// encode the same. In order:
 //
-//	"rightsdesk.event.v1"       the format's name
+//	"rightsdesk.event.v2"       the format's name
 //	seq                         decimal
 //	case_id                     decimal
 //	at                          UTC, RFC 3339 with exactly nine fractional digits: 2026-01-31T23:30:00.123456000Z
@@ -51,20 +53,42 @@ const auditBatch = 5000
 //	type                        the event type
 //	from_status                 may be empty
 //	to_status                   may be empty
-//	message                     UTF-8 as stored
+//	public detail               the detail without its personal fields (events.Public); as stored once erased
+//	personal_digest             PersonalDigest of the event's salt, message and detail
 //	public                      "true" or "false"
 //	prev_hash                   the previous event's hash, empty for seq 1
 //
-// For example 19:rightsdesk.event.v1,1:1,1:7,30:2026-01-31T23:30:00.000000000Z,6:system,… ;
-// audit_test.go recomputes two complete events with sha256sum.
+// The message and the personal fields of the detail are covered by the digest, not directly, so
+// that they can be erased (Tx.EraseCase) with the salt, leaving a hash that still verifies: what an
+// erased event still says (dates, rights, results, grounds) stays covered, and what it said of a
+// person can no longer be read, nor confirmed by guessing, since the salt is gone too.
+//
+// For example 19:rightsdesk.event.v2,1:1,1:7,30:2026-01-31T23:30:00.000000000Z,6:system,… ;
+// audit_test.go recomputes complete events with sha256sum. Format v1 (EventHashV1) hashed the
+// message itself; migration 38 checked every v1 chain and re-hashed it in v2.
 func EventHash(e Event) string {
+	b := eventHead(make([]byte, 0, 256+len(e.Detail)), "rightsdesk.event.v2", e)
+	b = netstring(b, publicDetail(e))
+	b = netstring(b, e.PersonalDigest)
+	return eventTail(b, e)
+}
+
+// EventHashV1 returns the hash of format v1: the fields of v2 with the message in place of the
+// public detail and the digest. Only migration 38 uses it, to check a chain before re-hashing it.
+func EventHashV1(e Event) string {
+	b := eventHead(make([]byte, 0, 256+len(e.Message)), "rightsdesk.event.v1", e)
+	b = netstring(b, e.Message)
+	return eventTail(b, e)
+}
+
+// eventHead appends the format's name and the fields from seq to to_status.
+func eventHead(b []byte, format string, e Event) []byte {
 	var actor int64
 	if e.ActorUserID != nil {
 		actor = *e.ActorUserID
 	}
 	var num [32]byte // scratch for numbers and the instant, so hashing allocates little
-	b := make([]byte, 0, 256+len(e.Message))
-	b = netstring(b, "rightsdesk.event.v1")
+	b = netstring(b, format)
 	b = netstring(b, strconv.AppendInt(num[:0], e.Seq, 10))
 	b = netstring(b, strconv.AppendInt(num[:0], e.CaseID, 10))
 	b = netstring(b, e.At.UTC().AppendFormat(num[:0], "2006-01-02T15:04:05.000000000Z"))
@@ -72,20 +96,96 @@ func EventHash(e Event) string {
 	b = netstring(b, strconv.AppendInt(num[:0], actor, 10))
 	b = netstring(b, e.Type)
 	b = netstring(b, string(e.FromStatus))
-	b = netstring(b, string(e.ToStatus))
-	b = netstring(b, e.Message)
+	return netstring(b, string(e.ToStatus))
+}
+
+// eventTail appends public and prev_hash and returns the hash.
+func eventTail(b []byte, e Event) string {
+	var num [8]byte
 	b = netstring(b, strconv.AppendBool(num[:0], e.Public))
 	b = netstring(b, e.PrevHash)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
+// publicDetail is the detail as the hash covers it: once erased, the detail as stored, which is
+// its public part; before, the public part of the detail (events.Public).
+func publicDetail(e Event) string {
+	if e.ErasedAt != nil {
+		return e.Detail
+	}
+	return events.Public(e.Type, e.Detail)
+}
+
+// PersonalDigest is the lowercase hex SHA-256 of the netstrings "rightsdesk.personal.v1", salt
+// (as stored, hex), message and detail: what the hash of an event covers of its content besides
+// the public detail.
+func PersonalDigest(salt, message, detail string) string {
+	b := make([]byte, 0, 64+len(salt)+len(message)+len(detail))
+	b = netstring(b, "rightsdesk.personal.v1")
+	b = netstring(b, salt)
+	b = netstring(b, message)
+	b = netstring(b, detail)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// newSalt returns 16 random bytes in hex: an event's salt.
+func newSalt() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand: " + err.Error()) // never returns an error on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// saltEvent gives e a new salt and the digest of its content.
+func saltEvent(e *Event) {
+	e.PersonalSalt = newSalt()
+	e.PersonalDigest = PersonalDigest(e.PersonalSalt, e.Message, e.Detail)
+}
+
+// erasedMessage is what an erased event's message becomes: what its public detail says, or
+// nothing for an event whose detail cannot be read.
+func erasedMessage(typ, public string) string {
+	if public == "" {
+		return ""
+	}
+	d, err := events.Decode(typ, public)
+	if err != nil {
+		return ""
+	}
+	return events.English(d)
+}
+
+// contentHolds reports whether e's content is what its hash covers besides the public detail, and
+// names what does not hold. An event not erased: its digest is that of its salt, message and
+// detail, and its detail says its message (detailSaysMessage). An erased event has no salt, and its
+// message is what its public detail says.
+func contentHolds(e Event) (bool, string) {
+	if e.ErasedAt != nil {
+		if e.PersonalSalt != "" || e.Message != erasedMessage(e.Type, e.Detail) || events.Public(e.Type, e.Detail) != e.Detail {
+			return false, "it is marked erased, but its content is not what an erasure leaves"
+		}
+		return true, ""
+	}
+	if e.PersonalSalt == "" && e.PersonalDigest == "" {
+		return false, "it has no salt and no personal digest, which Rightsdesk gives every event: it was not written by Rightsdesk"
+	}
+	if e.PersonalSalt == "" || PersonalDigest(e.PersonalSalt, e.Message, e.Detail) != e.PersonalDigest {
+		return false, "its message or detail no longer matches its personal digest, which its hash covers"
+	}
+	if !detailSaysMessage(e) {
+		return false, "its detail no longer says its message"
+	}
+	return true, ""
+}
+
 // detailSaysMessage reports whether e's detail, if it has one, says exactly its message
-// (events.English): the hash covers the message, and through this check the detail. An event
-// with no detail (written before migration 00034 in words the data migration could not read) has
-// only its message, which pages then show. A legacy detail (rebuilt by that migration from a
-// sentence of an older wording, events.EncodeLegacy) cannot say its message; legacyDetailHolds
-// checks it instead.
+// (events.English). An event with no detail (written before migration 00034 in words the data
+// migration could not read) has only its message, which pages then show. A legacy detail (rebuilt
+// by that migration from a sentence of an older wording, events.EncodeLegacy) cannot say its
+// message; legacyDetailHolds checks it instead.
 func detailSaysMessage(e Event) bool {
 	if e.Detail == "" || events.IsLegacy(e.Detail) {
 		return true
@@ -95,8 +195,11 @@ func detailSaysMessage(e Event) bool {
 }
 
 // legacyDetailHolds reports whether e's legacy detail is the one the data migration reads from its
-// message, which the hash covers: so a changed detail cannot pass for legacy.
+// message: so a changed detail cannot pass for legacy. An erased event has no message to read.
 func (s *Store) legacyDetailHolds(ctx context.Context, e Event) (bool, error) {
+	if e.ErasedAt != nil {
+		return true, nil
+	}
 	d, err := s.legacyDetail(ctx, e)
 	if err != nil || d == nil {
 		return false, err
@@ -133,7 +236,7 @@ func (s *Store) lockAuditHead(ctx context.Context) (auditHead, error) {
 			return h, fmt.Errorf("audit head: %w", err)
 		}
 	}
-	if err := s.forUpdate(s.conn(ctx)).Where("id = 1").Take(&h).Error; err != nil {
+	if err := s.forUpdate(s.conn(ctx)).Select("id", "seq", "hash").Where("id = 1").Take(&h).Error; err != nil {
 		return h, fmt.Errorf("audit head: %w", err)
 	}
 	return h, nil
@@ -171,7 +274,7 @@ const SealWithin = time.Minute
 func (s *Store) SealEvents(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := s.sealOnce(ctx, "id")
+		n, err := s.sealOnce(ctx, "id", false)
 		total += n
 		if err != nil || n < sealBatch {
 			return total, err
@@ -180,19 +283,21 @@ func (s *Store) SealEvents(ctx context.Context) (int, error) {
 }
 
 // sealLegacyEvents chains the events written before the chain existed (seq NULL), by (at, id),
-// after the current head: a data migration (dataMigrations), run once. Since migration 00025
-// events are written unsealed and SealEvents seals them by id.
+// after the current head: a data migration (dataMigrations), run once, in format v1, which was the
+// format of its schema (migration 38 re-hashes them in v2). Since migration 00025 events are
+// written unsealed and SealEvents seals them by id.
 func (s *Store) sealLegacyEvents(ctx context.Context) error {
 	for {
-		n, err := s.sealOnce(ctx, "at, id")
+		n, err := s.sealOnce(ctx, "at, id", true)
 		if err != nil || n < sealBatch {
 			return err
 		}
 	}
 }
 
-// sealOnce seals up to sealBatch unsealed events, taken in order, in one transaction.
-func (s *Store) sealOnce(ctx context.Context, order string) (int, error) {
+// sealOnce seals up to sealBatch unsealed events, taken in order, in one transaction: in format
+// v1 for the data migration of the schema of that time, else in v2.
+func (s *Store) sealOnce(ctx context.Context, order string, v1 bool) (int, error) {
 	sealed := 0
 	err := s.InTx(ctx, func(tx *Tx) error {
 		head, err := tx.lockAuditHead(ctx)
@@ -201,10 +306,15 @@ func (s *Store) sealOnce(ctx context.Context, order string) (int, error) {
 		}
 		// Read after the lock: on PostgreSQL each statement sees what was committed before it
 		// began, so events sealed by the sealer that held the lock before are not read again.
+		cols := []string{"id", "case_id", "at", "actor_type", "actor_user_id", "type", "from_status", "to_status", "public"}
+		hash := EventHash
+		if v1 {
+			cols, hash = append(cols, "message"), EventHashV1
+		} else {
+			cols = append(cols, "detail", "personal_digest", "erased_at")
+		}
 		var batch []Event
-		err = tx.conn(ctx).Select("id", "case_id", "at", "actor_type", "actor_user_id", "type",
-			"from_status", "to_status", "message", "public").
-			Where("seq IS NULL").Order(order).Limit(sealBatch).Find(&batch).Error
+		err = tx.conn(ctx).Select(cols).Where("seq IS NULL").Order(order).Limit(sealBatch).Find(&batch).Error
 		if err != nil {
 			return fmt.Errorf("read unsealed events: %w", err)
 		}
@@ -216,7 +326,7 @@ func (s *Store) sealOnce(ctx context.Context, order string) (int, error) {
 			// The instant is hashed as stored (legacy SQLite rows may hold nanoseconds).
 			e := &batch[i]
 			e.Seq, e.PrevHash = head.Seq+1, head.Hash
-			e.Hash = EventHash(*e)
+			e.Hash = hash(*e)
 			head.Seq, head.Hash = e.Seq, e.Hash
 		}
 		for rows := batch; len(rows) > 0; {
@@ -241,25 +351,54 @@ func (s *Store) sealOnce(ctx context.Context, order string) (int, error) {
 // sealRows writes the seq and hashes of es in one statement, each only if it is still unsealed;
 // if any was sealed meanwhile, the caller's transaction must roll back.
 func (s *Store) sealRows(ctx context.Context, es []Event) error {
-	var q strings.Builder
-	q.WriteString(`UPDATE events SET seq = v.column2, prev_hash = v.column3, hash = v.column4 FROM (VALUES `)
-	args := make([]any, 0, 4*len(es))
+	rows := make([][]any, len(es))
 	for i, e := range es {
+		rows[i] = []any{e.ID, e.Seq, e.PrevHash, e.Hash}
+	}
+	n, err := s.updateEvents(ctx, "id", "events.seq IS NULL", []valueColumn{{"seq", "BIGINT"}, {"prev_hash", "TEXT"}, {"hash", "TEXT"}}, rows)
+	if err != nil {
+		return fmt.Errorf("seal events: %w", err)
+	}
+	if n != int64(len(es)) {
+		return fmt.Errorf("seal events: %d of %d still unsealed: %w", n, len(es), ErrConflict)
+	}
+	return nil
+}
+
+// valueColumn is a column set by updateEvents, with its SQL type.
+type valueColumn struct{ name, typ string }
+
+// updateEvents sets cols of many events in one statement, UPDATE … FROM (VALUES …), which both
+// databases run: each row of rows is the value of key (a BIGINT column) then one per column.
+// where further limits the rows changed; it returns how many were.
+func (s *Store) updateEvents(ctx context.Context, key, where string, cols []valueColumn, rows [][]any) (int64, error) {
+	var q strings.Builder
+	q.WriteString("UPDATE events SET ")
+	for i, c := range cols {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))")
-		args = append(args, e.ID, e.Seq, e.PrevHash, e.Hash)
+		fmt.Fprintf(&q, "%s = v.column%d", c.name, i+2)
 	}
-	q.WriteString(`) AS v WHERE events.id = v.column1 AND events.seq IS NULL`)
+	q.WriteString(" FROM (VALUES ")
+	args := make([]any, 0, len(rows)*(len(cols)+1))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(CAST(? AS BIGINT)")
+		for _, c := range cols {
+			q.WriteString(", CAST(? AS " + c.typ + ")")
+		}
+		q.WriteString(")")
+		args = append(args, r...)
+	}
+	fmt.Fprintf(&q, ") AS v WHERE events.%s = v.column1", key)
+	if where != "" {
+		q.WriteString(" AND " + where)
+	}
 	res := s.conn(ctx).Exec(q.String(), args...)
-	if res.Error != nil {
-		return fmt.Errorf("seal events: %w", res.Error)
-	}
-	if res.RowsAffected != int64(len(es)) {
-		return fmt.Errorf("seal events: %d of %d still unsealed: %w", res.RowsAffected, len(es), ErrConflict)
-	}
-	return nil
+	return res.RowsAffected, res.Error
 }
 
 // AuditReport is the outcome of VerifyAudit.
@@ -299,6 +438,16 @@ type AuditReport struct {
 // the head moves in the same transaction as the events it seals, so events 1..head are all
 // committed and visible by then.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	return s.verifyChain(ctx, false)
+}
+
+// verifyChain is VerifyAudit for a chain of format v2, or of v1 (migration 38's check before it
+// re-hashes one).
+func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
+	hash := EventHash
+	if v1 {
+		hash = EventHashV1
+	}
 	start := time.Now()
 	r := AuditReport{CheckedAt: start.UTC()}
 
@@ -336,7 +485,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	var prev string          // hash of the last event read
 	var last, lastCase int64 // its seq and case
 	for last < top.Seq {
-		n, err := s.verifyBatch(ctx, last, top.Seq, func(e Event) {
+		n, err := s.verifyBatch(ctx, last, top.Seq, v1, func(e Event) {
 			r.Events++
 			before := last // a copy: the wording runs after the loop
 			switch want := last + 1; {
@@ -352,16 +501,26 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 				fail(e.Seq, e.CaseID, func(ref string) string {
 					return fmt.Sprintf("event %d (case %s) does not follow event %d: its prev_hash is not that event's hash, so one of the two was altered", e.Seq, ref, before)
 				})
-			case EventHash(e) != e.Hash:
+			case hash(e) != e.Hash:
 				fail(e.Seq, e.CaseID, func(ref string) string {
 					return fmt.Sprintf("event %d (case %s) was altered: its content no longer matches its hash", e.Seq, ref)
 				})
-			case !detailSaysMessage(e):
+			case v1 && !detailSaysMessage(e):
 				fail(e.Seq, e.CaseID, func(ref string) string {
 					return fmt.Sprintf("event %d (case %s) was altered: its detail no longer says its message, which its hash covers", e.Seq, ref)
 				})
-			case events.IsLegacy(e.Detail):
-				legacy = append(legacy, e)
+			default:
+				if !v1 {
+					if ok, why := contentHolds(e); !ok {
+						fail(e.Seq, e.CaseID, func(ref string) string {
+							return fmt.Sprintf("event %d (case %s) was altered: %s", e.Seq, ref, why)
+						})
+						break
+					}
+				}
+				if events.IsLegacy(e.Detail) && e.ErasedAt == nil {
+					legacy = append(legacy, e)
+				}
 			}
 			prev, last, lastCase = e.Hash, e.Seq, e.CaseID
 		})
@@ -375,7 +534,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 			}
 			if !ok {
 				fail(e.Seq, e.CaseID, func(ref string) string {
-					return fmt.Sprintf("event %d (case %s) was altered: its detail is marked as read from an older sentence, but its sentence, which its hash covers, does not say it", e.Seq, ref)
+					return fmt.Sprintf("event %d (case %s) was altered: its detail is marked as read from an older sentence, but its sentence does not say it", e.Seq, ref)
 				})
 			}
 		}
@@ -470,11 +629,14 @@ func (s *Store) caseReference(ctx context.Context, id int64) (string, error) {
 }
 
 // verifyBatch calls fn for each event with after < seq <= upTo, up to auditBatch of them, in seq
-// order, and returns how many it read.
-func (s *Store) verifyBatch(ctx context.Context, after, upTo int64, fn func(Event)) (int, error) {
-	rows, err := s.conn(ctx).Raw(`SELECT seq, case_id, at, actor_type, actor_user_id, type, from_status,
-			to_status, message, detail, public, prev_hash, hash
-		FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`, after, upTo, auditBatch).Rows()
+// order, and returns how many it read; v1 reads the columns of format v1 only.
+func (s *Store) verifyBatch(ctx context.Context, after, upTo int64, v1 bool, fn func(Event)) (int, error) {
+	cols := "seq, case_id, at, actor_type, actor_user_id, type, from_status, to_status, message, detail, public, prev_hash, hash"
+	if !v1 {
+		cols += ", personal_salt, personal_digest, erased_at"
+	}
+	rows, err := s.conn(ctx).Raw(`SELECT `+cols+` FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+		after, upTo, auditBatch).Rows()
 	if err != nil {
 		return 0, fmt.Errorf("read events: %w", err)
 	}
@@ -485,8 +647,12 @@ func (s *Store) verifyBatch(ctx context.Context, after, upTo int64, fn func(Even
 			e     Event
 			actor sql.NullInt64
 		)
-		if err := rows.Scan(&e.Seq, &e.CaseID, &e.At, &e.ActorType, &actor, &e.Type, &e.FromStatus,
-			&e.ToStatus, &e.Message, &e.Detail, &e.Public, &e.PrevHash, &e.Hash); err != nil {
+		dest := []any{&e.Seq, &e.CaseID, &e.At, &e.ActorType, &actor, &e.Type, &e.FromStatus,
+			&e.ToStatus, &e.Message, &e.Detail, &e.Public, &e.PrevHash, &e.Hash}
+		if !v1 {
+			dest = append(dest, &e.PersonalSalt, &e.PersonalDigest, &e.ErasedAt)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return n, fmt.Errorf("read events: %w", err)
 		}
 		if actor.Valid {

@@ -17,20 +17,45 @@ import (
 	"rightsdesk/models"
 )
 
-// The encoding documented on EventHash, recomputed outside Go:
+// The encodings documented on EventHash and PersonalDigest, recomputed outside Go (ns prints a
+// netstring: ns(){ printf '%d:%s,' "$(printf '%s' "$1" | wc -c)" "$1"; }):
+//
+//	{ ns rightsdesk.personal.v1; ns 00112233445566778899aabbccddeeff; ns 'Request filed.'; ns '{"text":"Request filed."}'; } | sha256sum
+//	printf '%s' '19:rightsdesk.event.v2,1:1,1:7,30:2026-01-31T23:30:00.123456000Z,9:requester,1:0,4:note,0:,10:unverified,11:{"text":""},64:9fee49afcc33f3b683c54549d6975f306cfd8755c2b9fd53364dad6dc5773c75,4:true,0:,' | sha256sum
+//
+// and format v1, which migration 38 checks before re-hashing:
 //
 //	printf '%s' '19:rightsdesk.event.v1,1:1,1:7,30:2026-01-31T23:30:00.123456000Z,9:requester,1:0,5:filed,0:,10:unverified,14:Request filed.,4:true,0:,' | sha256sum
 func TestEventHashIsTheDocumentedEncoding(t *testing.T) {
-	first := models.Event{Seq: 1, CaseID: 7, At: time.Date(2026, 2, 1, 0, 30, 0, 123456000, time.FixedZone("CET", 3600)),
+	at := time.Date(2026, 2, 1, 0, 30, 0, 123456000, time.FixedZone("CET", 3600))
+	salt, detail := "00112233445566778899aabbccddeeff", `{"text":"Request filed."}`
+	digest := models.PersonalDigest(salt, "Request filed.", detail)
+	if want := "9fee49afcc33f3b683c54549d6975f306cfd8755c2b9fd53364dad6dc5773c75"; digest != want {
+		t.Errorf("digest %s, want %s", digest, want)
+	}
+	v2 := models.Event{Seq: 1, CaseID: 7, At: at, ActorType: models.ActorRequester, Type: "note", ToStatus: dsr.StatusUnverified,
+		Message: "Request filed.", Detail: detail, PersonalSalt: salt, PersonalDigest: digest, Public: true}
+	if got, want := models.EventHash(v2), "5fac6a3b9b70a519742505ae60d98bf131397fe6de184a69e40a6ea0bdafc033"; got != want {
+		t.Errorf("v2 event: %s, want %s", got, want)
+	}
+	// Erased, it hashes the same: the public detail as stored, the digest kept.
+	now := time.Now()
+	erased := v2
+	erased.Message, erased.Detail, erased.PersonalSalt, erased.ErasedAt = "", `{"text":""}`, "", &now
+	if models.EventHash(erased) != models.EventHash(v2) {
+		t.Error("the erased event no longer hashes the same")
+	}
+
+	first := models.Event{Seq: 1, CaseID: 7, At: at,
 		ActorType: models.ActorRequester, Type: "filed", ToStatus: dsr.StatusUnverified, Message: "Request filed.", Public: true}
-	if got, want := models.EventHash(first), "80d5bb4522b21075a40c9df660ae46997189f0f19be132514408f401c4b7981f"; got != want {
+	if got, want := models.EventHashV1(first), "80d5bb4522b21075a40c9df660ae46997189f0f19be132514408f401c4b7981f"; got != want {
 		t.Errorf("first event: %s, want %s", got, want)
 	}
 	staff := int64(42)
 	second := models.Event{Seq: 2, CaseID: 7, At: time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC), ActorType: models.ActorStaff,
 		ActorUserID: &staff, Type: "verified", FromStatus: dsr.StatusUnverified, ToStatus: dsr.StatusOpen,
-		Message: "Adresse confirmée ✓.", PrevHash: models.EventHash(first)}
-	if got, want := models.EventHash(second), "93c2fe5d4d7a9b4a45c8a0dc74799a44e0c62ceca6f47afa854201aa2129e530"; got != want {
+		Message: "Adresse confirmée ✓.", PrevHash: models.EventHashV1(first)}
+	if got, want := models.EventHashV1(second), "93c2fe5d4d7a9b4a45c8a0dc74799a44e0c62ceca6f47afa854201aa2129e530"; got != want {
 		t.Errorf("second event: %s, want %s", got, want)
 	}
 
@@ -38,6 +63,12 @@ func TestEventHashIsTheDocumentedEncoding(t *testing.T) {
 	a, b := first, first
 	a.Type, a.Message = "filed", "x,y"
 	b.Type, b.Message = "filed,1:x", "y"
+	if models.EventHashV1(a) == models.EventHashV1(b) {
+		t.Error("two different events hash the same")
+	}
+	a, b = v2, v2
+	a.Type, a.PersonalDigest = "note", "x,y"
+	b.Type, b.PersonalDigest = "note,1:x", "y"
 	if models.EventHash(a) == models.EventHash(b) {
 		t.Error("two different events hash the same")
 	}
@@ -182,6 +213,15 @@ func TestAuditChainLinksEveryEventOverAllCases(t *testing.T) {
 	})
 }
 
+// rewrite returns note e saying text, with the digest and hash recomputed as someone who knows
+// the format and the salt would.
+func rewrite(e models.Event, text string) models.Event {
+	e.Message, e.Detail = text, `{"text":"`+text+`"}`
+	e.PersonalDigest = models.PersonalDigest(e.PersonalSalt, e.Message, e.Detail)
+	e.Hash = models.EventHash(e)
+	return e
+}
+
 func TestAuditFindsEachKindOfTampering(t *testing.T) {
 	exec := func(t *testing.T, st *models.Store, sql string, args ...any) {
 		t.Helper()
@@ -200,10 +240,20 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 		}, 5, "event 5 (case DSR-2026-000002) was altered"},
 		{"detail changed", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET detail = '{"text":"nothing happened"}' WHERE seq = 5`)
-		}, 5, "event 5 (case DSR-2026-000002) was altered: its detail no longer says its message"},
+		}, 5, "event 5 (case DSR-2026-000002) was altered: its message or detail no longer matches its personal digest"},
+		{"message, detail and digest changed", func(t *testing.T, st *models.Store, es []models.Event) {
+			e := rewrite(es[4], "nothing happened")
+			exec(t, st, `UPDATE events SET message = ?, detail = ?, personal_digest = ? WHERE seq = 5`, e.Message, e.Detail, e.PersonalDigest)
+		}, 5, "event 5 (case DSR-2026-000002) was altered: its content no longer matches its hash"},
 		{"detail of another type", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET detail = 'not json' WHERE seq = 7`)
-		}, 7, "event 7 (case DSR-2026-000001) was altered: its detail no longer says its message"},
+		}, 7, "event 7 (case DSR-2026-000001) was altered: its content no longer matches its hash"},
+		{"salt removed", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET personal_salt = '' WHERE seq = 3`)
+		}, 3, "event 3 (case DSR-2026-000003) was altered: its message or detail no longer matches its personal digest"},
+		{"marked erased, not erased", func(t *testing.T, st *models.Store, _ []models.Event) {
+			exec(t, st, `UPDATE events SET erased_at = ? WHERE seq = 4`, time.Now().UTC())
+		}, 4, "event 4 (case DSR-2026-000001) was altered: its content no longer matches its hash"},
 		{"public flipped", func(t *testing.T, st *models.Store, _ []models.Event) {
 			exec(t, st, `UPDATE events SET public = NOT public WHERE seq = 5`)
 		}, 5, "event 5 (case DSR-2026-000002) was altered"},
@@ -225,14 +275,12 @@ func TestAuditFindsEachKindOfTampering(t *testing.T) {
 			exec(t, st, `UPDATE events SET seq = 6 WHERE seq = -1`)
 		}, 5, "event 5 (case DSR-2026-000003) does not follow event 4"},
 		{"edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
-			e := es[4]
-			e.Message = "nothing happened"
-			exec(t, st, `UPDATE events SET message = ?, detail = '{"text":"nothing happened"}', hash = ? WHERE seq = 5`, e.Message, models.EventHash(e))
+			e := rewrite(es[4], "nothing happened")
+			exec(t, st, `UPDATE events SET message = ?, detail = ?, personal_digest = ?, hash = ? WHERE seq = 5`, e.Message, e.Detail, e.PersonalDigest, e.Hash)
 		}, 6, "event 6 (case DSR-2026-000003) does not follow event 5"},
 		{"last event edited and its hash recomputed", func(t *testing.T, st *models.Store, es []models.Event) {
-			e := es[9]
-			e.Message = "nothing happened"
-			exec(t, st, `UPDATE events SET message = ?, detail = '{"text":"nothing happened"}', hash = ? WHERE seq = 10`, e.Message, models.EventHash(e))
+			e := rewrite(es[9], "nothing happened")
+			exec(t, st, `UPDATE events SET message = ?, detail = ?, personal_digest = ?, hash = ? WHERE seq = 10`, e.Message, e.Detail, e.PersonalDigest, e.Hash)
 		}, 10, "the head's hash does not match event 10 (case DSR-2026-000001)"},
 		{"event chained past the head", func(t *testing.T, st *models.Store, es []models.Event) {
 			e := models.Event{Seq: 11, CaseID: es[4].CaseID, At: time.Now().UTC().Truncate(time.Microsecond),
@@ -428,6 +476,9 @@ func BenchmarkVerifyAudit(b *testing.B) {
 			e := models.Event{Seq: int64(i), CaseID: caseID, At: start.Add(time.Duration(i) * time.Millisecond),
 				ActorType: models.ActorSystem, Type: "note", FromStatus: dsr.StatusOpen, ToStatus: dsr.StatusOpen,
 				Message: fmt.Sprintf("Bulk event %d, a message of a typical length for a timeline entry.", i), Public: i%3 == 0, PrevHash: prev}
+			e.Detail = `{"text":"` + e.Message + `"}`
+			e.PersonalSalt = fmt.Sprintf("%032x", i)
+			e.PersonalDigest = models.PersonalDigest(e.PersonalSalt, e.Message, e.Detail)
 			e.Hash = models.EventHash(e)
 			prev = e.Hash
 			if batch = append(batch, e); len(batch) == cap(batch) || i == n {

@@ -94,7 +94,8 @@ func (s *Tx) AppendEvent(ctx context.Context, e *Event, d events.Detail) error {
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	appended := time.Now().UTC().Truncate(time.Microsecond)
 	e.AppendedAt = &appended
-	e.Seq, e.PrevHash, e.Hash = 0, "", ""
+	e.Seq, e.PrevHash, e.Hash, e.ErasedAt = 0, "", "", nil
+	saltEvent(e)
 	if err := s.conn(ctx).Omit("Seq", "PrevHash", "Hash").Create(e).Error; err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}

@@ -66,6 +66,11 @@ func (s *Store) dataMigrations() []*goose.Migration {
 		goose.NewGoMigration(eventDetailsVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			return s.onSQLTx(ctx, tx).fillEventDetails(ctx)
 		}}, nil),
+		// The chain checked in format v1 and re-hashed in v2, whose personal parts can be erased
+		// (rehash.go).
+		goose.NewGoMigration(rehashVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return s.onSQLTx(ctx, tx).rehashChain(ctx)
+		}}, nil),
 	}
 }
 
@@ -82,6 +87,7 @@ const (
 	sealLegacyVersion       = 32
 	backfillAnsweredVersion = 33
 	eventDetailsVersion     = 35
+	rehashVersion           = 38
 )
 
 // Migrate applies the pending migrations, each in its own transaction, and returns the versions applied.

@@ -306,13 +306,19 @@ type Event struct {
 	Type        string
 	FromStatus  dsr.Status
 	ToStatus    dsr.Status
-	// Message is the event's sentence in English, for staff: events.English(detail), which the
-	// audit chain hashes. Pages read Detail, never the message.
+	// Message is the event's sentence in English, for staff: events.English(detail). Pages read
+	// Detail, never the message.
 	Message string
 	// Detail is what the event records (package events), as JSON; '' on an event written before
-	// migration 00034 whose sentence the data migration 00035 could not read. Not hashed: VerifyAudit
-	// checks that it says the message.
+	// migration 00034 whose sentence the data migration 00035 could not read. The chain hashes its
+	// public part (events.Public); VerifyAudit checks that it says the message.
 	Detail string
+	// PersonalSalt and PersonalDigest: the digest of the salt, message and detail (PersonalDigest),
+	// which the chain hashes in place of them, so that their personal parts can be erased. The
+	// salt is erased with them (ErasedAt), so that the digest cannot confirm a guess.
+	PersonalSalt   string
+	PersonalDigest string
+	ErasedAt       *time.Time
 	Public bool // shown to the requester on the status page
 	// The audit chain (see EventHash): the event's place over all cases, and the hashes linking it.
 	// All three are empty (seq NULL) until SealEvents seals the event.

@@ -1,0 +1,29 @@
+-- Erasable events (issue 17, audit chain format v2). Each event keeps a random salt and the
+-- salted digest of its personal content (its message and detail, models.PersonalDigest); the chain
+-- hashes the digest and the detail without its personal fields (events.Public) instead of the
+-- message. Erasing an event's personal data (models.Tx.EraseCase) empties the salt, replaces the
+-- detail by its public part and the message by what that part says, and sets erased_at: the hash
+-- still holds, and without the salt the digest cannot be used to test a guess of what was erased.
+--
+-- The data migration 38 checks the chain of format v1 and re-hashes it in format v2; audit_head
+-- keeps the v1 head it checked (v1_seq, v1_hash) and when, so that a head hash kept outside the
+-- database before the upgrade can still be compared. cases.erased_at is when a case's personal
+-- data was erased.
+
+-- +goose Up
+ALTER TABLE events ADD COLUMN personal_salt TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN personal_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN erased_at DATETIME;
+ALTER TABLE audit_head ADD COLUMN v1_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE audit_head ADD COLUMN v1_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_head ADD COLUMN rehashed_at DATETIME;
+ALTER TABLE cases ADD COLUMN erased_at DATETIME;
+
+-- +goose Down
+ALTER TABLE cases DROP COLUMN erased_at;
+ALTER TABLE audit_head DROP COLUMN rehashed_at;
+ALTER TABLE audit_head DROP COLUMN v1_hash;
+ALTER TABLE audit_head DROP COLUMN v1_seq;
+ALTER TABLE events DROP COLUMN erased_at;
+ALTER TABLE events DROP COLUMN personal_digest;
+ALTER TABLE events DROP COLUMN personal_salt;
