@@ -74,6 +74,10 @@ var historical = []struct {
 	{events.Reminder{Due: d1, Left: 7, To: []string{"Ann", "Bob"}}, "Reminder sent: the answer is due by 2026-03-24 (7 working days left). To: Ann, Bob."},
 	{events.Reminder{Late: true, Due: d1, Left: 2}, "Reminder sent: the answer is due by 2026-03-24 (2 working days left)."},
 	{events.Escalation{Due: d1, To: []string{"Carol"}}, "Escalated to the managers: the answer was due by 2026-03-24. To: Carol."},
+	{events.PersonalDataErased{Closed: d1, Days: 1095},
+		"Personal data erased: the case closed on 24 March 2026 and the controller keeps the personal data of answered requests 1095 days after they close. The e-mail address, name, texts, identifiers, letters and files are gone; the record of the case is kept."},
+	{events.PersonalDataErased{Closed: d1, Days: 30, Unconfirmed: true},
+		"Personal data erased: the case closed on 24 March 2026 and the controller keeps the personal data of unconfirmed requests 30 days after they close. The e-mail address, name, texts, identifiers, letters and files are gone; the record of the case is kept."},
 }
 
 // English says each type as its writer did before details existed.

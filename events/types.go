@@ -209,6 +209,17 @@ type Escalation struct {
 	To  []string      `json:"to,omitempty" personal:"true"`
 }
 
+// PersonalDataErased: the case's retention period ended (Days days after it closed on Closed, under
+// the controller's rule for answered or Unconfirmed requests), and its personal data was erased;
+// the record without it is kept.
+type PersonalDataErased struct {
+	Closed      deadline.Date `json:"closed"`
+	Days        int           `json:"days"`
+	Unconfirmed bool          `json:"unconfirmed,omitempty"`
+}
+
+func (PersonalDataErased) Type() string { return "personal_data_erased" }
+
 func (Filed) Type() string              { return "filed" }
 func (Verified) Type() string           { return "verified" }
 func (Extended) Type() string           { return "extended" }
@@ -251,6 +262,7 @@ func init() {
 		func() Detail { return &IdentifierChecked{} }, func() Detail { return &Note{} }, func() Detail { return &LetterFailed{} },
 		func() Detail { return &LetterPossiblySent{} }, func() Detail { return &LetterResent{} },
 		func() Detail { return &LetterConfirmed{} }, func() Detail { return &Escalation{} },
+		func() Detail { return &PersonalDataErased{} },
 	} {
 		register([]string{f().Type()}, f)
 	}
@@ -377,6 +389,13 @@ func English(d Detail) string {
 		return fmt.Sprintf("Reminder sent: the answer is due by %s (%d working days left).", d.Due, d.Left) + to(d.To)
 	case Escalation:
 		return fmt.Sprintf("Escalated to the managers: the answer was due by %s.", d.Due) + to(d.To)
+	case PersonalDataErased:
+		rule := "answered requests"
+		if d.Unconfirmed {
+			rule = "unconfirmed requests"
+		}
+		return fmt.Sprintf("Personal data erased: the case closed on %s and the controller keeps the personal data of %s %d days after they close. "+
+			"The e-mail address, name, texts, identifiers, letters and files are gone; the record of the case is kept.", day(d.Closed), rule, d.Days)
 	}
 	panic(fmt.Sprintf("events: no sentence for %T", d))
 }

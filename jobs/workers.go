@@ -12,6 +12,7 @@ import (
 
 	"rightsdesk/mailer"
 	"rightsdesk/models"
+	"rightsdesk/retention"
 )
 
 // SendArgs is the job that sends one letter. Resend distinguishes an admin's resend from the
@@ -211,8 +212,9 @@ func (w *rollupWorker) Work(ctx context.Context, _ *river.Job[RollupArgs]) error
 	return err
 }
 
-// RetentionArgs deletes what the portal keeps only for a while: the log of ended webhook calls
-// (Options.KeepWebhookLog). River prunes its own finished jobs (Options.KeepJobs,
+// RetentionArgs deletes what the portal keeps only for a while: the personal data of closed cases
+// whose controller's retention period has passed (package retention), and the log of ended webhook
+// calls (Options.KeepWebhookLog). River prunes its own finished jobs (Options.KeepJobs,
 // KeepFailedJobs).
 type RetentionArgs struct{}
 
@@ -231,6 +233,9 @@ type retentionWorker struct {
 }
 
 func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
+	if _, err := retention.Run(ctx, w.store, w.now(), w.log); err != nil {
+		return err
+	}
 	n, err := w.store.PruneWebhookDeliveries(ctx, w.now().Add(-w.keep))
 	if n > 0 {
 		w.log.Info("ended webhook calls deleted from the delivery log", "count", n, "kept_days", int(w.keep.Hours()/24))

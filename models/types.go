@@ -319,7 +319,7 @@ type Event struct {
 	PersonalSalt   string
 	PersonalDigest string
 	ErasedAt       *time.Time
-	Public bool // shown to the requester on the status page
+	Public         bool // shown to the requester on the status page
 	// The audit chain (see EventHash): the event's place over all cases, and the hashes linking it.
 	// All three are empty (seq NULL) until SealEvents seals the event.
 	Seq      int64

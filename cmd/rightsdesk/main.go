@@ -46,6 +46,8 @@ commands:
   deadline --received DATE [--country BE] [--extended]
                    print the legal due date of a request received on DATE
   audit verify     check the tamper-evident event chain (exit 0 intact, 1 broken)
+  retention report what the daily purge would erase now, per organisation (changes nothing)
+  retention run    erase now the personal data of the closed cases whose retention has passed
 `
 
 func main() {
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDeadline(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "retention":
+		return runRetention(ctx, args[1:], getenv, log, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

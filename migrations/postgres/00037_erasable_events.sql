@@ -18,8 +18,11 @@ ALTER TABLE audit_head ADD COLUMN v1_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE audit_head ADD COLUMN v1_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_head ADD COLUMN rehashed_at TIMESTAMPTZ;
 ALTER TABLE cases ADD COLUMN erased_at TIMESTAMPTZ;
+-- The daily purge's question: the closed cases of a controller not erased yet, by closing instant.
+CREATE INDEX cases_erasable ON cases (controller_id, closed_at) WHERE erased_at IS NULL AND closed_at IS NOT NULL;
 
 -- +goose Down
+DROP INDEX cases_erasable;
 ALTER TABLE cases DROP COLUMN erased_at;
 ALTER TABLE audit_head DROP COLUMN rehashed_at;
 ALTER TABLE audit_head DROP COLUMN v1_hash;

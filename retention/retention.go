@@ -1,0 +1,148 @@
+// Package retention erases the personal data of closed cases once their controller's retention
+// period has passed (Art. 5(1)(e) GDPR): the daily job and `rightsdesk retention report|run` both
+// come here. A controller keeps a case's personal data AnsweredDays after an answered case —
+// completed, refused or withdrawn — closes (default 3 years, the limitation period for a claim),
+// and UnconfirmedDays after an unconfirmed request expires (default 30). A case on a legal hold is
+// skipped and counted. What an erasure removes and keeps is models.Tx.EraseCase's: the record
+// without personal data stays, so the dashboard, transparency page, CSV and audit chain do not
+// change.
+package retention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"rightsdesk/deadline"
+	"rightsdesk/events"
+	"rightsdesk/models"
+)
+
+// batch is how many cases one read of a run takes; each case is erased in its own transaction, so
+// a run can stop anywhere and the next one goes on.
+const batch = 200
+
+// Cutoffs returns the instants before which a case must have closed for its personal data to be
+// due at now: answered cases and unconfirmed ones.
+func Cutoffs(r models.RetentionRule, now time.Time) models.DueFilter {
+	return models.DueFilter{
+		ControllerID: r.ControllerID,
+		Answered:     now.Add(-time.Duration(r.AnsweredDays) * 24 * time.Hour),
+		Unconfirmed:  now.Add(-time.Duration(r.UnconfirmedDays) * 24 * time.Hour),
+	}
+}
+
+// Line is what a run did, or a report would do, for one controller.
+type Line struct {
+	Rule                  models.RetentionRule
+	Answered, Unconfirmed int64 // cases due (report) or erased (run)
+	Held                  int64 // cases due but on a legal hold: skipped
+	Skipped               int64 // run only: due but not erasable now (a letter still on its way)
+}
+
+// Report says, per controller, what a run at now would erase and skip; it changes nothing.
+func Report(ctx context.Context, st *models.Store, now time.Time) ([]Line, error) {
+	rules, err := st.RetentionRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]Line, len(rules))
+	for i, r := range rules {
+		f := Cutoffs(r, now)
+		l := Line{Rule: r}
+		if l.Answered, l.Unconfirmed, err = st.CountDue(ctx, f); err != nil {
+			return nil, err
+		}
+		f.Held = true
+		a, u, err := st.CountDue(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		l.Held = a + u
+		lines[i] = l
+	}
+	return lines, nil
+}
+
+// Run erases the personal data of every case due at now, controller by controller, each case in
+// its own transaction with its event (events.PersonalDataErased), and returns what it did. A case
+// that is not erasable when its transaction looks (held or given a letter meanwhile) is skipped
+// and counted; any other error stops the run, after what it already erased.
+func Run(ctx context.Context, st *models.Store, now time.Time, log *slog.Logger) ([]Line, error) {
+	rules, err := st.RetentionRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]Line, 0, len(rules))
+	for _, r := range rules {
+		l, err := runRule(ctx, st, r, now, log)
+		lines = append(lines, l)
+		if err != nil {
+			return lines, err
+		}
+	}
+	return lines, nil
+}
+
+func runRule(ctx context.Context, st *models.Store, r models.RetentionRule, now time.Time, log *slog.Logger) (Line, error) {
+	l := Line{Rule: r}
+	f := Cutoffs(r, now)
+	skip := map[int64]bool{}
+	for {
+		cs, err := st.CasesDue(ctx, f, batch+len(skip))
+		if err != nil {
+			return l, err
+		}
+		progress := false
+		for _, c := range cs {
+			if skip[c.ID] {
+				continue
+			}
+			progress = true
+			days := r.AnsweredDays
+			if c.Unconfirmed {
+				days = r.UnconfirmedDays
+			}
+			d := events.PersonalDataErased{Closed: closingDay(c.ClosedAt, r.TimeZone), Days: days, Unconfirmed: c.Unconfirmed}
+			err := st.InTx(ctx, func(tx *models.Tx) error {
+				_, err := tx.EraseCase(ctx, c.ID, now, d)
+				return err
+			})
+			switch {
+			case errors.Is(err, models.ErrNotErasable):
+				skip[c.ID] = true
+				l.Skipped++
+				log.Info("retention: case skipped", "case", c.Reference, "why", err.Error())
+			case err != nil:
+				return l, fmt.Errorf("erase case %s: %w", c.Reference, err)
+			case c.Unconfirmed:
+				l.Unconfirmed++
+			default:
+				l.Answered++
+			}
+		}
+		if !progress {
+			break
+		}
+	}
+	f.Held = true
+	a, u, err := st.CountDue(ctx, f)
+	l.Held = a + u
+	if n := l.Answered + l.Unconfirmed; n > 0 {
+		log.Info("retention: personal data of closed cases erased", "controller_id", r.ControllerID, "answered", l.Answered,
+			"unconfirmed", l.Unconfirmed, "held", l.Held, "skipped", l.Skipped)
+	}
+	return l, err
+}
+
+// closingDay is the day a case closed at t in the controller's time zone (UTC if it has none known).
+func closingDay(t time.Time, tz string) deadline.Date {
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	return deadline.NewDate(t.Year(), t.Month(), t.Day())
+}
