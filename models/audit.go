@@ -425,6 +425,12 @@ type AuditReport struct {
 	SealLate       bool
 	CheckedAt      time.Time
 	Duration       time.Duration
+	// The chain was re-hashed from format v1 to v2 at RehashedAt (migration 38), after it verified
+	// up to event V1Seq, whose v1 hash was V1Hash: a head hash kept outside before the upgrade is
+	// compared with that. Zero when the chain began in v2.
+	V1Seq      int64
+	V1Hash     string
+	RehashedAt *time.Time
 }
 
 // VerifyAudit checks the whole chain: seq runs 1..head without a gap, each event's prev_hash is the
@@ -454,12 +460,19 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 	// The head, the count of events outside the chain and of those waiting to be sealed come from
 	// one statement, hence one snapshot.
 	var top struct {
-		Seq      int64
-		Hash     string
-		Outside  int64
-		Unsealed int64
+		Seq        int64
+		Hash       string
+		Outside    int64
+		Unsealed   int64
+		V1Seq      int64
+		V1Hash     string
+		RehashedAt *time.Time
 	}
-	err := s.conn(ctx).Raw(`SELECT h.seq, h.hash,
+	rehashed := ", h.v1_seq, h.v1_hash, h.rehashed_at"
+	if v1 {
+		rehashed = "" // the schema before migration 38
+	}
+	err := s.conn(ctx).Raw(`SELECT h.seq, h.hash`+rehashed+`,
 			(SELECT count(*) FROM events e WHERE e.seq < 1 OR e.seq > h.seq) AS outside,
 			(SELECT count(*) FROM events e WHERE e.seq IS NULL) AS unsealed
 		FROM audit_head h WHERE h.id = 1`).Scan(&top).Error
@@ -467,6 +480,7 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 		return r, fmt.Errorf("audit head: %w", err)
 	}
 	r.HeadSeq, r.HeadHash, r.Unsealed = top.Seq, top.Hash, top.Unsealed
+	r.V1Seq, r.V1Hash, r.RehashedAt = top.V1Seq, top.V1Hash, top.RehashedAt
 	// The first problem, worded once the case's reference is known: looking it up while the rows
 	// are open would need a second connection, which SQLite and a transaction do not have.
 	var (

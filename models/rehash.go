@@ -65,6 +65,9 @@ func (s *Store) rehashChain(ctx context.Context) error {
 	if err := s.saltUnsealed(ctx); err != nil {
 		return err
 	}
+	if head.Seq == 0 {
+		return nil // an empty chain begins in v2: nothing to record
+	}
 	res := s.conn(ctx).Exec(`UPDATE audit_head SET hash = ?, v1_seq = seq, v1_hash = hash, rehashed_at = ? WHERE id = 1 AND seq = ?`,
 		prev, time.Now().UTC(), head.Seq)
 	if res.Error != nil || res.RowsAffected != 1 {

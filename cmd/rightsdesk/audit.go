@@ -44,6 +44,10 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if r.Unsealed > 0 {
 		waiting = fmt.Sprintf("; %d events not yet sealed (the oldest for %s)", r.Unsealed, r.OldestUnsealed.Round(time.Millisecond))
 	}
+	if r.RehashedAt != nil {
+		waiting += fmt.Sprintf("; re-hashed from format v1 on %s, when event %d had the v1 hash %s",
+			r.RehashedAt.UTC().Format(time.DateOnly), r.V1Seq, r.V1Hash)
+	}
 	fmt.Fprintf(stdout, "audit chain intact: %d events, head hash %s, checked in %s%s\n", r.Events, head, took, waiting)
 	return 0
 }

@@ -1,0 +1,175 @@
+package retention_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"rightsdesk/cases"
+	"rightsdesk/deadline"
+	"rightsdesk/demo"
+	"rightsdesk/dsr"
+	"rightsdesk/internal/testdb"
+	"rightsdesk/models"
+	"rightsdesk/retention"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// figures are what the record of the cases shows — every controller's dashboard, transparency
+// page and CSV lines — as text, to compare before and after a purge.
+func figures(t *testing.T, st *models.Store, today deadline.Date) string {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := st.Controllers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, c := range cs {
+		f := models.StatsFilter{Controllers: []int64{c.ID}, Today: today, Since: today.AddDays(-90)}
+		d, err := st.Dashboard(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := st.Transparency(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s\ndashboard %+v\ntransparency %+v\n", c.Slug, d, tr)
+		err = st.EachCaseLine(ctx, f, deadline.Date{}, deadline.Date{}, func(l models.CaseLine) error {
+			fmt.Fprintf(&b, "csv %+v %s\n", l, l.OnTime())
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+func total(lines []retention.Line) (l retention.Line) {
+	for _, x := range lines {
+		l.Answered += x.Answered
+		l.Unconfirmed += x.Unconfirmed
+		l.Held += x.Held
+		l.Skipped += x.Skipped
+	}
+	return l
+}
+
+type person struct {
+	ID          int64
+	Status      dsr.Status
+	Email, Name string
+}
+
+// The demo's closed cases — completed, refused, withdrawn, expired — are purged once their
+// controller's retention has passed, except the one on a legal hold: their personal data is gone
+// from the case, its identifiers, letters, files and events; the dashboard, the transparency
+// figures and the CSV lines are unchanged; the audit chain verifies; a second run purges nothing.
+func TestPurge(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
+		if _, err := demo.Load(ctx, st, cfg, now); err != nil {
+			t.Fatal(err)
+		}
+		db := models.GormForTest(st)
+		var closed []person
+		if err := db.Raw(`SELECT id, status, email, name FROM cases WHERE status IN ('completed', 'refused', 'withdrawn', 'expired') ORDER BY id`).
+			Scan(&closed).Error; err != nil || len(closed) != 4 {
+			t.Fatalf("closed demo cases: %v, %v", closed, err)
+		}
+		// Letters may still be queued in the demo (no mail worker here): as if sent.
+		if err := db.Exec(`UPDATE letters SET status = 'sent', sent_at = ? WHERE status = 'queued'`, now).Error; err != nil {
+			t.Fatal(err)
+		}
+		var held person
+		for _, c := range closed {
+			if c.Status == dsr.StatusRefused {
+				held = c
+			}
+		}
+		if err := db.Exec(`UPDATE cases SET held_at = ?, hold_reason = 'Claim announced by the requester''s lawyer.' WHERE id = ?`, now, held.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SealEvents(ctx); err != nil {
+			t.Fatal(err)
+		}
+		today := deadline.NewDate(2031, 1, 1)
+		before := figures(t, st, today)
+
+		// Nothing is due today; the unconfirmed request is a month on; the answered ones in three years.
+		for _, c := range []struct {
+			at                            time.Time
+			answered, unconfirmed, onHold int64
+		}{{now, 0, 0, 0}, {now.AddDate(0, 1, 0), 0, 1, 0}, {now.AddDate(3, 2, 0), 2, 1, 1}} {
+			lines, err := retention.Report(ctx, st, c.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := total(lines); got.Answered != c.answered || got.Unconfirmed != c.unconfirmed || got.Held != c.onHold || len(lines) != 2 {
+				t.Errorf("report at %s: %+v", c.at.Format(time.DateOnly), lines)
+			}
+		}
+
+		later := now.AddDate(3, 2, 0)
+		lines, err := retention.Run(ctx, st, later, quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := total(lines); got.Answered != 2 || got.Unconfirmed != 1 || got.Held != 1 || got.Skipped != 0 {
+			t.Errorf("run: %+v", lines)
+		}
+		again, err := retention.Run(ctx, st, later.Add(time.Hour), quiet)
+		if err != nil || total(again) != (retention.Line{Held: 1}) {
+			t.Errorf("second run: %+v, %v", again, err)
+		}
+
+		for _, c := range closed {
+			var left struct{ Case, Identifiers, Letters, Files, Events, Erasures int64 }
+			q := `SELECT
+				(SELECT count(*) FROM cases WHERE id = @id AND (email <> '' OR name <> '' OR details <> '' OR status_token_hash IS NOT NULL OR erased_at IS NULL)) AS "case",
+				(SELECT count(*) FROM case_identifiers WHERE case_id = @id AND value <> '') AS identifiers,
+				(SELECT count(*) FROM letters WHERE case_id = @id AND (recipient <> '' OR text_body <> '' OR html_body <> '')) AS letters,
+				(SELECT count(*) FROM case_files WHERE case_id = @id) AS files,
+				(SELECT count(*) FROM events WHERE case_id = @id AND (erased_at IS NULL OR personal_salt <> '') AND type <> 'personal_data_erased') AS events,
+				(SELECT count(*) FROM events WHERE case_id = @id AND type = 'personal_data_erased') AS erasures`
+			if err := db.Raw(q, map[string]any{"id": c.ID}).Scan(&left).Error; err != nil {
+				t.Fatal(err)
+			}
+			var mentions int64
+			like := "%" + c.Email + "%"
+			if err := db.Raw(`SELECT (SELECT count(*) FROM events WHERE case_id = ? AND (message LIKE ? OR detail LIKE ?)) +
+				(SELECT count(*) FROM letters WHERE case_id = ? AND (text_body LIKE ? OR recipient LIKE ?))`,
+				c.ID, like, like, c.ID, like, like).Scan(&mentions).Error; err != nil {
+				t.Fatal(err)
+			}
+			if c.ID == held.ID {
+				if left.Case == 0 || left.Letters == 0 || left.Erasures != 0 || mentions == 0 {
+					t.Errorf("held case %d was erased: %+v", c.ID, left)
+				}
+				continue
+			}
+			if left.Case+left.Identifiers+left.Letters+left.Files+left.Events != 0 || left.Erasures != 1 || mentions != 0 {
+				t.Errorf("%s case %d after the purge: %+v, %d mentions of the e-mail", c.Status, c.ID, left, mentions)
+			}
+		}
+
+		if _, err := st.SealEvents(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := st.VerifyAudit(ctx); err != nil || !r.OK {
+			t.Errorf("audit after the purge: %+v, %v", r, err)
+		}
+		if after := figures(t, st, today); after != before {
+			t.Errorf("the record changed:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
