@@ -79,9 +79,18 @@ func (s *Service) act(ctx context.Context, a Actor, ref string, version int, fn 
 		if version != 0 && version != c.Version {
 			return models.ErrConflict
 		}
+		if c.ErasedAt != nil {
+			return refused(ErasedText(*c.ErasedAt))
+		}
 		return fn(tx, &c, now)
 	})
 	return err
+}
+
+// ErasedText says that a case's personal data was erased at, so that nothing is added to it.
+func ErasedText(at time.Time) string {
+	return "The personal data of this case was erased on " + at.UTC().Format("2 January 2006") +
+		", at the end of its retention period: nothing can be added to it."
 }
 
 // transition moves c by action and records the event, d.

@@ -472,7 +472,7 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 	if v1 {
 		rehashed = "" // the schema before migration 38
 	}
-	err := s.conn(ctx).Raw(`SELECT h.seq, h.hash`+rehashed+`,
+	err := s.conn(ctx).Raw(`SELECT h.seq, h.hash` + rehashed + `,
 			(SELECT count(*) FROM events e WHERE e.seq < 1 OR e.seq > h.seq) AS outside,
 			(SELECT count(*) FROM events e WHERE e.seq IS NULL) AS unsealed
 		FROM audit_head h WHERE h.id = 1`).Scan(&top).Error

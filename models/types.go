@@ -205,9 +205,12 @@ type Case struct {
 	VerifiedAt      *time.Time
 	StatusTokenHash *string
 	ClosedAt        *time.Time
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// ErasedAt is when the case's personal data was erased at the end of its retention period
+	// (Tx.EraseCase); nil while it is kept.
+	ErasedAt  *time.Time
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	Kinds       []CaseKind       `gorm:"foreignKey:CaseID"`
 	Identifiers []CaseIdentifier `gorm:"foreignKey:CaseID"`
