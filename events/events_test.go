@@ -73,6 +73,10 @@ var historical = []struct {
 	{events.Reminder{Due: d1, Left: 7, To: []string{"Ann", "Bob"}}, "Reminder sent: the answer is due by 2026-03-24 (7 working days left). To: Ann, Bob."},
 	{events.Reminder{Late: true, Due: d1, Left: 2}, "Reminder sent: the answer is due by 2026-03-24 (2 working days left)."},
 	{events.Escalation{Due: d1, To: []string{"Carol"}}, "Escalated to the managers: the answer was due by 2026-03-24. To: Carol."},
+	// Written since legal holds (migration 00036); no older sentence.
+	{events.HoldPlaced{Reason: "Claim announced by the requester's lawyer."},
+		"Legal hold placed: the personal data is kept beyond the retention period until the hold is lifted. Reason: Claim announced by the requester's lawyer."},
+	{events.HoldLifted{Reason: "Claim settled."}, "Legal hold lifted: the retention period applies again. Reason: Claim settled."},
 }
 
 // English says each type as its writer did before details existed.
@@ -149,6 +153,8 @@ func TestPersonalFields(t *testing.T) {
 		{events.RecipientsTold{}, []string{"recipients.reason"}},
 		{events.IdentifierChecked{}, []string{"value", "reason"}},
 		{events.Reminder{}, []string{"to"}},
+		{events.HoldPlaced{}, []string{"reason"}},
+		{events.HoldLifted{}, []string{"reason"}},
 		{events.Verified{}, nil},
 		{events.Filed{}, nil},
 	} {

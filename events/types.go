@@ -209,6 +209,17 @@ type Escalation struct {
 	To  []string      `json:"to,omitempty" personal:"true"`
 }
 
+// HoldPlaced: staff placed a legal hold on the case (cases.PlaceHold): its personal data is kept
+// beyond the controller's retention period until the hold is lifted. Staff only.
+type HoldPlaced struct {
+	Reason string `json:"reason" personal:"true"`
+}
+
+// HoldLifted: staff lifted the legal hold (cases.LiftHold); the retention period applies again.
+type HoldLifted struct {
+	Reason string `json:"reason" personal:"true"`
+}
+
 func (Filed) Type() string              { return "filed" }
 func (Verified) Type() string           { return "verified" }
 func (Extended) Type() string           { return "extended" }
@@ -232,6 +243,8 @@ func (LetterPossiblySent) Type() string { return "letter_possibly_sent" }
 func (LetterResent) Type() string       { return "letter_resent" }
 func (LetterConfirmed) Type() string    { return "letter_confirmed_sent" }
 func (Escalation) Type() string         { return "escalation" }
+func (HoldPlaced) Type() string         { return "hold_placed" }
+func (HoldLifted) Type() string         { return "hold_lifted" }
 
 func (r Reminder) Type() string {
 	if r.Late {
@@ -251,6 +264,7 @@ func init() {
 		func() Detail { return &IdentifierChecked{} }, func() Detail { return &Note{} }, func() Detail { return &LetterFailed{} },
 		func() Detail { return &LetterPossiblySent{} }, func() Detail { return &LetterResent{} },
 		func() Detail { return &LetterConfirmed{} }, func() Detail { return &Escalation{} },
+		func() Detail { return &HoldPlaced{} }, func() Detail { return &HoldLifted{} },
 	} {
 		register([]string{f().Type()}, f)
 	}
@@ -377,6 +391,10 @@ func English(d Detail) string {
 		return fmt.Sprintf("Reminder sent: the answer is due by %s (%d working days left).", d.Due, d.Left) + to(d.To)
 	case Escalation:
 		return fmt.Sprintf("Escalated to the managers: the answer was due by %s.", d.Due) + to(d.To)
+	case HoldPlaced:
+		return "Legal hold placed: the personal data is kept beyond the retention period until the hold is lifted. Reason: " + d.Reason
+	case HoldLifted:
+		return "Legal hold lifted: the retention period applies again. Reason: " + d.Reason
 	}
 	panic(fmt.Sprintf("events: no sentence for %T", d))
 }
