@@ -83,6 +83,8 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/cases/:ref/recipients", Staff, h.recordRecipient, "Art. 19: a recipient told after the answer; no letter"},
 		{http.MethodPost, "/staff/cases/:ref/lift-restriction", Staff, h.liftRestriction, "Art. 18(3): once, on a case whose restriction was complied with; letter before the lifting"},
 		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
+		{http.MethodPost, "/staff/cases/:ref/hold", Staff, h.placeHold, "legal hold, with a reason, in any status: the personal data outlives the retention period; internal event"},
+		{http.MethodPost, "/staff/cases/:ref/lift-hold", Staff, h.liftHold, "lift the legal hold, with a reason; internal event"},
 		{http.MethodGet, "/staff/withdrawals", Staff, h.withdrawalNotices, "consent withdrawals the site was not told of by webhook, per controller"},
 		{http.MethodPost, "/staff/withdrawals/:id/handled", Staff, h.markWithdrawalHandled, "the privacy team acted on one (its controller's staff only)"},
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
