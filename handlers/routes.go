@@ -97,6 +97,7 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/manager/cases.csv", Manager, h.casesCSV, "one line per case, no personal data beyond the reference; streamed"},
 		{http.MethodPost, "/manager/transparency/:id", Manager, h.setTransparency, "publish or withdraw a controller's disclosure page"},
 		{http.MethodGet, "/transparency/:controller", Public, h.transparency, "per year and kind: received, complied, refused, median days"},
+		{http.MethodGet, "/privacy/:controller", Public, h.privacy, "the portal's privacy notice for requesters (Art. 13): the controller's retention periods in words"},
 
 		// Cookie catalogues: admins add, edit, retire, import and export each site's cookies.
 		{http.MethodGet, "/admin/sites", Admin, h.adminSites, "every controller's sites, with their admin pages"},
