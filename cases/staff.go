@@ -716,6 +716,73 @@ func (s *Service) AddNote(ctx context.Context, a Actor, ref string, text string)
 	})
 }
 
+// MaxHoldReason bounds the reason for placing or lifting a legal hold.
+const MaxHoldReason = 500
+
+// The fields of the hold forms.
+const (
+	HoldReasonField = "hold_reason"
+	LiftReasonField = "lift_reason"
+)
+
+// checkHoldReason returns the reason as recorded (trimmed), or why it cannot be: required, at
+// most MaxHoldReason characters, valid UTF-8, no control characters but line breaks.
+func checkHoldReason(field, reason, what string) (string, error) {
+	if msg := dsr.CheckLongText(reason, MaxHoldReason, what); msg != "" {
+		return "", &FormError{Fields: dsr.Errors{field: msg}}
+	}
+	return strings.TrimSpace(reason), nil
+}
+
+// holdAllowed says whether a legal hold can be placed (place) or lifted on c: placed on a case
+// that has none, in any status — a claim can come years after the answer — and lifted only from
+// a case that has one.
+func holdAllowed(c models.Case, place bool) error {
+	switch {
+	case place && c.Held():
+		return refused("This case is already under a legal hold (" + c.HoldReason + "). Lift it first to place another.")
+	case !place && !c.Held():
+		return refused("This case is not under a legal hold: there is none to lift.")
+	}
+	return nil
+}
+
+// PlaceHold places a legal hold on the case, with the reason: its personal data is kept beyond
+// the controller's retention period until the hold is lifted. The event is for staff only.
+func (s *Service) PlaceHold(ctx context.Context, a Actor, ref string, version int, reason string) error {
+	reason, err := checkHoldReason(HoldReasonField, reason, "Say why the case is held (for example: a claim announced on 3 March).")
+	if err != nil {
+		return err
+	}
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
+		if err := holdAllowed(*c, true); err != nil {
+			return err
+		}
+		by := a.UserID
+		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now, SetHold: true, HoldReason: reason, HeldBy: &by}); err != nil {
+			return err
+		}
+		return note(ctx, tx, c, a, now, events.HoldPlaced{Reason: reason}, false)
+	})
+}
+
+// LiftHold lifts the legal hold of the case, with the reason; the retention period applies again.
+func (s *Service) LiftHold(ctx context.Context, a Actor, ref string, version int, reason string) error {
+	reason, err := checkHoldReason(LiftReasonField, reason, "Say why the hold is lifted (for example: the claim was settled).")
+	if err != nil {
+		return err
+	}
+	return s.act(ctx, a, ref, version, func(tx *models.Tx, c *models.Case, now time.Time) error {
+		if err := holdAllowed(*c, false); err != nil {
+			return err
+		}
+		if err := tx.UpdateCase(ctx, c, models.CaseChange{Status: c.Status, At: now, SetHold: true}); err != nil {
+			return err
+		}
+		return note(ctx, tx, c, a, now, events.HoldLifted{Reason: reason}, false)
+	})
+}
+
 // ExpireNow closes an unverified request as expired before its link runs out (staff judged it
 // abandoned or abusive).
 func (s *Service) ExpireNow(ctx context.Context, a Actor, ref string) error {

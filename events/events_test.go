@@ -78,6 +78,10 @@ var historical = []struct {
 		"Personal data erased: the case closed on 24 March 2026 and the controller keeps the personal data of answered requests 1095 days after they close. The e-mail address, name, texts, identifiers, letters and files are gone; the record of the case is kept."},
 	{events.PersonalDataErased{Closed: d1, Days: 30, Unconfirmed: true},
 		"Personal data erased: the case closed on 24 March 2026 and the controller keeps the personal data of unconfirmed requests 30 days after they close. The e-mail address, name, texts, identifiers, letters and files are gone; the record of the case is kept."},
+	// Written since legal holds (migration 00036); no older sentence.
+	{events.HoldPlaced{Reason: "Claim announced by the requester's lawyer."},
+		"Legal hold placed: the personal data is kept beyond the retention period until the hold is lifted. Reason: Claim announced by the requester's lawyer."},
+	{events.HoldLifted{Reason: "Claim settled."}, "Legal hold lifted: the retention period applies again. Reason: Claim settled."},
 }
 
 // English says each type as its writer did before details existed.
@@ -154,6 +158,8 @@ func TestPersonalFields(t *testing.T) {
 		{events.RecipientsTold{}, []string{"recipients.reason"}},
 		{events.IdentifierChecked{}, []string{"value", "reason"}},
 		{events.Reminder{}, []string{"to"}},
+		{events.HoldPlaced{}, []string{"reason"}},
+		{events.HoldLifted{}, []string{"reason"}},
 		{events.Verified{}, nil},
 		{events.Filed{}, nil},
 	} {

@@ -220,6 +220,17 @@ type PersonalDataErased struct {
 
 func (PersonalDataErased) Type() string { return "personal_data_erased" }
 
+// HoldPlaced: staff placed a legal hold on the case (cases.PlaceHold): its personal data is kept
+// beyond the controller's retention period until the hold is lifted. Staff only.
+type HoldPlaced struct {
+	Reason string `json:"reason" personal:"true"`
+}
+
+// HoldLifted: staff lifted the legal hold (cases.LiftHold); the retention period applies again.
+type HoldLifted struct {
+	Reason string `json:"reason" personal:"true"`
+}
+
 func (Filed) Type() string              { return "filed" }
 func (Verified) Type() string           { return "verified" }
 func (Extended) Type() string           { return "extended" }
@@ -243,6 +254,8 @@ func (LetterPossiblySent) Type() string { return "letter_possibly_sent" }
 func (LetterResent) Type() string       { return "letter_resent" }
 func (LetterConfirmed) Type() string    { return "letter_confirmed_sent" }
 func (Escalation) Type() string         { return "escalation" }
+func (HoldPlaced) Type() string         { return "hold_placed" }
+func (HoldLifted) Type() string         { return "hold_lifted" }
 
 func (r Reminder) Type() string {
 	if r.Late {
@@ -263,6 +276,7 @@ func init() {
 		func() Detail { return &LetterPossiblySent{} }, func() Detail { return &LetterResent{} },
 		func() Detail { return &LetterConfirmed{} }, func() Detail { return &Escalation{} },
 		func() Detail { return &PersonalDataErased{} },
+		func() Detail { return &HoldPlaced{} }, func() Detail { return &HoldLifted{} },
 	} {
 		register([]string{f().Type()}, f)
 	}
@@ -396,6 +410,10 @@ func English(d Detail) string {
 		}
 		return fmt.Sprintf("Personal data erased: the case closed on %s and the controller keeps the personal data of %s %d days after they close. "+
 			"The e-mail address, name, texts, identifiers, letters and files are gone; the record of the case is kept.", day(d.Closed), rule, d.Days)
+	case HoldPlaced:
+		return "Legal hold placed: the personal data is kept beyond the retention period until the hold is lifted. Reason: " + d.Reason
+	case HoldLifted:
+		return "Legal hold lifted: the retention period applies again. Reason: " + d.Reason
 	}
 	panic(fmt.Sprintf("events: no sentence for %T", d))
 }

@@ -70,7 +70,8 @@ func controllerForm(c echo.Context) (setup.Controller, error) {
 		Phone: form.Get(setup.FieldPhone), Country: form.Get(setup.FieldCountry), TimeZone: form.Get(setup.FieldTimeZone),
 		Language: form.Get(setup.FieldLanguage), PrivacyURL: form.Get(setup.FieldPrivacyURL), ContactURL: form.Get(setup.FieldContactURL),
 		TargetDays: form.Get(setup.FieldTargetDays), Transparency: form.Get(setup.FieldTransparency) != "",
-		IdentityPause: form.Get(setup.FieldIdentityPause) != "",
+		IdentityPause: form.Get(setup.FieldIdentityPause) != "", KeepAnsweredDays: form.Get(setup.FieldKeepAnswered),
+		KeepUnconfirmedDays: form.Get(setup.FieldKeepUnconfirmed),
 	}, nil
 }
 
@@ -84,9 +85,7 @@ func (h *Handler) renderController(c echo.Context, status int, v views.Controlle
 }
 
 func (h *Handler) newControllerPage(c echo.Context) error {
-	return h.renderController(c, http.StatusOK, views.ControllerFormView{Creating: true, Form: setup.Controller{
-		Country: "BE", TimeZone: setup.DefaultTimeZone, Language: "fr", TargetDays: "20", Transparency: true,
-	}})
+	return h.renderController(c, http.StatusOK, views.ControllerFormView{Creating: true, Form: setup.Defaults()})
 }
 
 func (h *Handler) addController(c echo.Context) error {

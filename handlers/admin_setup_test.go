@@ -95,7 +95,8 @@ func controllerFields(csrf string, kv ...string) url.Values {
 	v := url.Values{"_csrf": {csrf}, "name": {"Acme SA"}, "slug": {"acme"}, "address": {"Rue de la Loi 16\r\n1000 Bruxelles"},
 		"company_number": {"BE0123.456.789"}, "contact_email": {"privacy@acme.example"}, "phone": {""}, "country": {"BE"},
 		"time_zone": {"Europe/Brussels"}, "default_language": {"nl"}, "privacy_url": {"https://acme.example/privacy"},
-		"contact_url": {""}, "internal_target_days": {"15"}, "transparency": {"yes"}}
+		"contact_url": {""}, "internal_target_days": {"15"}, "transparency": {"yes"}, "keep_answered_days": {"1095"},
+		"keep_unconfirmed_days": {"30"}}
 	for i := 0; i+1 < len(kv); i += 2 {
 		v.Set(kv[i], kv[i+1])
 	}
@@ -222,6 +223,72 @@ func TestOrganisationFormsRefuseBadInput(t *testing.T) {
 			t.Errorf("edited site: %+v %v", shop, err)
 		}
 		expect(t, admin.Get("/admin/sites"), 200, "ESOMUS Boutique", "/admin/sites/esomus-shop", "Add a site to Acme SA")
+	})
+}
+
+// TestRetentionSettingsOnTheControllerPage: admins set how long requesters' personal data is
+// kept on the organisation's page; a bad value is refused beside its field with what was typed
+// kept, and changes nothing, not even the fields typed right beside it.
+func TestRetentionSettingsOnTheControllerPage(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		ctx := context.Background()
+		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
+		page := admin.Get("/admin/controllers/esomus")
+		expect(t, page, 200, "How long requesters' personal data is kept", `name="keep_answered_days"`, `value="1095"`,
+			`name="keep_unconfirmed_days"`, `value="30"`, `href="/privacy/esomus"`)
+		expect(t, admin.Get("/admin/controllers/new"), 200, `id="keep_answered_days" name="keep_answered_days" maxlength="4" value="1095"`,
+			`id="keep_unconfirmed_days" name="keep_unconfirmed_days" maxlength="3" value="30"`)
+		csrf := testapp.CSRF(t, page.Body)
+		before, _ := p.Store.ControllerBySlug(ctx, "esomus")
+		if before.KeepAnsweredDays != 1095 || before.KeepUnconfirmedDays != 30 {
+			t.Fatalf("the defaults: %d, %d", before.KeepAnsweredDays, before.KeepUnconfirmedDays)
+		}
+		edit := func(kv ...string) url.Values {
+			return controllerFields(csrf, append([]string{"name", before.Name, "country", before.Country, "default_language", before.DefaultLanguage,
+				"internal_target_days", "12"}, kv...)...)
+		}
+		for _, tc := range []struct {
+			kv   []string
+			want []string
+		}{
+			{[]string{"keep_answered_days", ""}, []string{"Give how many days the personal data of a closed case is kept: a whole number from 30 to 3653"}},
+			{[]string{"keep_answered_days", "29"}, []string{"&#34;29&#34; is not a whole number from 30 to 3653", `value="29"`}},
+			{[]string{"keep_answered_days", "3654"}, []string{"from 30 to 3653", `value="3654"`}},
+			{[]string{"keep_answered_days", "three years"}, []string{"&#34;three years&#34; is not a whole number", `value="three years"`}},
+			{[]string{"keep_answered_days", "99999999999999999999999999"}, []string{"from 30 to 3653", `value="99999999999999999999999999"`}},
+			{[]string{"keep_answered_days", "<script>alert(1)</script>"}, []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "from 30 to 3653"}},
+			{[]string{"keep_answered_days", "10\x00"}, []string{"from 30 to 3653"}},
+			{[]string{"keep_unconfirmed_days", ""}, []string{"an unconfirmed request is kept once it expired: a whole number from 1 to 365"}},
+			{[]string{"keep_unconfirmed_days", "0"}, []string{"from 1 to 365", `value="0"`}},
+			{[]string{"keep_unconfirmed_days", "366"}, []string{"from 1 to 365"}},
+			{[]string{"keep_unconfirmed_days", "-1"}, []string{"from 1 to 365"}},
+			{[]string{"keep_answered_days", "1", "keep_unconfirmed_days", "1000"}, []string{"from 30 to 3653", "from 1 to 365",
+				`href="#keep_answered_days"`, `href="#keep_unconfirmed_days"`}},
+		} {
+			res := admin.Post("/admin/controllers/esomus", edit(tc.kv...))
+			expect(t, res, http.StatusUnprocessableEntity, append(tc.want, "Nothing was saved", `class="error-summary"`, `value="12"`)...)
+		}
+		if after, _ := p.Store.ControllerBySlug(ctx, "esomus"); after.KeepAnsweredDays != 1095 || after.KeepUnconfirmedDays != 30 ||
+			after.InternalTargetDays != before.InternalTargetDays {
+			t.Fatalf("a refused edit changed the controller: %+v", after)
+		}
+		expect(t, admin.Post("/admin/controllers/esomus", url.Values{"keep_answered_days": {"30"}}), http.StatusForbidden) // no CSRF token
+		staff := loggedIn(t, p, testapp.StaffEmail, testapp.StaffPassword)
+		expect(t, staff.Post("/admin/controllers/esomus", edit("keep_answered_days", "30")), http.StatusForbidden)
+		if after, _ := p.Store.ControllerBySlug(ctx, "esomus"); after.KeepAnsweredDays != 1095 {
+			t.Fatalf("a refused request changed the controller: %+v", after)
+		}
+
+		expect(t, admin.Post("/admin/controllers/esomus", edit("keep_answered_days", " 1825 ", "keep_unconfirmed_days", "7")), http.StatusSeeOther)
+		after, _ := p.Store.ControllerBySlug(ctx, "esomus")
+		if after.KeepAnsweredDays != 1825 || after.KeepUnconfirmedDays != 7 || after.InternalTargetDays != 12 {
+			t.Fatalf("saved: %+v", after)
+		}
+		expect(t, admin.Get("/admin/controllers/esomus"), 200, `value="1825"`, `value="7"`)
+		// Another controller keeps its own.
+		if itsme, _ := p.Store.ControllerBySlug(ctx, "belgian-mobile-id"); itsme.KeepAnsweredDays != 1095 || itsme.KeepUnconfirmedDays != 30 {
+			t.Errorf("another controller changed: %+v", itsme)
+		}
 	})
 }
 

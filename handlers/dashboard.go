@@ -326,3 +326,19 @@ func (h *Handler) transparency(c echo.Context) error {
 	title := views.Tf(c.Request().Context(), "transparency.heading", map[string]any{"Controller": ctrl.Name})
 	return render(c, http.StatusOK, views.Transparency(h.page(c, title), views.TransparencyView{Controller: ctrl, Figures: figures}))
 }
+
+// privacy is the portal's own privacy notice for the people who file requests with a controller
+// (Art. 13 GDPR), in the visitor's language, with the controller's retention periods.
+func (h *Handler) privacy(c echo.Context) error {
+	slug := c.Param("controller")
+	if slug == "" || len(slug) > 100 {
+		return models.ErrNotFound
+	}
+	ctrl, err := h.store.ControllerBySlug(c.Request().Context(), slug)
+	if err != nil {
+		return err
+	}
+	h.controllerLanguage(c, ctrl.DefaultLanguage)
+	title := views.Tf(c.Request().Context(), "privacy.title", map[string]any{"Controller": ctrl.Name})
+	return render(c, http.StatusOK, views.Privacy(h.page(c, title), views.PrivacyView{Controller: ctrl}))
+}

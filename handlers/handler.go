@@ -148,6 +148,8 @@ type Cases interface {
 	Refuse(ctx context.Context, a cases.Actor, ref string, version int, ground, reasons string, lateAck bool) error
 	CloseWithdrawn(ctx context.Context, a cases.Actor, ref string, version int, how string) error
 	AddNote(ctx context.Context, a cases.Actor, ref, text string) error
+	PlaceHold(ctx context.Context, a cases.Actor, ref string, version int, reason string) error
+	LiftHold(ctx context.Context, a cases.Actor, ref string, version int, reason string) error
 	LiftRestriction(ctx context.Context, a cases.Actor, ref string, version int, on, reasons string) error
 	RecordRecipient(ctx context.Context, a cases.Actor, ref string, version int, provider, toldOn string) error
 	AccessDraft(ctx context.Context, c models.Case) (map[access.Key]string, error)

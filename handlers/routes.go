@@ -83,6 +83,8 @@ func (h *Handler) Routes() []Route {
 		{http.MethodPost, "/staff/cases/:ref/recipients", Staff, h.recordRecipient, "Art. 19: a recipient told after the answer; no letter"},
 		{http.MethodPost, "/staff/cases/:ref/lift-restriction", Staff, h.liftRestriction, "Art. 18(3): once, on a case whose restriction was complied with; letter before the lifting"},
 		{http.MethodPost, "/staff/cases/:ref/expire", Staff, h.expireCase, "close an unconfirmed request"},
+		{http.MethodPost, "/staff/cases/:ref/hold", Staff, h.placeHold, "legal hold, with a reason, in any status: the personal data outlives the retention period; internal event"},
+		{http.MethodPost, "/staff/cases/:ref/lift-hold", Staff, h.liftHold, "lift the legal hold, with a reason; internal event"},
 		{http.MethodGet, "/staff/withdrawals", Staff, h.withdrawalNotices, "consent withdrawals the site was not told of by webhook, per controller"},
 		{http.MethodPost, "/staff/withdrawals/:id/handled", Staff, h.markWithdrawalHandled, "the privacy team acted on one (its controller's staff only)"},
 		{http.MethodPost, "/r/:token/reply", Holder, h.reply, "the requester answers a question"},
@@ -95,6 +97,7 @@ func (h *Handler) Routes() []Route {
 		{http.MethodGet, "/manager/cases.csv", Manager, h.casesCSV, "one line per case, no personal data beyond the reference; streamed"},
 		{http.MethodPost, "/manager/transparency/:id", Manager, h.setTransparency, "publish or withdraw a controller's disclosure page"},
 		{http.MethodGet, "/transparency/:controller", Public, h.transparency, "per year and kind: received, complied, refused, median days"},
+		{http.MethodGet, "/privacy/:controller", Public, h.privacy, "the portal's privacy notice for requesters (Art. 13): the controller's retention periods in words"},
 
 		// Cookie catalogues: admins add, edit, retire, import and export each site's cookies.
 		{http.MethodGet, "/admin/sites", Admin, h.adminSites, "every controller's sites, with their admin pages"},

@@ -308,6 +308,9 @@ func (h *Handler) casePage(c echo.Context, status int, form views.CaseForm) erro
 			ids = append(ids, *id.VerifiedBy)
 		}
 	}
+	if cs.HeldBy != nil {
+		ids = append(ids, *cs.HeldBy)
+	}
 	if v.Users, err = h.store.UsersByID(ctx, ids); err != nil {
 		return err
 	}
@@ -533,6 +536,18 @@ func (h *Handler) closeWithdrawn(c echo.Context) error {
 func (h *Handler) addNote(c echo.Context) error {
 	return h.caseAction("notes", "The note is added.", func(c echo.Context, a cases.Actor, ref string, _ int, f url.Values) error {
 		return h.cases.AddNote(c.Request().Context(), a, ref, f.Get("note"))
+	})(c)
+}
+
+func (h *Handler) placeHold(c echo.Context) error {
+	return h.caseAction("hold", "The case is under a legal hold.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.PlaceHold(c.Request().Context(), a, ref, version, f.Get(cases.HoldReasonField))
+	})(c)
+}
+
+func (h *Handler) liftHold(c echo.Context) error {
+	return h.caseAction("lift-hold", "The legal hold is lifted.", func(c echo.Context, a cases.Actor, ref string, version int, f url.Values) error {
+		return h.cases.LiftHold(c.Request().Context(), a, ref, version, f.Get(cases.LiftReasonField))
 	})(c)
 }
 

@@ -94,10 +94,10 @@ func TestNobodySeesAnotherControllersCases(t *testing.T) {
 		cs, _ := p.Store.CaseByReference(ctx, ref)
 		token := csrfOf(t, other)
 		for _, path := range []string{"claim", "assign", fmt.Sprintf("identifiers/%d", cs.Identifiers[0].ID), "request-info", "extend",
-			"complete", "refuse", "withdraw", "notes", "expire"} {
+			"complete", "refuse", "withdraw", "notes", "expire", "hold", "lift-hold"} {
 			res := other.Post("/staff/cases/"+ref+"/"+path, url.Values{"_csrf": {token}, "version": {fmt.Sprint(cs.Version)},
 				"assignee": {"1"}, "verified": {"yes"}, "reason": {"x"}, "question": {"x"}, "ground": {"other"}, "reasons": {"x"},
-				"how": {"x"}, "note": {"x"}, "outcome_access": {"x"}, "result_access": {"full"}})
+				"how": {"x"}, "note": {"x"}, "outcome_access": {"x"}, "result_access": {"full"}, "hold_reason": {"x"}, "lift_reason": {"x"}})
 			if res.StatusCode != http.StatusNotFound {
 				t.Errorf("POST %s by another controller: %d", path, res.StatusCode)
 			}

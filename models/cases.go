@@ -179,6 +179,11 @@ type CaseChange struct {
 	// RefusedLate: a right was refused after the one-month date of Art. 12(4) on an extended
 	// case; the answer was due that day, so it counts late wherever "on time" is read.
 	RefusedLate bool
+	// SetHold places a legal hold, for HoldReason, by HeldBy at At; with HoldReason "" it lifts
+	// the hold.
+	SetHold    bool
+	HoldReason string
+	HeldBy     *int64
 }
 
 // UpdateCase applies ch to the case at the version it was read at. It returns ErrConflict when the
@@ -245,6 +250,18 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 			set["target_on"] = m.Target
 		}
 	}
+	var heldAt *time.Time
+	if ch.SetHold {
+		heldBy := ch.HeldBy
+		if ch.HoldReason != "" {
+			at := ch.At
+			heldAt = &at
+		} else {
+			heldBy = nil
+		}
+		set["hold_reason"], set["held_at"], set["held_by"] = ch.HoldReason, heldAt, heldBy
+		ch.HeldBy = heldBy
+	}
 	res := s.conn(ctx).Model(&Case{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(set)
 	if res.Error != nil {
 		return fmt.Errorf("update case: %w", res.Error)
@@ -300,6 +317,9 @@ func (s *Store) UpdateCase(ctx context.Context, c *Case, ch CaseChange) error {
 		at := ch.At
 		c.ExtendedDueOn, c.ExtensionReason, c.ExtendedAt, c.ExtendedBy = ch.ExtendedDueOn, ch.ExtensionReason, &at, ch.ExtendedBy
 		c.AnswerDueOn = ch.ExtendedDueOn
+	}
+	if ch.SetHold {
+		c.HoldReason, c.HeldAt, c.HeldBy = ch.HoldReason, heldAt, ch.HeldBy
 	}
 	return nil
 }

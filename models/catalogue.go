@@ -44,6 +44,8 @@ func (s *Store) SaveController(ctx context.Context, c *Controller) error {
 	if c.InternalTargetDays == 0 {
 		c.InternalTargetDays = deadline.DefaultInternalTargetDays
 	}
+	// The retention periods are the admins' to change: an update (the demo loaded again) keeps
+	// theirs, a new controller starts from the columns' defaults.
 	return s.conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "slug"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "address", "country", "company_number", "contact_email",

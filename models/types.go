@@ -36,6 +36,13 @@ type Controller struct {
 	// IdentityPause: a question about the requester's identity (Art. 12(6)) pauses the clock until
 	// the answer arrives. Off by default: the GDPR has no pause, some authorities accept one.
 	IdentityPause bool
+	// KeepAnsweredDays is how long after a case is closed (completed, refused, withdrawn) its
+	// personal data is kept: 1095 days (3 years, the limitation period for a claim) unless the
+	// controller chose otherwise; KeepUnconfirmedDays how long after an unconfirmed request expired
+	// or was closed unconfirmed (30 days). The privacy notice tells requesters both; the purge
+	// reads them. Zero on a new row takes the column's default.
+	KeepAnsweredDays    int `gorm:"default:1095"`
+	KeepUnconfirmedDays int `gorm:"default:30"`
 	// LogoSHA256 names the controller's current logo (ControllerLogo), "" when it has none.
 	LogoSHA256 string `gorm:"column:logo_sha256"`
 	CreatedAt  time.Time
@@ -207,10 +214,16 @@ type Case struct {
 	ClosedAt        *time.Time
 	// ErasedAt is when the case's personal data was erased at the end of its retention period
 	// (Tx.EraseCase); nil while it is kept.
-	ErasedAt  *time.Time
-	Version   int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ErasedAt *time.Time
+	// A legal hold keeps the case's personal data beyond the controller's retention period, in
+	// any status: HoldReason is why ("" when there is none), HeldAt when and HeldBy by whom it was
+	// placed. Placing and lifting it are events (hold_placed, hold_lifted).
+	HoldReason string
+	HeldAt     *time.Time
+	HeldBy     *int64
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	Kinds       []CaseKind       `gorm:"foreignKey:CaseID"`
 	Identifiers []CaseIdentifier `gorm:"foreignKey:CaseID"`
@@ -221,6 +234,9 @@ type Case struct {
 
 // Extended reports whether the deadline was extended under Art. 12(3).
 func (c Case) Extended() bool { return !c.ExtendedDueOn.IsZero() }
+
+// Held reports whether the case is under a legal hold.
+func (c Case) Held() bool { return c.HeldAt != nil }
 
 // Paused reports whether the clock is paused, waiting for the requester to confirm their identity.
 func (c Case) Paused() bool { return !c.PausedOn.IsZero() }

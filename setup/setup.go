@@ -39,6 +39,15 @@ const (
 	// its shortest (from 1 February).
 	MaxTargetDays = 27
 	MinTargetDays = 1
+	// How long a controller keeps the personal data of a closed case (KeepAnsweredDays): at
+	// least a month, at most about ten years; 1095 days, three years, is the limitation period
+	// for a claim. And of an unconfirmed request once it expired (KeepUnconfirmedDays).
+	MinKeepAnsweredDays        = 30
+	MaxKeepAnsweredDays        = 3653
+	DefaultKeepAnsweredDays    = 1095
+	MinKeepUnconfirmedDays     = 1
+	MaxKeepUnconfirmedDays     = 365
+	DefaultKeepUnconfirmedDays = 30
 )
 
 // DefaultTimeZone is the time zone a controller gets when none is given.
@@ -58,20 +67,22 @@ func (e Errors) Error() string {
 
 // Fields of a controller, as the form names them and Errors keys them.
 const (
-	FieldSlug          = "slug"
-	FieldName          = "name"
-	FieldAddress       = "address"
-	FieldCompanyNumber = "company_number"
-	FieldContactEmail  = "contact_email"
-	FieldPhone         = "phone"
-	FieldCountry       = "country"
-	FieldTimeZone      = "time_zone"
-	FieldLanguage      = "default_language"
-	FieldPrivacyURL    = "privacy_url"
-	FieldContactURL    = "contact_url"
-	FieldTargetDays    = "internal_target_days"
-	FieldTransparency  = "transparency"
-	FieldIdentityPause = "identity_pause"
+	FieldSlug            = "slug"
+	FieldName            = "name"
+	FieldAddress         = "address"
+	FieldCompanyNumber   = "company_number"
+	FieldContactEmail    = "contact_email"
+	FieldPhone           = "phone"
+	FieldCountry         = "country"
+	FieldTimeZone        = "time_zone"
+	FieldLanguage        = "default_language"
+	FieldPrivacyURL      = "privacy_url"
+	FieldContactURL      = "contact_url"
+	FieldTargetDays      = "internal_target_days"
+	FieldTransparency    = "transparency"
+	FieldIdentityPause   = "identity_pause"
+	FieldKeepAnswered    = "keep_answered_days"
+	FieldKeepUnconfirmed = "keep_unconfirmed_days"
 )
 
 // Controller is a controller as typed: every value a string, as a form or flags give it.
@@ -82,6 +93,10 @@ type Controller struct {
 	Transparency                                            bool // the public disclosure page is published
 	// IdentityPause: an identity question (Art. 12(6)) pauses the clock until the answer arrives.
 	IdentityPause bool
+	// KeepAnsweredDays and KeepUnconfirmedDays: how many days the personal data of a closed case,
+	// and of an unconfirmed request once expired, is kept. Required: the forms and the command
+	// line start from the defaults, so an empty value is a mistake, not "the default".
+	KeepAnsweredDays, KeepUnconfirmedDays string
 }
 
 // Of is the form of a stored controller, to edit it.
@@ -90,7 +105,17 @@ func Of(c models.Controller) Controller {
 		Slug: c.Slug, Name: c.Name, Address: c.Address, CompanyNumber: c.CompanyNumber, ContactEmail: c.ContactEmail,
 		Phone: c.Phone, Country: c.Country, TimeZone: c.TimeZone, Language: c.DefaultLanguage, PrivacyURL: c.PrivacyURL,
 		ContactURL: c.ContactURL, TargetDays: strconv.Itoa(c.InternalTargetDays), Transparency: !c.TransparencyOff,
-		IdentityPause: c.IdentityPause,
+		IdentityPause: c.IdentityPause, KeepAnsweredDays: strconv.Itoa(c.KeepAnsweredDays),
+		KeepUnconfirmedDays: strconv.Itoa(c.KeepUnconfirmedDays),
+	}
+}
+
+// Defaults is the form of a new controller: every field a new organisation starts from.
+func Defaults() Controller {
+	return Controller{
+		Country: "BE", TimeZone: DefaultTimeZone, Language: "fr", TargetDays: strconv.Itoa(deadline.DefaultInternalTargetDays),
+		Transparency: true, KeepAnsweredDays: strconv.Itoa(DefaultKeepAnsweredDays),
+		KeepUnconfirmedDays: strconv.Itoa(DefaultKeepUnconfirmedDays),
 	}
 }
 
@@ -141,10 +166,33 @@ func CheckController(in Controller) (models.Controller, Errors) {
 	if c.InternalTargetDays, msg = checkTargetDays(in.TargetDays); msg != "" {
 		errs[FieldTargetDays] = msg
 	}
+	if c.KeepAnsweredDays, msg = checkDays(in.KeepAnsweredDays, MinKeepAnsweredDays, MaxKeepAnsweredDays,
+		"how many days the personal data of a closed case is kept", " (1095 is three years, the limitation period for a claim)"); msg != "" {
+		errs[FieldKeepAnswered] = msg
+	}
+	if c.KeepUnconfirmedDays, msg = checkDays(in.KeepUnconfirmedDays, MinKeepUnconfirmedDays, MaxKeepUnconfirmedDays,
+		"how many days the personal data of an unconfirmed request is kept once it expired", ""); msg != "" {
+		errs[FieldKeepUnconfirmed] = msg
+	}
 	if len(errs) > 0 {
 		return c, errs
 	}
 	return c, nil
+}
+
+// checkDays takes a required whole number of days from min to max: what says what it counts, note
+// anything to add.
+func checkDays(raw string, min, max int, what, note string) (int, string) {
+	v := strings.TrimSpace(raw)
+	want := fmt.Sprintf("Give %s: a whole number from %d to %d%s.", what, min, max, note)
+	if v == "" {
+		return 0, want
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, fmt.Sprintf("%s is not a whole number from %d to %d. %s", strconvQuote(raw), min, max, want)
+	}
+	return n, ""
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

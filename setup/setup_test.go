@@ -15,7 +15,8 @@ import (
 func validController() Controller {
 	return Controller{Slug: "acme", Name: "Acme SA", Address: "Rue de la Loi 16\r\n1000 Bruxelles\r\n", CompanyNumber: "BE0123.456.789",
 		ContactEmail: "Privacy@Acme.example", Country: "be", TimeZone: "Europe/Brussels", Language: "nl",
-		PrivacyURL: "https://acme.example/privacy", TargetDays: "15", Transparency: true}
+		PrivacyURL: "https://acme.example/privacy", TargetDays: "15", Transparency: true,
+		KeepAnsweredDays: " 1825 ", KeepUnconfirmedDays: "7"}
 }
 
 func TestCheckControllerTakesAValidOne(t *testing.T) {
@@ -24,7 +25,8 @@ func TestCheckControllerTakesAValidOne(t *testing.T) {
 		t.Fatal(errs)
 	}
 	if c.Slug != "acme" || c.Country != "BE" || c.LeadAuthority != "BE" || c.Address != "Rue de la Loi 16\n1000 Bruxelles" ||
-		c.ContactEmail != "privacy@acme.example" || c.DefaultLanguage != "nl" || c.InternalTargetDays != 15 || c.TransparencyOff {
+		c.ContactEmail != "privacy@acme.example" || c.DefaultLanguage != "nl" || c.InternalTargetDays != 15 || c.TransparencyOff ||
+		c.KeepAnsweredDays != 1825 || c.KeepUnconfirmedDays != 7 {
 		t.Errorf("%+v", c)
 	}
 	in := validController()
@@ -85,6 +87,24 @@ func TestCheckControllerRefusesWithTheReason(t *testing.T) {
 		{FieldTargetDays, "90", "from 1 to 27"},
 		{FieldTargetDays, "twenty", "from 1 to 27"},
 		{FieldTargetDays, "-5", "from 1 to 27"},
+		// The retention periods are required: the forms and the CLI start from the defaults.
+		{FieldKeepAnswered, "", "Give how many days the personal data of a closed case is kept: a whole number from 30 to 3653"},
+		{FieldKeepAnswered, "   ", "a whole number from 30 to 3653"},
+		{FieldKeepAnswered, "29", `"29" is not a whole number from 30 to 3653`},
+		{FieldKeepAnswered, "3654", "from 30 to 3653"},
+		{FieldKeepAnswered, "0", "from 30 to 3653"},
+		{FieldKeepAnswered, "-1095", "from 30 to 3653"},
+		{FieldKeepAnswered, "3 years", `"3 years" is not a whole number`},
+		{FieldKeepAnswered, "1095.5", "from 30 to 3653"},
+		{FieldKeepAnswered, "99999999999999999999999", "from 30 to 3653"},
+		{FieldKeepAnswered, "<script>alert(1)</script>", `"<script>alert(1)</script>" is not`},
+		{FieldKeepAnswered, "1095\x00", "from 30 to 3653"},
+		{FieldKeepAnswered, strings.Repeat("9", 5000), "…\" is not"},
+		{FieldKeepUnconfirmed, "", "Give how many days the personal data of an unconfirmed request is kept once it expired: a whole number from 1 to 365"},
+		{FieldKeepUnconfirmed, "0", "from 1 to 365"},
+		{FieldKeepUnconfirmed, "366", "from 1 to 365"},
+		{FieldKeepUnconfirmed, "thirty", "from 1 to 365"},
+		{FieldKeepUnconfirmed, "\xff", "from 1 to 365"},
 	}
 	for _, tt := range tests {
 		in := validController()
@@ -113,11 +133,34 @@ func TestCheckControllerRefusesWithTheReason(t *testing.T) {
 			in.ContactURL = tt.value
 		case FieldTargetDays:
 			in.TargetDays = tt.value
+		case FieldKeepAnswered:
+			in.KeepAnsweredDays = tt.value
+		case FieldKeepUnconfirmed:
+			in.KeepUnconfirmedDays = tt.value
 		}
 		_, errs := CheckController(in)
 		if len(errs) != 1 || !strings.Contains(errs[tt.field], tt.want) {
 			t.Errorf("%s = %q: %v; want only %s: %q", tt.field, tt.value, errs, tt.field, tt.want)
 		}
+	}
+}
+
+// A stored controller's form gives it back as it is; a new one starts from the defaults, which
+// CheckController takes.
+func TestRetentionPeriodsRoundTrip(t *testing.T) {
+	c, errs := CheckController(validController())
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	back := Of(c)
+	if back.KeepAnsweredDays != "1825" || back.KeepUnconfirmedDays != "7" {
+		t.Errorf("Of: %q %q", back.KeepAnsweredDays, back.KeepUnconfirmedDays)
+	}
+	d := Defaults()
+	d.Slug, d.Name = "acme", "Acme SA"
+	c, errs = CheckController(d)
+	if errs != nil || c.KeepAnsweredDays != 1095 || c.KeepUnconfirmedDays != 30 || c.InternalTargetDays != 20 {
+		t.Errorf("defaults: %+v %v", c, errs)
 	}
 }
 

@@ -18,6 +18,7 @@ var EventTypes = []struct{ Type, Label string }{
 	{"reminder_early", "Reminder (first)"}, {"reminder_late", "Reminder (second)"},
 	{"escalation", "Escalated to the managers"}, {"letter_failed", "Letter failed"}, {"letter_resent", "Letter sent again"},
 	{"letter_possibly_sent", "Letter possibly sent"}, {"letter_confirmed_sent", "Letter marked as sent"},
+	{"hold_placed", "Legal hold placed"}, {"hold_lifted", "Legal hold lifted"},
 }
 
 // EventTypeLabel names an event type; an unknown one is shown as stored.

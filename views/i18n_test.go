@@ -121,7 +121,7 @@ func TestMessagesRender(t *testing.T) {
 		"Article": "Art. 1", "Due": "d", "Size": "1 KB", "At": "a", "From": "f", "To": "t", "Reasons": "r",
 		"How": "h", "Question": "q", "Answer": "a", "Ground": "g", "Status": "s", "Cookie": "UID", "Why": "w",
 		"URL": "/x", "Day": 1, "Month": "m", "Year": 2026, "Date": "d", "Time": "12:00 CET",
-		"Receipt": "CW-0000-0000", "Provider": "p", "ReplyBy": "r",
+		"Receipt": "CW-0000-0000", "Provider": "p", "ReplyBy": "r", "Period": "3 years",
 	}
 	for _, lang := range locale.Languages {
 		for _, id := range Messages.IDs(lang) {

@@ -151,6 +151,7 @@ var caseForms = map[string]string{
 	"extend": "Extend the deadline", "complete": "Answer the request", "refuse": "Refuse the whole request",
 	"withdraw": "Close as withdrawn", "notes": "Add an internal note", "expire": "Close as expired",
 	"lift-restriction": "Inform of lifting the restriction", "recipients": "Record a recipient told later",
+	"hold": "Place a legal hold", "lift-hold": "Lift the hold",
 }
 
 // maxRecipientFields is how many recipients of the answer form the error summary labels by name
@@ -190,6 +191,7 @@ var caseFields = func() []struct{ key, label string } {
 		{"files", "Data found (files)"}, {"portable", "Machine-readable files (portability)"},
 		{"ground", "Ground"}, {"reasons", "Reasons"}, {dsr.LateAckField, "Late refusal acknowledged"},
 		{"how", "How the requester withdrew"}, {"note", "Note"}, {"assignee", "Assign to"},
+		{cases.HoldReasonField, "Reason for the hold"}, {cases.LiftReasonField, "Reason for lifting the hold"},
 	}...)
 }()
 
@@ -381,6 +383,16 @@ func (v CaseView) Timeline() []TimelineItem {
 	return items
 }
 
+// holderName names who placed the case's legal hold.
+func (v CaseView) holderName() string {
+	if v.Case.HeldBy != nil {
+		if u, ok := v.Users[*v.Case.HeldBy]; ok {
+			return u.Name
+		}
+	}
+	return "staff"
+}
+
 func (v CaseView) actorName(e models.Event) string {
 	switch e.ActorType {
 	case models.ActorRequester:
@@ -434,6 +446,10 @@ func (v CaseView) offers(action string) bool {
 		return v.active()
 	case "notes":
 		return true
+	case "hold":
+		return !v.Case.Held()
+	case "lift-hold":
+		return v.Case.Held()
 	case "lift-restriction":
 		return v.mayLift()
 	case "recipients":

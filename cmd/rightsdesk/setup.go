@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,13 +44,14 @@ func refuse(stderr io.Writer, cmd, use string, errs setup.Errors, flags map[stri
 
 const controllerUsage = `usage: rightsdesk controller add --slug SLUG --name NAME --country CC [--address LINE ...]
        [--company-number N] [--email ADDRESS] [--phone P] [--timezone ZONE] [--language fr|nl|en|de]
-       [--privacy-url URL] [--contact-url URL] [--target-days N] [--transparency=false] [--identity-pause]`
+       [--privacy-url URL] [--contact-url URL] [--target-days N] [--transparency=false] [--identity-pause]
+       [--keep-answered-days N] [--keep-unconfirmed-days N]`
 
 // controllerFlagNames names the flag of each field of setup.Controller.
 var controllerFlagNames = map[string]string{
 	setup.FieldCompanyNumber: "company-number", setup.FieldContactEmail: "email", setup.FieldTimeZone: "timezone",
 	setup.FieldLanguage: "language", setup.FieldPrivacyURL: "privacy-url", setup.FieldContactURL: "contact-url",
-	setup.FieldTargetDays: "target-days",
+	setup.FieldTargetDays: "target-days", setup.FieldKeepAnswered: "keep-answered-days", setup.FieldKeepUnconfirmed: "keep-unconfirmed-days",
 }
 
 // runController implements "rightsdesk controller add": the same checks as the admin page.
@@ -76,6 +78,10 @@ func runController(ctx context.Context, args []string, getenv func(string) strin
 	fs.StringVar(&in.TargetDays, "target-days", "", "internal answer target in calendar days (default 20)")
 	fs.BoolVar(&in.Transparency, "transparency", true, "publish the public disclosure page")
 	fs.BoolVar(&in.IdentityPause, "identity-pause", false, "identity questions (Art. 12(6)) pause the clock until the answer arrives")
+	fs.StringVar(&in.KeepAnsweredDays, "keep-answered-days", strconv.Itoa(setup.DefaultKeepAnsweredDays),
+		"days the personal data of a closed case is kept (30 to 3653; 1095 is three years, the limitation period for a claim)")
+	fs.StringVar(&in.KeepUnconfirmedDays, "keep-unconfirmed-days", strconv.Itoa(setup.DefaultKeepUnconfirmedDays),
+		"days the personal data of an unconfirmed request is kept once it expired (1 to 365)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}

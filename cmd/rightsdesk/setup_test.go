@@ -71,6 +71,9 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 				{[]string{"--language", "es"}, "--language: Choose French"},
 				{[]string{"--email", "a@b.be,c@d.be"}, "--email: Type the address only"},
 				{[]string{"--target-days", "45"}, "--target-days: Give a number of calendar days from 1 to 27"},
+				{[]string{"--keep-answered-days", "10"}, `--keep-answered-days: "10" is not a whole number from 30 to 3653`},
+				{[]string{"--keep-answered-days", ""}, "--keep-answered-days: Give how many days the personal data of a closed case is kept"},
+				{[]string{"--keep-unconfirmed-days", "a year"}, `--keep-unconfirmed-days: "a year" is not a whole number from 1 to 365`},
 				{[]string{"--privacy-url", "javascript:alert(1)"}, "--privacy-url: Give an absolute address"},
 				{[]string{"--slug", "Acme Inc"}, "--slug: Use lower-case letters"},
 				{[]string{"--address", "Rue\x00 1"}, "--address: A line of the address"},
@@ -81,7 +84,8 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 				}
 			}
 			r := add("--address", "Rue de la Loi 16", "--address", "1000 Bruxelles", "--company-number", "BE0123.456.789",
-				"--email", "privacy@acme.example", "--language", "nl", "--target-days", "15", "--identity-pause")
+				"--email", "privacy@acme.example", "--language", "nl", "--target-days", "15", "--identity-pause",
+				"--keep-unconfirmed-days", "14")
 			if r.code != 0 || !strings.Contains(r.stdout, "controller 1 added: acme (Acme SA), BE, Europe/Brussels") ||
 				!strings.Contains(r.stdout, "next: rightsdesk site add --controller acme") {
 				t.Fatalf("controller add: %+v", r)
@@ -173,7 +177,7 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 			ctx := context.Background()
 			c, err := st.ControllerBySlug(ctx, "acme")
 			if err != nil || c.Address != "Rue de la Loi 16\n1000 Bruxelles" || c.DefaultLanguage != "nl" || c.LeadAuthority != "BE" || c.InternalTargetDays != 15 ||
-				!c.IdentityPause {
+				!c.IdentityPause || c.KeepAnsweredDays != 1095 || c.KeepUnconfirmedDays != 14 {
 				t.Errorf("controller: %+v %v", c, err)
 			}
 			s, _ := st.SiteBySlug(ctx, "acme-shop")
