@@ -85,7 +85,9 @@ func (s *Tx) EraseCase(ctx context.Context, id int64, at time.Time, d events.Per
 			objection_grounds = '', extension_reason = '', verify_token_hash = NULL, verify_spent_hash = NULL,
 			status_token_hash = NULL, status_nonce = '', erased_at = ?, version = version + 1, updated_at = ? WHERE id = ?`, nil},
 		{"identifiers", `UPDATE case_identifiers SET value = '', verified_reason = '' WHERE case_id = ?`, &r.Identifiers},
-		{"Art. 15 items", `UPDATE case_access_items SET text = '' WHERE case_id = ?`, nil},
+		// The items' texts say what was held about the person; that they were given item by item
+		// stays in the answer's event.
+		{"Art. 15 items", `DELETE FROM case_access_items WHERE case_id = ?`, nil},
 		{"outcomes", `UPDATE case_outcomes SET reasons = '' WHERE case_id = ?`, nil},
 		{"recipients", `UPDATE case_recipients_told SET reason = '' WHERE case_id = ?`, nil},
 		{"liftings", `UPDATE case_restriction_liftings SET reasons = '' WHERE case_id = ?`, nil},

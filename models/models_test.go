@@ -205,13 +205,19 @@ func TestReferencesContinueAfterExistingOnes(t *testing.T) {
 			// tool, say), 2026's counter is ahead of its cases (rolled-back filings), 2024 has a
 			// case and no counter.
 			now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-			newCase(t, st, "DSR-2026-000003") // creates the controller and site the others share
 			exec := func(sql string, args ...any) {
 				t.Helper()
 				if err := db.Exec(sql, args...).Error; err != nil {
 					t.Fatal(err)
 				}
 			}
+			// The controller, site and case the others share, as rows of schema 24.
+			exec(`INSERT INTO controllers (slug, name, created_at, updated_at) VALUES ('c', 'ESOMUS', ?, ?)`, now, now)
+			exec(`INSERT INTO sites (controller_id, slug, name, domain, created_at, updated_at) SELECT id, 's', 'S', 's.example', ?, ? FROM controllers`, now, now)
+			exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,
+					received_on, due_on, target_on, answer_due_on, verify_expires_at, created_at, updated_at)
+				SELECT 'DSR-2026-000003', controller_id, id, 'open', 'a@example.org', 'fr', 'BE', ?, '2026-03-01', '2026-04-01',
+					'2026-03-21', '2026-04-01', ?, ?, ? FROM sites`, now, now, now, now)
 			exec(`INSERT INTO reference_counters (year, last_value) VALUES (2025, 10), (2026, 41)`)
 			for _, ref := range []string{"DSR-2025-000077", "DSR-2024-000005"} {
 				exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,

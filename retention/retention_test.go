@@ -2,6 +2,7 @@ package retention_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"rightsdesk/deadline"
 	"rightsdesk/demo"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/internal/testdb"
 	"rightsdesk/models"
 	"rightsdesk/retention"
@@ -31,7 +33,7 @@ func figures(t *testing.T, st *models.Store, today deadline.Date) string {
 	}
 	var b strings.Builder
 	for _, c := range cs {
-		f := models.StatsFilter{Controllers: []int64{c.ID}, Today: today, Since: today.AddDays(-90)}
+		f := models.StatsFilter{Controllers: []int64{c.ID}, Today: today, Since: deadline.NewDate(2026, 1, 1), Months: 60}
 		d, err := st.Dashboard(ctx, f)
 		if err != nil {
 			t.Fatal(err)
@@ -42,7 +44,12 @@ func figures(t *testing.T, st *models.Store, today deadline.Date) string {
 		}
 		fmt.Fprintf(&b, "%s\ndashboard %+v\ntransparency %+v\n", c.Slug, d, tr)
 		err = st.EachCaseLine(ctx, f, deadline.Date{}, deadline.Date{}, func(l models.CaseLine) error {
-			fmt.Fprintf(&b, "csv %+v %s\n", l, l.OnTime())
+			days := -1
+			if l.DaysTaken != nil {
+				days = *l.DaysTaken
+			}
+			l.DaysTaken = nil
+			fmt.Fprintf(&b, "csv %+v %d days %s\n", l, days, l.OnTime())
 			return nil
 		})
 		if err != nil {
@@ -104,12 +111,15 @@ func TestPurge(t *testing.T) {
 		}
 		today := deadline.NewDate(2031, 1, 1)
 		before := figures(t, st, today)
+		if !strings.Contains(before, "AnswerResult:refused") || !strings.Contains(before, "Complied:1") || !strings.Contains(before, "Withdrawn:1") {
+			t.Fatalf("the figures do not show the closed cases:\n%s", before)
+		}
 
-		// Nothing is due today; the unconfirmed request is a month on; the answered ones in three years.
+		// Nothing is due today; the unconfirmed request is two months on; the answered ones in three years.
 		for _, c := range []struct {
 			at                            time.Time
 			answered, unconfirmed, onHold int64
-		}{{now, 0, 0, 0}, {now.AddDate(0, 1, 0), 0, 1, 0}, {now.AddDate(3, 2, 0), 2, 1, 1}} {
+		}{{now, 0, 0, 0}, {now.AddDate(0, 2, 0), 0, 1, 0}, {now.AddDate(3, 2, 0), 2, 1, 1}} {
 			lines, err := retention.Report(ctx, st, c.at)
 			if err != nil {
 				t.Fatal(err)
@@ -170,6 +180,92 @@ func TestPurge(t *testing.T) {
 		}
 		if after := figures(t, st, today); after != before {
 			t.Errorf("the record changed:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+// EraseCase refuses what must not be erased — an open case, a held one, one erased already, one
+// with a letter on its way — and a run skips such a case and counts it; staff cannot add to an
+// erased case.
+func TestWhatIsNotErased(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
+		if _, err := demo.Load(ctx, st, cfg, now); err != nil {
+			t.Fatal(err)
+		}
+		db := models.GormForTest(st)
+		id := func(status dsr.Status) (c struct {
+			ID        int64
+			Reference string
+		}) {
+			t.Helper()
+			if err := db.Raw(`SELECT id, reference FROM cases WHERE status = ? ORDER BY id LIMIT 1`, status).Scan(&c).Error; err != nil || c.ID == 0 {
+				t.Fatalf("a %s case: %v", status, err)
+			}
+			return c
+		}
+		erase := func(caseID int64) error {
+			return st.InTx(ctx, func(tx *models.Tx) error {
+				_, err := tx.EraseCase(ctx, caseID, now, events.PersonalDataErased{Days: 1})
+				return err
+			})
+		}
+		open, completed, refused := id(dsr.StatusInProgress), id(dsr.StatusCompleted), id(dsr.StatusRefused)
+		if err := db.Exec(`UPDATE letters SET status = 'sent' WHERE case_id <> ?`, refused.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec(`UPDATE letters SET status = 'queued' WHERE case_id = ?`, refused.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := erase(open.ID); !errors.Is(err, models.ErrNotErasable) {
+			t.Errorf("an open case: %v", err)
+		}
+		if err := erase(refused.ID); !errors.Is(err, models.ErrNotErasable) || !strings.Contains(err.Error(), "letter") {
+			t.Errorf("a case with a queued letter: %v", err)
+		}
+		if err := db.Exec(`UPDATE cases SET held_at = ?, hold_reason = 'Dispute.' WHERE id = ?`, now, completed.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := erase(completed.ID); !errors.Is(err, models.ErrNotErasable) || !strings.Contains(err.Error(), "hold") {
+			t.Errorf("a held case: %v", err)
+		}
+		if err := db.Exec(`UPDATE cases SET held_at = NULL, hold_reason = '' WHERE id = ?`, completed.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := erase(completed.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := erase(completed.ID); !errors.Is(err, models.ErrNotErasable) {
+			t.Errorf("erased twice: %v", err)
+		}
+
+		// A run skips the case whose letter is still queued, and says so.
+		lines, err := retention.Run(ctx, st, now.AddDate(4, 0, 0), quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := total(lines); got.Skipped != 1 || got.Answered != 1 || got.Unconfirmed != 1 {
+			t.Errorf("run with a queued letter: %+v", lines)
+		}
+
+		svc, err := cases.New(st, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var staff models.User
+		if err := db.Where("role = 'admin'").First(&staff).Error; err != nil {
+			t.Fatal(err)
+		}
+		var ctrl int64
+		if err := db.Raw(`SELECT controller_id FROM cases WHERE id = ?`, completed.ID).Scan(&ctrl).Error; err != nil {
+			t.Fatal(err)
+		}
+		a := cases.Actor{UserID: staff.ID, Name: staff.Name, Role: staff.Role, Controllers: []int64{ctrl}}
+		err = svc.AddNote(ctx, a, completed.Reference, "Called the requester back.")
+		if !errors.Is(err, dsr.ErrRefused) || !strings.Contains(err.Error(), "erased") {
+			t.Errorf("a note on an erased case: %v", err)
 		}
 	})
 }
