@@ -60,7 +60,7 @@ func (h *Handler) auditLog(c echo.Context) error {
 // the form (a controller outside scope, an unknown actor or type) are dropped from the query shown
 // back; what someone typed that does not parse (a reference, a date) is kept, with the reason.
 func auditFilter(q views.AuditQuery, scope []int64, loc *time.Location) (models.AuditFilter, views.AuditQuery, map[string]string) {
-	f := models.AuditFilter{Controllers: scope, Limit: 50}
+	f := models.AuditFilter{Controllers: scope, System: true, Limit: 50} // admins only: their actions on the whole portal too
 	errs := map[string]string{}
 	if id, err := strconv.ParseInt(q.Controller, 10, 64); err == nil && slices.Contains(scope, id) {
 		f.ControllerID = id

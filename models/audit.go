@@ -46,7 +46,8 @@ const auditBatch = 5000
 //
 //	"rightsdesk.event.v2"       the format's name
 //	seq                         decimal
-//	case_id                     decimal
+//	case_id                     decimal, 0 for an event without a case (an admin's action)
+//	controller_id               decimal: the organisation of an event without a case, else 0
 //	at                          UTC, RFC 3339 with exactly nine fractional digits: 2026-01-31T23:30:00.123456000Z
 //	actor_type                  requester, staff or system
 //	actor_user_id               decimal, 0 when no user
@@ -63,7 +64,7 @@ const auditBatch = 5000
 // erased event still says (dates, rights, results, grounds) stays covered, and what it said of a
 // person can no longer be read, nor confirmed by guessing, since the salt is gone too.
 //
-// For example 19:rightsdesk.event.v2,1:1,1:7,30:2026-01-31T23:30:00.000000000Z,6:system,… ;
+// For example 19:rightsdesk.event.v2,1:1,1:7,1:0,30:2026-01-31T23:30:00.000000000Z,6:system,… ;
 // audit_test.go recomputes complete events with sha256sum. Format v1 (EventHashV1) hashed the
 // message itself; migration 38 checked every v1 chain and re-hashed it in v2.
 func EventHash(e Event) string {
@@ -91,6 +92,9 @@ func eventHead(b []byte, format string, e Event) []byte {
 	b = netstring(b, format)
 	b = netstring(b, strconv.AppendInt(num[:0], e.Seq, 10))
 	b = netstring(b, strconv.AppendInt(num[:0], e.CaseID, 10))
+	if format != "rightsdesk.event.v1" {
+		b = netstring(b, strconv.AppendInt(num[:0], e.ControllerID, 10))
+	}
 	b = netstring(b, e.At.UTC().AppendFormat(num[:0], "2006-01-02T15:04:05.000000000Z"))
 	b = netstring(b, e.ActorType)
 	b = netstring(b, strconv.AppendInt(num[:0], actor, 10))
@@ -311,7 +315,7 @@ func (s *Store) sealOnce(ctx context.Context, order string, v1 bool) (int, error
 		if v1 {
 			cols, hash = append(cols, "message"), EventHashV1
 		} else {
-			cols = append(cols, "detail", "personal_digest", "erased_at")
+			cols = append(cols, "controller_id", "detail", "personal_digest", "erased_at")
 		}
 		var batch []Event
 		err = tx.conn(ctx).Select(cols).Where("seq IS NULL").Order(order).Limit(sealBatch).Find(&batch).Error
@@ -574,7 +578,7 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 			Seq    int64
 			CaseID int64
 		}
-		err := s.conn(ctx).Raw(`SELECT seq, case_id FROM events WHERE seq < 1 OR seq > ?
+		err := s.conn(ctx).Raw(`SELECT seq, COALESCE(case_id, 0) AS case_id FROM events WHERE seq < 1 OR seq > ?
 			ORDER BY seq, id LIMIT 1`, top.Seq).Scan(&o).Error
 		if err != nil {
 			return r, fmt.Errorf("read events outside the chain: %w", err)
@@ -594,7 +598,7 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 			At         time.Time
 			AppendedAt *time.Time
 		}
-		err := s.conn(ctx).Raw(`SELECT id, case_id, at, appended_at FROM events WHERE seq IS NULL ORDER BY id LIMIT 1`).Scan(&o).Error
+		err := s.conn(ctx).Raw(`SELECT id, COALESCE(case_id, 0) AS case_id, at, appended_at FROM events WHERE seq IS NULL ORDER BY id LIMIT 1`).Scan(&o).Error
 		if err != nil {
 			return r, fmt.Errorf("read unsealed events: %w", err)
 		}
@@ -628,8 +632,12 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 	return r, nil
 }
 
-// caseReference names a case in a report: its reference carries no personal data.
+// caseReference names a case in a report: its reference carries no personal data. An event
+// without a case (an admin's action) has "none"; a case whose record was deleted, "deleted".
 func (s *Store) caseReference(ctx context.Context, id int64) (string, error) {
+	if id == 0 {
+		return "none", nil
+	}
 	var refs []string
 	if id != 0 {
 		if err := s.conn(ctx).Model(&Case{}).Where("id = ?", id).Pluck("reference", &refs).Error; err != nil {
@@ -637,7 +645,7 @@ func (s *Store) caseReference(ctx context.Context, id int64) (string, error) {
 		}
 	}
 	if len(refs) == 0 {
-		return "unknown", nil
+		return "deleted", nil
 	}
 	return refs[0], nil
 }
@@ -647,7 +655,8 @@ func (s *Store) caseReference(ctx context.Context, id int64) (string, error) {
 func (s *Store) verifyBatch(ctx context.Context, after, upTo int64, v1 bool, fn func(Event)) (int, error) {
 	cols := "seq, case_id, at, actor_type, actor_user_id, type, from_status, to_status, message, detail, public, prev_hash, hash"
 	if !v1 {
-		cols += ", personal_salt, personal_digest, erased_at"
+		cols = "seq, COALESCE(case_id, 0), at, actor_type, actor_user_id, type, from_status, to_status, message, detail, public, prev_hash, hash" +
+			", COALESCE(controller_id, 0), personal_salt, personal_digest, erased_at"
 	}
 	rows, err := s.conn(ctx).Raw(`SELECT `+cols+` FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
 		after, upTo, auditBatch).Rows()
@@ -664,7 +673,7 @@ func (s *Store) verifyBatch(ctx context.Context, after, upTo int64, v1 bool, fn 
 		dest := []any{&e.Seq, &e.CaseID, &e.At, &e.ActorType, &actor, &e.Type, &e.FromStatus,
 			&e.ToStatus, &e.Message, &e.Detail, &e.Public, &e.PrevHash, &e.Hash}
 		if !v1 {
-			dest = append(dest, &e.PersonalSalt, &e.PersonalDigest, &e.ErasedAt)
+			dest = append(dest, &e.ControllerID, &e.PersonalSalt, &e.PersonalDigest, &e.ErasedAt)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return n, fmt.Errorf("read events: %w", err)

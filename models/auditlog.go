@@ -17,9 +17,12 @@ import (
 // events_case (migrations 00016 and 00025). Not seq: an event waits about a second before the
 // sealer gives it one, and the log shows it meanwhile.
 
-// AuditFilter selects events. Controllers is the caller's scope and is always applied.
+// AuditFilter selects events. Controllers is the caller's scope and is always applied: an event
+// is in it by its case's organisation or, for an admin's action, its own. System adds the admins'
+// actions on the whole portal (accounts, for one), which belong to no organisation.
 type AuditFilter struct {
 	Controllers  []int64
+	System       bool
 	ControllerID int64
 	Reference    string // a case's reference, exactly
 	ActorUserID  int64  // a member of staff
@@ -90,15 +93,21 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) (AuditPage, error) 
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
+	// An event's organisation: its case's, or its own for an admin's action without a case.
+	const scope = "COALESCE(c.controller_id, e.controller_id)"
 	q := s.conn(ctx).Table("events AS e").
 		Select(`e.id, COALESCE(e.seq, 0) AS seq, e.at, e.actor_type, e.actor_user_id, u.name AS actor_name, e.type, e.from_status, e.to_status,
-			e.message, e.public, c.reference, ctl.name AS controller_name`).
-		Joins("JOIN cases c ON c.id = e.case_id").
-		Joins("JOIN controllers ctl ON ctl.id = c.controller_id").
-		Joins("LEFT JOIN users u ON u.id = e.actor_user_id").
-		Where("c.controller_id IN ?", f.Controllers)
+			e.message, e.public, COALESCE(c.reference, '') AS reference, COALESCE(ctl.name, '') AS controller_name`).
+		Joins("LEFT JOIN cases c ON c.id = e.case_id").
+		Joins("LEFT JOIN controllers ctl ON ctl.id = " + scope).
+		Joins("LEFT JOIN users u ON u.id = e.actor_user_id")
+	if f.System {
+		q = q.Where(scope+" IN ? OR (e.case_id IS NULL AND e.controller_id IS NULL)", f.Controllers)
+	} else {
+		q = q.Where(scope+" IN ?", f.Controllers)
+	}
 	if f.ControllerID != 0 {
-		q = q.Where("c.controller_id = ?", f.ControllerID)
+		q = q.Where(scope+" = ?", f.ControllerID)
 	}
 	if f.Reference != "" {
 		q = q.Where("c.reference = ?", f.Reference)

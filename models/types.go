@@ -317,14 +317,17 @@ const (
 
 // Event is one entry of a case's append-only timeline.
 type Event struct {
-	ID          int64
-	CaseID      int64
-	At          time.Time
-	ActorType   string
-	ActorUserID *int64
-	Type        string
-	FromStatus  dsr.Status
-	ToStatus    dsr.Status
+	ID int64
+	// CaseID is the case the event belongs to; 0 (NULL) for an admin's action, which belongs to an
+	// organisation (ControllerID) or, with both 0, to the whole portal. Both are hashed.
+	CaseID       int64 `gorm:"default:null"`
+	ControllerID int64 `gorm:"default:null"`
+	At           time.Time
+	ActorType    string
+	ActorUserID  *int64
+	Type         string
+	FromStatus   dsr.Status
+	ToStatus     dsr.Status
 	// Message is the event's sentence in English, for staff: events.English(detail). Pages read
 	// Detail, never the message.
 	Message string

@@ -8,8 +8,8 @@ import (
 	"rightsdesk/models"
 )
 
-// EventTypes are the types of event a case's timeline has, with their names for the audit log's
-// filter, in the order a case meets them.
+// EventTypes are the types of event, with their names for the audit log's filter: a case's, in
+// the order a case meets them, then the admins' actions. Every type of package events has one.
 var EventTypes = []struct{ Type, Label string }{
 	{"filed", "Request filed"}, {"verified", "E-mail address confirmed"}, {"assigned", "Assigned or claimed"},
 	{"identifier_checked", "Identifier decided"}, {"info_requested", "Information requested"},
@@ -19,6 +19,9 @@ var EventTypes = []struct{ Type, Label string }{
 	{"escalation", "Escalated to the managers"}, {"letter_failed", "Letter failed"}, {"letter_resent", "Letter sent again"},
 	{"letter_possibly_sent", "Letter possibly sent"}, {"letter_confirmed_sent", "Letter marked as sent"},
 	{"hold_placed", "Legal hold placed"}, {"hold_lifted", "Legal hold lifted"},
+	{"clock_paused", "Clock paused (Art. 12(6))"}, {"clock_resumed", "Clock resumed"}, {"refusal_late", "Refused late"},
+	{"restriction_lifting", "Restriction to be lifted"}, {"recipients_told", "Recipients told (Art. 19)"},
+	{"personal_data_erased", "Personal data erased (retention)"},
 }
 
 // EventTypeLabel names an event type; an unknown one is shown as stored.

@@ -9,11 +9,20 @@
 -- keeps the v1 head it checked (v1_seq, v1_hash) and when, so that a head hash kept outside the
 -- database before the upgrade can still be compared. cases.erased_at is when a case's personal
 -- data was erased.
+--
+-- Events without a case: an admin's action is an event of an organisation (controller_id) or of
+-- the whole portal (both NULL), in the same chain. events.case_id is nullable and no longer a
+-- foreign key, so that the record of a case deleted at the end of its longer retention keeps its
+-- events — types, public details, digests — as links of the chain.
 
 -- +goose Up
 ALTER TABLE events ADD COLUMN personal_salt TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN personal_digest TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN erased_at TIMESTAMPTZ;
+ALTER TABLE events ADD COLUMN controller_id BIGINT;
+ALTER TABLE events ALTER COLUMN case_id DROP NOT NULL;
+ALTER TABLE events DROP CONSTRAINT events_case_id_fkey;
+CREATE INDEX events_scope ON events (controller_id, at, id) WHERE case_id IS NULL;
 ALTER TABLE audit_head ADD COLUMN v1_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE audit_head ADD COLUMN v1_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_head ADD COLUMN rehashed_at TIMESTAMPTZ;
@@ -27,6 +36,11 @@ ALTER TABLE cases DROP COLUMN erased_at;
 ALTER TABLE audit_head DROP COLUMN rehashed_at;
 ALTER TABLE audit_head DROP COLUMN v1_hash;
 ALTER TABLE audit_head DROP COLUMN v1_seq;
+DROP INDEX events_scope;
+DELETE FROM events WHERE case_id IS NULL;
+ALTER TABLE events ADD CONSTRAINT events_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases (id);
+ALTER TABLE events ALTER COLUMN case_id SET NOT NULL;
+ALTER TABLE events DROP COLUMN controller_id;
 ALTER TABLE events DROP COLUMN erased_at;
 ALTER TABLE events DROP COLUMN personal_digest;
 ALTER TABLE events DROP COLUMN personal_salt;

@@ -9,11 +9,45 @@
 -- keeps the v1 head it checked (v1_seq, v1_hash) and when, so that a head hash kept outside the
 -- database before the upgrade can still be compared. cases.erased_at is when a case's personal
 -- data was erased.
+--
+-- Events without a case: an admin's action is an event of an organisation (controller_id) or of
+-- the whole portal (both NULL), in the same chain. events.case_id is nullable and no longer a
+-- foreign key, so that the record of a case deleted at the end of its longer retention keeps its
+-- events — types, public details, digests — as links of the chain.
+-- SQLite cannot drop a NOT NULL or a foreign key: the table is rebuilt with the same rows and indexes.
 
 -- +goose Up
-ALTER TABLE events ADD COLUMN personal_salt TEXT NOT NULL DEFAULT '';
-ALTER TABLE events ADD COLUMN personal_digest TEXT NOT NULL DEFAULT '';
-ALTER TABLE events ADD COLUMN erased_at DATETIME;
+CREATE TABLE events_v2 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id         INTEGER,
+    controller_id   INTEGER,
+    at              DATETIME NOT NULL,
+    actor_type      TEXT NOT NULL CHECK (actor_type IN ('requester', 'staff', 'system')),
+    actor_user_id   INTEGER REFERENCES users (id),
+    type            TEXT NOT NULL,
+    from_status     TEXT NOT NULL DEFAULT '',
+    to_status       TEXT NOT NULL DEFAULT '',
+    message         TEXT NOT NULL DEFAULT '',
+    public          BOOLEAN NOT NULL,
+    seq             INTEGER,
+    prev_hash       TEXT NOT NULL DEFAULT '',
+    hash            TEXT NOT NULL DEFAULT '',
+    appended_at     DATETIME,
+    detail          TEXT NOT NULL DEFAULT '',
+    personal_salt   TEXT NOT NULL DEFAULT '',
+    personal_digest TEXT NOT NULL DEFAULT '',
+    erased_at       DATETIME
+);
+INSERT INTO events_v2 (id, case_id, at, actor_type, actor_user_id, type, from_status, to_status, message, public, seq, prev_hash, hash, appended_at, detail) SELECT id, case_id, at, actor_type, actor_user_id, type, from_status, to_status, message, public, seq, prev_hash, hash, appended_at, detail FROM events;
+DROP TABLE events;
+ALTER TABLE events_v2 RENAME TO events;
+CREATE INDEX events_case ON events (case_id, id);
+CREATE UNIQUE INDEX events_seq ON events (seq);
+CREATE INDEX events_unsealed ON events (id) WHERE seq IS NULL;
+CREATE INDEX events_at ON events (at, id);
+CREATE INDEX events_actor_at ON events (actor_user_id, at, id) WHERE actor_user_id IS NOT NULL;
+CREATE INDEX events_type_at ON events (type, at, id);
+CREATE INDEX events_scope ON events (controller_id, at, id) WHERE case_id IS NULL;
 ALTER TABLE audit_head ADD COLUMN v1_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE audit_head ADD COLUMN v1_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_head ADD COLUMN rehashed_at DATETIME;
@@ -27,6 +61,29 @@ ALTER TABLE cases DROP COLUMN erased_at;
 ALTER TABLE audit_head DROP COLUMN rehashed_at;
 ALTER TABLE audit_head DROP COLUMN v1_hash;
 ALTER TABLE audit_head DROP COLUMN v1_seq;
-ALTER TABLE events DROP COLUMN erased_at;
-ALTER TABLE events DROP COLUMN personal_digest;
-ALTER TABLE events DROP COLUMN personal_salt;
+CREATE TABLE events_v1 (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id       INTEGER NOT NULL REFERENCES cases (id),
+    at            DATETIME NOT NULL,
+    actor_type    TEXT NOT NULL CHECK (actor_type IN ('requester', 'staff', 'system')),
+    actor_user_id INTEGER REFERENCES users (id),
+    type          TEXT NOT NULL,
+    from_status   TEXT NOT NULL DEFAULT '',
+    to_status     TEXT NOT NULL DEFAULT '',
+    message       TEXT NOT NULL DEFAULT '',
+    public        BOOLEAN NOT NULL,
+    seq           INTEGER,
+    prev_hash     TEXT NOT NULL DEFAULT '',
+    hash          TEXT NOT NULL DEFAULT '',
+    appended_at   DATETIME,
+    detail        TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO events_v1 (id, case_id, at, actor_type, actor_user_id, type, from_status, to_status, message, public, seq, prev_hash, hash, appended_at, detail) SELECT id, case_id, at, actor_type, actor_user_id, type, from_status, to_status, message, public, seq, prev_hash, hash, appended_at, detail FROM events WHERE case_id IS NOT NULL;
+DROP TABLE events;
+ALTER TABLE events_v1 RENAME TO events;
+CREATE INDEX events_case ON events (case_id, id);
+CREATE UNIQUE INDEX events_seq ON events (seq);
+CREATE INDEX events_unsealed ON events (id) WHERE seq IS NULL;
+CREATE INDEX events_at ON events (at, id);
+CREATE INDEX events_actor_at ON events (actor_user_id, at, id) WHERE actor_user_id IS NOT NULL;
+CREATE INDEX events_type_at ON events (type, at, id);
