@@ -220,6 +220,15 @@ type PersonalDataErased struct {
 
 func (PersonalDataErased) Type() string { return "personal_data_erased" }
 
+// WithdrawalsErased: the personal data of Count consent withdrawals made on the consent page more
+// than Days days before was erased (an organisation's event, without a case); their receipts stay.
+type WithdrawalsErased struct {
+	Count int `json:"count"`
+	Days  int `json:"days"`
+}
+
+func (WithdrawalsErased) Type() string { return "withdrawals_erased" }
+
 // HoldPlaced: staff placed a legal hold on the case (cases.PlaceHold): its personal data is kept
 // beyond the controller's retention period until the hold is lifted. Staff only.
 type HoldPlaced struct {
@@ -275,7 +284,7 @@ func init() {
 		func() Detail { return &IdentifierChecked{} }, func() Detail { return &Note{} }, func() Detail { return &LetterFailed{} },
 		func() Detail { return &LetterPossiblySent{} }, func() Detail { return &LetterResent{} },
 		func() Detail { return &LetterConfirmed{} }, func() Detail { return &Escalation{} },
-		func() Detail { return &PersonalDataErased{} },
+		func() Detail { return &PersonalDataErased{} }, func() Detail { return &WithdrawalsErased{} },
 		func() Detail { return &HoldPlaced{} }, func() Detail { return &HoldLifted{} },
 	} {
 		register([]string{f().Type()}, f)
@@ -403,6 +412,9 @@ func English(d Detail) string {
 		return fmt.Sprintf("Reminder sent: the answer is due by %s (%d working days left).", d.Due, d.Left) + to(d.To)
 	case Escalation:
 		return fmt.Sprintf("Escalated to the managers: the answer was due by %s.", d.Due) + to(d.To)
+	case WithdrawalsErased:
+		return fmt.Sprintf("Personal data of %d consent withdrawal(s) made on the consent page more than %d days ago erased: "+
+			"the visitors' e-mail addresses, the identifiers and the confirmation letters; the receipts are kept.", d.Count, d.Days)
 	case PersonalDataErased:
 		rule := "answered requests"
 		if d.Unconfirmed {

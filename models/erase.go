@@ -220,3 +220,58 @@ func (s *Store) CountDue(ctx context.Context, f DueFilter) (answered, unconfirme
 	}
 	return n.Answered, n.Unconfirmed, nil
 }
+
+// withdrawalsDue selects the consent withdrawals of controllerID's sites made before `before` on
+// the consent page (no case: a case's withdrawal goes with its case), not yet erased.
+func (s *Store) withdrawalsDue(ctx context.Context, controllerID int64, before time.Time) *gorm.DB {
+	return s.conn(ctx).Table("consent_withdrawals w").Joins("JOIN sites s ON s.id = w.site_id").
+		Where("s.controller_id = ? AND w.case_id IS NULL AND w.erased_at IS NULL AND w.withdrawn_at < ?", controllerID, before.UTC())
+}
+
+// waitingWithdrawal: not handled yet (the site not told, by its webhook or the privacy team), or
+// its confirmation letter still on its way. Such a withdrawal is kept until it is done.
+const waitingWithdrawal = `(w.handled_at IS NULL OR EXISTS (SELECT 1 FROM letters l WHERE l.withdrawal_id = w.id AND l.status IN ('queued', 'possibly_sent')))`
+
+// CountWithdrawalsDue counts the withdrawals of controllerID made before `before` on the consent
+// page and not erased yet: those an erasure would take, and those it must keep waiting.
+func (s *Store) CountWithdrawalsDue(ctx context.Context, controllerID int64, before time.Time) (due, waiting int64, err error) {
+	var n struct{ Due, Waiting int64 }
+	err = s.withdrawalsDue(ctx, controllerID, before).Select(`COALESCE(SUM(CASE WHEN ` + waitingWithdrawal + ` THEN 0 ELSE 1 END), 0) AS due,
+		COALESCE(SUM(CASE WHEN ` + waitingWithdrawal + ` THEN 1 ELSE 0 END), 0) AS waiting`).Scan(&n).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("count withdrawals due for erasure: %w", err)
+	}
+	return n.Due, n.Waiting, nil
+}
+
+// EraseWithdrawals erases, at the instant at, the personal data of up to limit consent withdrawals
+// of CountWithdrawalsDue's first kind — the visitor's e-mail address, the identifiers' values, the
+// confirmation letter's recipient and body — keeping the receipt, site, categories and dates as
+// the record that consent was withdrawn, and appends the organisation's event d if it erased any.
+// It returns how many it erased.
+func (s *Tx) EraseWithdrawals(ctx context.Context, controllerID int64, before, at time.Time, limit int, d events.WithdrawalsErased) (int64, error) {
+	var ids []int64
+	if err := s.withdrawalsDue(ctx, controllerID, before).Where("NOT "+waitingWithdrawal).
+		Order("w.id").Limit(limit).Pluck("w.id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("withdrawals due for erasure: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	for _, st := range []struct {
+		what, sql string
+		args      []any
+	}{
+		{"identifiers", `UPDATE consent_identifiers SET value = '' WHERE withdrawal_id IN ?`, []any{ids}},
+		{"letters", `UPDATE letters SET recipient = '', recipient_name = '', text_body = '', html_body = '', last_error = '' WHERE withdrawal_id IN ?`, []any{ids}},
+		{"withdrawals", `UPDATE consent_withdrawals SET email = '', erased_at = ? WHERE id IN ? AND erased_at IS NULL`, []any{at, ids}},
+	} {
+		if err := s.conn(ctx).Exec(st.sql, st.args...).Error; err != nil {
+			return 0, fmt.Errorf("erase withdrawals' %s: %w", st.what, err)
+		}
+	}
+	d.Count = len(ids)
+	e := Event{ControllerID: controllerID, At: at, ActorType: ActorSystem}
+	return int64(len(ids)), s.AppendEvent(ctx, &e, d)
+}

@@ -1,6 +1,7 @@
 // Package retention erases the personal data of closed cases once their controller's retention
-// period has passed (Art. 5(1)(e) GDPR): the daily job and `rightsdesk retention report|run` both
-// come here. A controller keeps a case's personal data AnsweredDays after an answered case —
+// period has passed (Art. 5(1)(e) GDPR), and that of the consent withdrawals made on the consent
+// page, which are kept like answered cases: the daily job and `rightsdesk retention report|run`
+// both come here. A controller keeps a case's personal data AnsweredDays after an answered case —
 // completed, refused or withdrawn — closes (default 3 years, the limitation period for a claim),
 // and UnconfirmedDays after an unconfirmed request expires (default 30). A case on a legal hold is
 // skipped and counted. What an erasure removes and keeps is models.Tx.EraseCase's: the record
@@ -40,6 +41,10 @@ type Line struct {
 	Answered, Unconfirmed int64 // cases due (report) or erased (run)
 	Held                  int64 // cases due but on a legal hold: skipped
 	Skipped               int64 // run only: due but not erasable now (a letter still on its way)
+	// Consent withdrawals made on the consent page, without a case, are kept like answered cases:
+	// Withdrawals is how many are due (report) or were erased (run); WithdrawalsWaiting how many
+	// are due but not handled yet (the site not told) or have their letter on its way: kept.
+	Withdrawals, WithdrawalsWaiting int64
 }
 
 // Report says, per controller, what a run at now would erase and skip; it changes nothing.
@@ -61,6 +66,9 @@ func Report(ctx context.Context, st *models.Store, now time.Time) ([]Line, error
 			return nil, err
 		}
 		l.Held = a + u
+		if l.Withdrawals, l.WithdrawalsWaiting, err = st.CountWithdrawalsDue(ctx, r.ControllerID, f.Answered); err != nil {
+			return nil, err
+		}
 		lines[i] = l
 	}
 	return lines, nil
@@ -129,12 +137,37 @@ func runRule(ctx context.Context, st *models.Store, r models.RetentionRule, now 
 	}
 	f.Held = true
 	a, u, err := st.CountDue(ctx, f)
+	if err != nil {
+		return l, err
+	}
 	l.Held = a + u
 	if n := l.Answered + l.Unconfirmed; n > 0 {
 		log.Info("retention: personal data of closed cases erased", "controller_id", r.ControllerID, "answered", l.Answered,
 			"unconfirmed", l.Unconfirmed, "held", l.Held, "skipped", l.Skipped)
 	}
-	return l, err
+	for {
+		var n int64
+		err := st.InTx(ctx, func(tx *models.Tx) error {
+			var err error
+			n, err = tx.EraseWithdrawals(ctx, r.ControllerID, f.Answered, now, batch, events.WithdrawalsErased{Days: r.AnsweredDays})
+			return err
+		})
+		if err != nil {
+			return l, fmt.Errorf("erase consent withdrawals: %w", err)
+		}
+		l.Withdrawals += n
+		if n < batch {
+			break
+		}
+	}
+	if _, l.WithdrawalsWaiting, err = st.CountWithdrawalsDue(ctx, r.ControllerID, f.Answered); err != nil {
+		return l, err
+	}
+	if l.Withdrawals > 0 {
+		log.Info("retention: personal data of consent withdrawals erased", "controller_id", r.ControllerID,
+			"count", l.Withdrawals, "waiting", l.WithdrawalsWaiting)
+	}
+	return l, nil
 }
 
 // closingDay is the day a case closed at t in the controller's time zone (UTC if it has none known).

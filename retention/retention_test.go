@@ -65,6 +65,8 @@ func total(lines []retention.Line) (l retention.Line) {
 		l.Unconfirmed += x.Unconfirmed
 		l.Held += x.Held
 		l.Skipped += x.Skipped
+		l.Withdrawals += x.Withdrawals
+		l.WithdrawalsWaiting += x.WithdrawalsWaiting
 	}
 	return l
 }
@@ -266,6 +268,88 @@ func TestWhatIsNotErased(t *testing.T) {
 		err = svc.AddNote(ctx, a, completed.Reference, "Called the requester back.")
 		if !errors.Is(err, dsr.ErrRefused) || !strings.Contains(err.Error(), "erased") {
 			t.Errorf("a note on an erased case: %v", err)
+		}
+	})
+}
+
+// Consent withdrawals made on the consent page are erased like answered cases — e-mail address,
+// identifiers, confirmation letter — once handled; one the privacy team has not handled yet is
+// kept and counted; the organisation's event says how many; the chain verifies.
+func TestWithdrawalsErased(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
+		if _, err := demo.Load(ctx, st, cfg, now); err != nil {
+			t.Fatal(err)
+		}
+		db := models.GormForTest(st)
+		if err := db.Exec(`UPDATE letters SET status = 'sent'`).Error; err != nil {
+			t.Fatal(err)
+		}
+		site, err := st.SiteBySlug(ctx, "esomus")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for i, handled := range []bool{true, false} {
+			w := models.ConsentWithdrawal{Scope: models.ScopeAll, Categories: "analytics", Language: "fr",
+				Email: fmt.Sprintf("visitor%d@example.org", i), WithdrawnAt: now,
+				Identifiers: []models.ConsentIdentifier{{CookieName: "UID", Value: fmt.Sprintf("u-secret-%d", i), Provenance: dsr.ProvenanceBrowser}}}
+			if handled {
+				w.HandledAt = &now
+			}
+			if err := st.InTx(ctx, func(tx *models.Tx) error {
+				_, err := tx.RecordWithdrawal(ctx, nil, &w, site, now)
+				if err != nil {
+					return err
+				}
+				return tx.QueueLetter(ctx, nil, &models.Letter{WithdrawalID: &w.ID, Kind: "consent_withdrawn", Language: "fr", Sender: "x@demo.test",
+					Recipient: w.Email, Subject: "Receipt " + w.Receipt, TextBody: "Dear visitor " + w.Email, Status: models.LetterSent, CreatedAt: now,
+					MessageID: "<" + w.Receipt + "@demo.test>"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, w.ID)
+		}
+		later := now.AddDate(3, 1, 0)
+		lines, err := retention.Report(ctx, st, later)
+		if err != nil || total(lines).Withdrawals != 1 || total(lines).WithdrawalsWaiting != 1 {
+			t.Fatalf("report: %+v, %v", lines, err)
+		}
+		if early, _ := retention.Report(ctx, st, now.AddDate(2, 0, 0)); total(early).Withdrawals+total(early).WithdrawalsWaiting != 0 {
+			t.Errorf("withdrawals due after two years: %+v", early)
+		}
+		lines, err = retention.Run(ctx, st, later, quiet)
+		if err != nil || total(lines).Withdrawals != 1 || total(lines).WithdrawalsWaiting != 1 {
+			t.Fatalf("run: %+v, %v", lines, err)
+		}
+		for i, id := range ids {
+			var left struct{ Personal, Receipts int64 }
+			if err := db.Raw(`SELECT
+				(SELECT count(*) FROM consent_withdrawals WHERE id = @id AND email <> '') +
+				(SELECT count(*) FROM consent_identifiers WHERE withdrawal_id = @id AND value <> '') +
+				(SELECT count(*) FROM letters WHERE withdrawal_id = @id AND (recipient <> '' OR text_body <> '')) AS personal,
+				(SELECT count(*) FROM consent_withdrawals WHERE id = @id AND receipt <> '') AS receipts`, map[string]any{"id": id}).Scan(&left).Error; err != nil {
+				t.Fatal(err)
+			}
+			if want := int64(3 * i); left.Personal != want || left.Receipts != 1 {
+				t.Errorf("withdrawal %d (handled %v): %+v, want %d personal values left and its receipt", id, i == 0, left, want)
+			}
+		}
+		var ev models.Event
+		if err := db.Where("type = 'withdrawals_erased'").First(&ev).Error; err != nil || ev.CaseID != 0 || ev.ControllerID != site.ControllerID ||
+			!strings.Contains(ev.Message, "1 consent withdrawal(s)") {
+			t.Errorf("event: %+v, %v", ev, err)
+		}
+		if again, err := retention.Run(ctx, st, later, quiet); err != nil || total(again).Withdrawals != 0 {
+			t.Errorf("second run: %+v, %v", again, err)
+		}
+		if _, err := st.SealEvents(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := st.VerifyAudit(ctx); err != nil || !r.OK {
+			t.Errorf("audit: %+v, %v", r, err)
 		}
 	})
 }

@@ -45,14 +45,15 @@ func printRetention(w io.Writer, report bool, lines []retention.Line) {
 		verb = "due"
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "organisation\tkeeps answered\tkeeps unconfirmed\tanswered %s\tunconfirmed %s\ton legal hold\tskipped\n", verb, verb)
+	fmt.Fprintf(tw, "organisation\tkeeps answered\tkeeps unconfirmed\tanswered %s\tunconfirmed %s\ton legal hold\tskipped\twithdrawals %s\twithdrawals waiting\n",
+		verb, verb, verb)
 	for _, l := range lines {
 		skipped := "-"
 		if !report {
 			skipped = fmt.Sprint(l.Skipped)
 		}
-		fmt.Fprintf(tw, "%s\t%d days\t%d days\t%d\t%d\t%d\t%s\n", l.Rule.Controller, l.Rule.AnsweredDays, l.Rule.UnconfirmedDays,
-			l.Answered, l.Unconfirmed, l.Held, skipped)
+		fmt.Fprintf(tw, "%s\t%d days\t%d days\t%d\t%d\t%d\t%s\t%d\t%d\n", l.Rule.Controller, l.Rule.AnsweredDays, l.Rule.UnconfirmedDays,
+			l.Answered, l.Unconfirmed, l.Held, skipped, l.Withdrawals, l.WithdrawalsWaiting)
 	}
 	tw.Flush()
 }

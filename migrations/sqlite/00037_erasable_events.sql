@@ -54,8 +54,11 @@ ALTER TABLE audit_head ADD COLUMN rehashed_at DATETIME;
 ALTER TABLE cases ADD COLUMN erased_at DATETIME;
 -- The daily purge's question: the closed cases of a controller not erased yet, by closing instant.
 CREATE INDEX cases_erasable ON cases (controller_id, closed_at) WHERE erased_at IS NULL AND closed_at IS NOT NULL;
+-- A consent withdrawal made on the consent page, without a case, is erased like an answered case.
+ALTER TABLE consent_withdrawals ADD COLUMN erased_at DATETIME;
 
 -- +goose Down
+ALTER TABLE consent_withdrawals DROP COLUMN erased_at;
 DROP INDEX cases_erasable;
 ALTER TABLE cases DROP COLUMN erased_at;
 ALTER TABLE audit_head DROP COLUMN rehashed_at;
