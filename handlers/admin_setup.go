@@ -71,7 +71,7 @@ func controllerForm(c echo.Context) (setup.Controller, error) {
 		Language: form.Get(setup.FieldLanguage), PrivacyURL: form.Get(setup.FieldPrivacyURL), ContactURL: form.Get(setup.FieldContactURL),
 		TargetDays: form.Get(setup.FieldTargetDays), Transparency: form.Get(setup.FieldTransparency) != "",
 		IdentityPause: form.Get(setup.FieldIdentityPause) != "", KeepAnsweredDays: form.Get(setup.FieldKeepAnswered),
-		KeepUnconfirmedDays: form.Get(setup.FieldKeepUnconfirmed),
+		KeepUnconfirmedDays: form.Get(setup.FieldKeepUnconfirmed), KeepRecordYears: form.Get(setup.FieldKeepRecord),
 	}, nil
 }
 

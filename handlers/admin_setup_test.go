@@ -96,7 +96,7 @@ func controllerFields(csrf string, kv ...string) url.Values {
 		"company_number": {"BE0123.456.789"}, "contact_email": {"privacy@acme.example"}, "phone": {""}, "country": {"BE"},
 		"time_zone": {"Europe/Brussels"}, "default_language": {"nl"}, "privacy_url": {"https://acme.example/privacy"},
 		"contact_url": {""}, "internal_target_days": {"15"}, "transparency": {"yes"}, "keep_answered_days": {"1095"},
-		"keep_unconfirmed_days": {"30"}}
+		"keep_unconfirmed_days": {"30"}, "keep_record_years": {"10"}}
 	for i := 0; i+1 < len(kv); i += 2 {
 		v.Set(kv[i], kv[i+1])
 	}
@@ -264,6 +264,9 @@ func TestRetentionSettingsOnTheControllerPage(t *testing.T) {
 			{[]string{"keep_unconfirmed_days", "-1"}, []string{"from 1 to 365"}},
 			{[]string{"keep_answered_days", "1", "keep_unconfirmed_days", "1000"}, []string{"from 30 to 3653", "from 1 to 365",
 				`href="#keep_answered_days"`, `href="#keep_unconfirmed_days"`}},
+			{[]string{"keep_record_years", ""}, []string{"a whole number from 0 to 100 (0 keeps it for good)"}},
+			{[]string{"keep_record_years", "3"}, []string{"Keep the record longer than the personal data (1095 days): more than 3 years", `value="3"`}},
+			{[]string{"keep_record_years", "1e3"}, []string{"&#34;1e3&#34; is not a whole number from 0 to 100"}},
 		} {
 			res := admin.Post("/admin/controllers/esomus", edit(tc.kv...))
 			expect(t, res, http.StatusUnprocessableEntity, append(tc.want, "Nothing was saved", `class="error-summary"`, `value="12"`)...)
@@ -279,12 +282,12 @@ func TestRetentionSettingsOnTheControllerPage(t *testing.T) {
 			t.Fatalf("a refused request changed the controller: %+v", after)
 		}
 
-		expect(t, admin.Post("/admin/controllers/esomus", edit("keep_answered_days", " 1825 ", "keep_unconfirmed_days", "7")), http.StatusSeeOther)
+		expect(t, admin.Post("/admin/controllers/esomus", edit("keep_answered_days", " 1825 ", "keep_unconfirmed_days", "7", "keep_record_years", "0")), http.StatusSeeOther)
 		after, _ := p.Store.ControllerBySlug(ctx, "esomus")
-		if after.KeepAnsweredDays != 1825 || after.KeepUnconfirmedDays != 7 || after.InternalTargetDays != 12 {
+		if after.KeepAnsweredDays != 1825 || after.KeepUnconfirmedDays != 7 || after.InternalTargetDays != 12 || after.RecordYears() != 0 {
 			t.Fatalf("saved: %+v", after)
 		}
-		expect(t, admin.Get("/admin/controllers/esomus"), 200, `value="1825"`, `value="7"`)
+		expect(t, admin.Get("/admin/controllers/esomus"), 200, `value="1825"`, `value="7"`, `id="keep_record_years" name="keep_record_years" maxlength="3" value="0"`)
 		// Another controller keeps its own.
 		if itsme, _ := p.Store.ControllerBySlug(ctx, "belgian-mobile-id"); itsme.KeepAnsweredDays != 1095 || itsme.KeepUnconfirmedDays != 30 {
 			t.Errorf("another controller changed: %+v", itsme)

@@ -96,7 +96,7 @@ func (c Controller) LiveSites() []Site {
 // in links already handed out) and the logo has its own methods.
 var controllerColumns = []string{"name", "address", "country", "company_number", "contact_email", "phone",
 	"contact_url", "privacy_url", "time_zone", "lead_authority", "default_language", "internal_target_days",
-	"transparency_off", "identity_pause", "keep_answered_days", "keep_unconfirmed_days", "updated_at"}
+	"transparency_off", "identity_pause", "keep_answered_days", "keep_unconfirmed_days", "keep_record_years", "updated_at"}
 
 // CreateController adds a controller; a slug that is taken is ErrDuplicate.
 func (s *Store) CreateController(ctx context.Context, c *Controller) error {

@@ -43,12 +43,28 @@ type Controller struct {
 	// reads them. Zero on a new row takes the column's default.
 	KeepAnsweredDays    int `gorm:"default:1095"`
 	KeepUnconfirmedDays int `gorm:"default:30"`
+	// KeepRecordYears is how many years after a case is closed its record (what is left once its
+	// personal data is erased) is deleted too; 0 keeps it for good; nil on a new row takes the
+	// column's default, 10. RecordYears reads it.
+	KeepRecordYears *int `gorm:"default:10"`
 	// LogoSHA256 names the controller's current logo (ControllerLogo), "" when it has none.
 	LogoSHA256 string `gorm:"column:logo_sha256"`
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 
 	Sites []Site `gorm:"foreignKey:ControllerID"`
+}
+
+// DefaultKeepRecordYears is how many years a case's record is kept unless the controller chose
+// otherwise (migration 00039).
+const DefaultKeepRecordYears = 10
+
+// RecordYears is KeepRecordYears, its default when unset: 0 keeps the record for good.
+func (c Controller) RecordYears() int {
+	if c.KeepRecordYears == nil {
+		return DefaultKeepRecordYears
+	}
+	return *c.KeepRecordYears
 }
 
 // Location is the controller's time zone, in which receipt dates are counted.

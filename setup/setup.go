@@ -48,6 +48,9 @@ const (
 	MinKeepUnconfirmedDays     = 1
 	MaxKeepUnconfirmedDays     = 365
 	DefaultKeepUnconfirmedDays = 30
+	// How many years after a case closed its record without personal data is deleted too
+	// (KeepRecordYears): 0 keeps it for good; longer than the personal data, at most a century.
+	MaxKeepRecordYears = 100
 )
 
 // DefaultTimeZone is the time zone a controller gets when none is given.
@@ -83,6 +86,7 @@ const (
 	FieldIdentityPause   = "identity_pause"
 	FieldKeepAnswered    = "keep_answered_days"
 	FieldKeepUnconfirmed = "keep_unconfirmed_days"
+	FieldKeepRecord      = "keep_record_years"
 )
 
 // Controller is a controller as typed: every value a string, as a form or flags give it.
@@ -97,6 +101,8 @@ type Controller struct {
 	// and of an unconfirmed request once expired, is kept. Required: the forms and the command
 	// line start from the defaults, so an empty value is a mistake, not "the default".
 	KeepAnsweredDays, KeepUnconfirmedDays string
+	// KeepRecordYears: how many years after a case closed its record is deleted; "0" never.
+	KeepRecordYears string
 }
 
 // Of is the form of a stored controller, to edit it.
@@ -106,7 +112,7 @@ func Of(c models.Controller) Controller {
 		Phone: c.Phone, Country: c.Country, TimeZone: c.TimeZone, Language: c.DefaultLanguage, PrivacyURL: c.PrivacyURL,
 		ContactURL: c.ContactURL, TargetDays: strconv.Itoa(c.InternalTargetDays), Transparency: !c.TransparencyOff,
 		IdentityPause: c.IdentityPause, KeepAnsweredDays: strconv.Itoa(c.KeepAnsweredDays),
-		KeepUnconfirmedDays: strconv.Itoa(c.KeepUnconfirmedDays),
+		KeepUnconfirmedDays: strconv.Itoa(c.KeepUnconfirmedDays), KeepRecordYears: strconv.Itoa(c.RecordYears()),
 	}
 }
 
@@ -115,7 +121,7 @@ func Defaults() Controller {
 	return Controller{
 		Country: "BE", TimeZone: DefaultTimeZone, Language: "fr", TargetDays: strconv.Itoa(deadline.DefaultInternalTargetDays),
 		Transparency: true, KeepAnsweredDays: strconv.Itoa(DefaultKeepAnsweredDays),
-		KeepUnconfirmedDays: strconv.Itoa(DefaultKeepUnconfirmedDays),
+		KeepUnconfirmedDays: strconv.Itoa(DefaultKeepUnconfirmedDays), KeepRecordYears: strconv.Itoa(models.DefaultKeepRecordYears),
 	}
 }
 
@@ -173,6 +179,17 @@ func CheckController(in Controller) (models.Controller, Errors) {
 	if c.KeepUnconfirmedDays, msg = checkDays(in.KeepUnconfirmedDays, MinKeepUnconfirmedDays, MaxKeepUnconfirmedDays,
 		"how many days the personal data of an unconfirmed request is kept once it expired", ""); msg != "" {
 		errs[FieldKeepUnconfirmed] = msg
+	}
+	years, msg := checkDays(in.KeepRecordYears, 0, MaxKeepRecordYears,
+		"after how many years a closed case's record without personal data is deleted", " (0 keeps it for good)")
+	switch {
+	case msg != "":
+		errs[FieldKeepRecord] = msg
+	case years > 0 && errs[FieldKeepAnswered] == "" && years*365 <= c.KeepAnsweredDays:
+		errs[FieldKeepRecord] = fmt.Sprintf("Keep the record longer than the personal data (%d days): more than %d years, or 0 to keep it for good.",
+			c.KeepAnsweredDays, c.KeepAnsweredDays/365)
+	default:
+		c.KeepRecordYears = &years
 	}
 	if len(errs) > 0 {
 		return c, errs

@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"rightsdesk/deadline"
+	"rightsdesk/models"
 )
 
 func validController() Controller {
 	return Controller{Slug: "acme", Name: "Acme SA", Address: "Rue de la Loi 16\r\n1000 Bruxelles\r\n", CompanyNumber: "BE0123.456.789",
 		ContactEmail: "Privacy@Acme.example", Country: "be", TimeZone: "Europe/Brussels", Language: "nl",
 		PrivacyURL: "https://acme.example/privacy", TargetDays: "15", Transparency: true,
-		KeepAnsweredDays: " 1825 ", KeepUnconfirmedDays: "7"}
+		KeepAnsweredDays: " 1825 ", KeepUnconfirmedDays: "7", KeepRecordYears: "6"}
 }
 
 func TestCheckControllerTakesAValidOne(t *testing.T) {
@@ -26,7 +27,7 @@ func TestCheckControllerTakesAValidOne(t *testing.T) {
 	}
 	if c.Slug != "acme" || c.Country != "BE" || c.LeadAuthority != "BE" || c.Address != "Rue de la Loi 16\n1000 Bruxelles" ||
 		c.ContactEmail != "privacy@acme.example" || c.DefaultLanguage != "nl" || c.InternalTargetDays != 15 || c.TransparencyOff ||
-		c.KeepAnsweredDays != 1825 || c.KeepUnconfirmedDays != 7 {
+		c.KeepAnsweredDays != 1825 || c.KeepUnconfirmedDays != 7 || c.RecordYears() != 6 {
 		t.Errorf("%+v", c)
 	}
 	in := validController()
@@ -105,6 +106,12 @@ func TestCheckControllerRefusesWithTheReason(t *testing.T) {
 		{FieldKeepUnconfirmed, "366", "from 1 to 365"},
 		{FieldKeepUnconfirmed, "thirty", "from 1 to 365"},
 		{FieldKeepUnconfirmed, "\xff", "from 1 to 365"},
+		{FieldKeepRecord, "", "Give after how many years a closed case's record without personal data is deleted: a whole number from 0 to 100 (0 keeps it for good)"},
+		{FieldKeepRecord, "-1", "from 0 to 100"},
+		{FieldKeepRecord, "101", "from 0 to 100"},
+		{FieldKeepRecord, "ten", "from 0 to 100"},
+		{FieldKeepRecord, "<script>", `"<script>" is not`},
+		{FieldKeepRecord, "5", "Keep the record longer than the personal data (1825 days): more than 5 years, or 0"},
 	}
 	for _, tt := range tests {
 		in := validController()
@@ -137,6 +144,8 @@ func TestCheckControllerRefusesWithTheReason(t *testing.T) {
 			in.KeepAnsweredDays = tt.value
 		case FieldKeepUnconfirmed:
 			in.KeepUnconfirmedDays = tt.value
+		case FieldKeepRecord:
+			in.KeepRecordYears = tt.value
 		}
 		_, errs := CheckController(in)
 		if len(errs) != 1 || !strings.Contains(errs[tt.field], tt.want) {
@@ -153,14 +162,23 @@ func TestRetentionPeriodsRoundTrip(t *testing.T) {
 		t.Fatal(errs)
 	}
 	back := Of(c)
-	if back.KeepAnsweredDays != "1825" || back.KeepUnconfirmedDays != "7" {
+	if back.KeepAnsweredDays != "1825" || back.KeepUnconfirmedDays != "7" || back.KeepRecordYears != "6" {
 		t.Errorf("Of: %q %q", back.KeepAnsweredDays, back.KeepUnconfirmedDays)
 	}
 	d := Defaults()
 	d.Slug, d.Name = "acme", "Acme SA"
 	c, errs = CheckController(d)
-	if errs != nil || c.KeepAnsweredDays != 1095 || c.KeepUnconfirmedDays != 30 || c.InternalTargetDays != 20 {
+	if errs != nil || c.KeepAnsweredDays != 1095 || c.KeepUnconfirmedDays != 30 || c.InternalTargetDays != 20 || c.RecordYears() != 10 {
 		t.Errorf("defaults: %+v %v", c, errs)
+	}
+	// 0 keeps the record for good; a stored controller without the setting has the default.
+	in := validController()
+	in.KeepRecordYears = "0"
+	if c, errs := CheckController(in); errs != nil || c.KeepRecordYears == nil || c.RecordYears() != 0 || Of(c).KeepRecordYears != "0" {
+		t.Errorf("record kept for good: %+v %v", c, errs)
+	}
+	if got := Of(models.Controller{KeepAnsweredDays: 1095}).KeepRecordYears; got != "10" {
+		t.Errorf("unset record years read as %q", got)
 	}
 }
 

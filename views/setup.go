@@ -99,7 +99,7 @@ func countText(n int, one, many string) string {
 
 var controllerFieldOrder = []string{setup.FieldName, setup.FieldSlug, setup.FieldAddress, setup.FieldCompanyNumber,
 	setup.FieldContactEmail, setup.FieldPhone, setup.FieldCountry, setup.FieldTimeZone, setup.FieldLanguage,
-	setup.FieldPrivacyURL, setup.FieldContactURL, setup.FieldTargetDays, setup.FieldKeepAnswered, setup.FieldKeepUnconfirmed}
+	setup.FieldPrivacyURL, setup.FieldContactURL, setup.FieldTargetDays, setup.FieldKeepAnswered, setup.FieldKeepUnconfirmed, setup.FieldKeepRecord}
 
 var siteFieldOrder = []string{setup.FieldController, setup.FieldSiteName, setup.FieldSlug, setup.FieldDomains,
 	setup.FieldLanguages, setup.FieldPolicyLanguage, setup.FieldPolicyURL, setup.FieldPolicyVersion, setup.FieldWithdrawalHow}

@@ -45,13 +45,14 @@ func refuse(stderr io.Writer, cmd, use string, errs setup.Errors, flags map[stri
 const controllerUsage = `usage: rightsdesk controller add --slug SLUG --name NAME --country CC [--address LINE ...]
        [--company-number N] [--email ADDRESS] [--phone P] [--timezone ZONE] [--language fr|nl|en|de]
        [--privacy-url URL] [--contact-url URL] [--target-days N] [--transparency=false] [--identity-pause]
-       [--keep-answered-days N] [--keep-unconfirmed-days N]`
+       [--keep-answered-days N] [--keep-unconfirmed-days N] [--keep-record-years N]`
 
 // controllerFlagNames names the flag of each field of setup.Controller.
 var controllerFlagNames = map[string]string{
 	setup.FieldCompanyNumber: "company-number", setup.FieldContactEmail: "email", setup.FieldTimeZone: "timezone",
 	setup.FieldLanguage: "language", setup.FieldPrivacyURL: "privacy-url", setup.FieldContactURL: "contact-url",
 	setup.FieldTargetDays: "target-days", setup.FieldKeepAnswered: "keep-answered-days", setup.FieldKeepUnconfirmed: "keep-unconfirmed-days",
+	setup.FieldKeepRecord: "keep-record-years",
 }
 
 // runController implements "rightsdesk controller add": the same checks as the admin page.
@@ -82,6 +83,8 @@ func runController(ctx context.Context, args []string, getenv func(string) strin
 		"days the personal data of a closed case is kept (30 to 3653; 1095 is three years, the limitation period for a claim)")
 	fs.StringVar(&in.KeepUnconfirmedDays, "keep-unconfirmed-days", strconv.Itoa(setup.DefaultKeepUnconfirmedDays),
 		"days the personal data of an unconfirmed request is kept once it expired (1 to 365)")
+	fs.StringVar(&in.KeepRecordYears, "keep-record-years", strconv.Itoa(models.DefaultKeepRecordYears),
+		"years after a case closed its record without personal data is deleted (0 keeps it for good)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
