@@ -205,13 +205,21 @@ func TestReferencesContinueAfterExistingOnes(t *testing.T) {
 			// tool, say), 2026's counter is ahead of its cases (rolled-back filings), 2024 has a
 			// case and no counter.
 			now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-			newCase(t, st, "DSR-2026-000003") // creates the controller and site the others share
 			exec := func(sql string, args ...any) {
 				t.Helper()
 				if err := db.Exec(sql, args...).Error; err != nil {
 					t.Fatal(err)
 				}
 			}
+			// Rows as the schema-24 binary wrote them (the models of today have columns it lacks).
+			exec(`INSERT INTO controllers (slug, name, country, time_zone, lead_authority, default_language, created_at, updated_at)
+				VALUES ('acme', 'Acme', 'BE', 'Europe/Brussels', 'BE', 'fr', ?, ?)`, now, now)
+			exec(`INSERT INTO sites (controller_id, slug, name, domain, created_at, updated_at)
+				SELECT id, 'acme', 'Site', 'acme.example', ?, ? FROM controllers WHERE slug = 'acme'`, now, now)
+			exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,
+					received_on, due_on, answer_due_on, target_on, verify_expires_at, created_at, updated_at, version)
+				SELECT 'DSR-2026-000003', controller_id, id, 'open', 'a@example.org', 'fr', 'BE', ?, '2026-01-15', '2026-02-16', '2026-02-16',
+					'2026-02-04', ?, ?, ?, 1 FROM sites WHERE slug = 'acme'`, now, now, now, now)
 			exec(`INSERT INTO reference_counters (year, last_value) VALUES (2025, 10), (2026, 41)`)
 			for _, ref := range []string{"DSR-2025-000077", "DSR-2024-000005"} {
 				exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,
