@@ -197,6 +197,39 @@ func TestSearchFindsAClosedCaseAndTheCasePageAnnouncesErrors(t *testing.T) {
 				t.Errorf("the found case is %q", s)
 			}
 
+			// A claim comes after the answer: a legal hold on the closed case, then lifted.
+			step(t, b, "place a legal hold",
+				chromedp.Click(chromedp.Search(`//summary[contains(., "Place a legal hold")]`)),
+				chromedp.SendKeys(chromedp.ID("hold-hold_reason"), "Claim announced by the requester's lawyer."),
+				submit(chromedp.CSS(`form[action*="/hold#"] button`)),
+				chromedp.WaitVisible(chromedp.ID("hold")),
+			)
+			shot(t, b, "legal-hold")
+			hold := get(t, b, "hold", chromedp.Text(chromedp.ID("hold")))
+			for _, want := range []string{"Legal hold", "Claim announced by the requester's lawyer.", "Placed by " + w.staff.Name} {
+				if !strings.Contains(hold, want) {
+					t.Errorf("the hold lacks %q: %q", want, hold)
+				}
+			}
+			step(t, b, "lift the hold",
+				chromedp.Click(chromedp.Search(`//summary[contains(., "Lift the hold")]`)),
+				chromedp.SendKeys(chromedp.ID("lift-hold-lift_reason"), "The claim was withdrawn."),
+				submit(chromedp.CSS(`form[action*="/lift-hold#"] button`)),
+				chromedp.WaitVisible(chromedp.CSS(".flash")),
+			)
+			if flash := get(t, b, "flash", chromedp.Text(chromedp.CSS(".flash"))); !strings.Contains(flash, "The legal hold is lifted.") {
+				t.Errorf("after lifting: %q", flash)
+			}
+			if held := get(t, b, "hold gone", chromedp.Evaluate[bool](`document.getElementById('hold') !== null`)); held {
+				t.Error("the lifted hold still shows")
+			}
+			tl := get(t, b, "timeline", chromedp.Text(chromedp.CSS("ol.timeline")))
+			for _, want := range []string{"Legal hold placed", "Legal hold lifted: the retention period applies again. Reason: The claim was withdrawn."} {
+				if !strings.Contains(tl, want) {
+					t.Errorf("the timeline lacks %q", want)
+				}
+			}
+
 			// An open case: claim it, then refuse it without a ground or reasons.
 			step(t, b, "claim the open case",
 				chromedp.Navigate(w.p.URL+"/staff/cases/"+w.active),

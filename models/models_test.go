@@ -211,13 +211,15 @@ func TestReferencesContinueAfterExistingOnes(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// The controller, site and case the others share, as rows of schema 24.
-			exec(`INSERT INTO controllers (slug, name, created_at, updated_at) VALUES ('c', 'ESOMUS', ?, ?)`, now, now)
-			exec(`INSERT INTO sites (controller_id, slug, name, domain, created_at, updated_at) SELECT id, 's', 'S', 's.example', ?, ? FROM controllers`, now, now)
+			// Rows as the schema-24 binary wrote them (the models of today have columns it lacks).
+			exec(`INSERT INTO controllers (slug, name, country, time_zone, lead_authority, default_language, created_at, updated_at)
+				VALUES ('acme', 'Acme', 'BE', 'Europe/Brussels', 'BE', 'fr', ?, ?)`, now, now)
+			exec(`INSERT INTO sites (controller_id, slug, name, domain, created_at, updated_at)
+				SELECT id, 'acme', 'Site', 'acme.example', ?, ? FROM controllers WHERE slug = 'acme'`, now, now)
 			exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,
-					received_on, due_on, target_on, answer_due_on, verify_expires_at, created_at, updated_at)
-				SELECT 'DSR-2026-000003', controller_id, id, 'open', 'a@example.org', 'fr', 'BE', ?, '2026-03-01', '2026-04-01',
-					'2026-03-21', '2026-04-01', ?, ?, ? FROM sites`, now, now, now, now)
+					received_on, due_on, answer_due_on, target_on, verify_expires_at, created_at, updated_at, version)
+				SELECT 'DSR-2026-000003', controller_id, id, 'open', 'a@example.org', 'fr', 'BE', ?, '2026-01-15', '2026-02-16', '2026-02-16',
+					'2026-02-04', ?, ?, ?, 1 FROM sites WHERE slug = 'acme'`, now, now, now, now)
 			exec(`INSERT INTO reference_counters (year, last_value) VALUES (2025, 10), (2026, 41)`)
 			for _, ref := range []string{"DSR-2025-000077", "DSR-2024-000005"} {
 				exec(`INSERT INTO cases (reference, controller_id, site_id, status, email, language, country, received_at,
