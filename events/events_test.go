@@ -74,6 +74,8 @@ var historical = []struct {
 	{events.Reminder{Due: d1, Left: 7, To: []string{"Ann", "Bob"}}, "Reminder sent: the answer is due by 2026-03-24 (7 working days left). To: Ann, Bob."},
 	{events.Reminder{Late: true, Due: d1, Left: 2}, "Reminder sent: the answer is due by 2026-03-24 (2 working days left)."},
 	{events.Escalation{Due: d1, To: []string{"Carol"}}, "Escalated to the managers: the answer was due by 2026-03-24. To: Carol."},
+	{events.RecordDeleted{Reference: "DSR-2016-000042", Closed: d1, Years: 10},
+		"Record of case DSR-2016-000042 deleted: it closed on 24 March 2026 and the controller keeps the record of a case 10 years. Its events stay in the audit chain."},
 	{events.WithdrawalsErased{Count: 3, Days: 1095},
 		"Personal data of 3 consent withdrawal(s) made on the consent page more than 1095 days ago erased: the visitors' e-mail addresses, the identifiers and the confirmation letters; the receipts are kept."},
 	{events.PersonalDataErased{Closed: d1, Days: 1095},

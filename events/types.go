@@ -229,6 +229,16 @@ type WithdrawalsErased struct {
 
 func (WithdrawalsErased) Type() string { return "withdrawals_erased" }
 
+// RecordDeleted: Years years after case Reference closed (on Closed), the record its erasure had
+// left was deleted too (an organisation's event: the case is gone); its events stay in the chain.
+type RecordDeleted struct {
+	Reference string        `json:"reference"`
+	Closed    deadline.Date `json:"closed"`
+	Years     int           `json:"years"`
+}
+
+func (RecordDeleted) Type() string { return "record_deleted" }
+
 // HoldPlaced: staff placed a legal hold on the case (cases.PlaceHold): its personal data is kept
 // beyond the controller's retention period until the hold is lifted. Staff only.
 type HoldPlaced struct {
@@ -285,6 +295,7 @@ func init() {
 		func() Detail { return &LetterPossiblySent{} }, func() Detail { return &LetterResent{} },
 		func() Detail { return &LetterConfirmed{} }, func() Detail { return &Escalation{} },
 		func() Detail { return &PersonalDataErased{} }, func() Detail { return &WithdrawalsErased{} },
+		func() Detail { return &RecordDeleted{} },
 		func() Detail { return &HoldPlaced{} }, func() Detail { return &HoldLifted{} },
 	} {
 		register([]string{f().Type()}, f)
@@ -412,6 +423,9 @@ func English(d Detail) string {
 		return fmt.Sprintf("Reminder sent: the answer is due by %s (%d working days left).", d.Due, d.Left) + to(d.To)
 	case Escalation:
 		return fmt.Sprintf("Escalated to the managers: the answer was due by %s.", d.Due) + to(d.To)
+	case RecordDeleted:
+		return fmt.Sprintf("Record of case %s deleted: it closed on %s and the controller keeps the record of a case %d years. "+
+			"Its events stay in the audit chain.", d.Reference, day(d.Closed), d.Years)
 	case WithdrawalsErased:
 		return fmt.Sprintf("Personal data of %d consent withdrawal(s) made on the consent page more than %d days ago erased: "+
 			"the visitors' e-mail addresses, the identifiers and the confirmation letters; the receipts are kept.", d.Count, d.Days)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -158,13 +159,14 @@ type RetentionRule struct {
 	AnsweredDays    int    // completed, refused, withdrawn
 	UnconfirmedDays int    // expired without the e-mail address ever confirmed
 	TimeZone        string // the controller's, in which a closing day is said
+	RecordYears     int    // after which the record left by the erasure is deleted too; 0 never
 }
 
 // RetentionRules returns every controller's rule, by name.
 func (s *Store) RetentionRules(ctx context.Context) ([]RetentionRule, error) {
 	var rs []RetentionRule
 	err := s.conn(ctx).Raw(`SELECT id AS controller_id, name AS controller, keep_answered_days AS answered_days,
-		keep_unconfirmed_days AS unconfirmed_days, time_zone FROM controllers ORDER BY name, id`).Scan(&rs).Error
+		keep_unconfirmed_days AS unconfirmed_days, time_zone, keep_record_years AS record_years FROM controllers ORDER BY name, id`).Scan(&rs).Error
 	if err != nil {
 		return nil, fmt.Errorf("retention rules: %w", err)
 	}
@@ -274,4 +276,85 @@ func (s *Tx) EraseWithdrawals(ctx context.Context, controllerID int64, before, a
 	d.Count = len(ids)
 	e := Event{ControllerID: controllerID, At: at, ActorType: ActorSystem}
 	return int64(len(ids)), s.AppendEvent(ctx, &e, d)
+}
+
+// The second stage: KeepRecordYears after a case closed, the record its erasure left is deleted —
+// the case's row and its rights, identifiers, outcomes, items, letters and reminders — once it is
+// counted in the dashboard's rollups, so that the figures stay. Its events stay, erased, as links
+// of the audit chain; their case_id then names no row. A consent withdrawal recorded for the case
+// stays as the site's record, without its case.
+
+// recordsDue selects the erased, not held cases of controllerID closed before `before` whose
+// figures are in the rollups (or are never counted: expired requests).
+func (s *Store) recordsDue(ctx context.Context, controllerID int64, before time.Time) *gorm.DB {
+	return s.conn(ctx).Table("cases").
+		Where("controller_id = ? AND erased_at IS NOT NULL AND closed_at < ?", controllerID, before.UTC()).
+		Where("(stats_rolled OR status NOT IN ?)", closedCounted)
+}
+
+// RecordsDue returns up to limit cases whose record is due for deletion, not held, the longest
+// closed first.
+func (s *Store) RecordsDue(ctx context.Context, controllerID int64, before time.Time, limit int) ([]DueCase, error) {
+	var cs []DueCase
+	err := s.recordsDue(ctx, controllerID, before).Where("held_at IS NULL").
+		Select("id", "reference", "status", "closed_at").Order("closed_at, id").Limit(limit).Scan(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("records due for deletion: %w", err)
+	}
+	return cs, nil
+}
+
+// CountRecordsDue counts the records due for deletion, and those of them on a legal hold.
+func (s *Store) CountRecordsDue(ctx context.Context, controllerID int64, before time.Time) (due, held int64, err error) {
+	var n struct{ Due, Held int64 }
+	err = s.recordsDue(ctx, controllerID, before).Select(`COALESCE(SUM(CASE WHEN held_at IS NULL THEN 1 ELSE 0 END), 0) AS due,
+		COALESCE(SUM(CASE WHEN held_at IS NULL THEN 0 ELSE 1 END), 0) AS held`).Scan(&n).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("count records due for deletion: %w", err)
+	}
+	return n.Due, n.Held, nil
+}
+
+// DeleteRecord deletes the record of case id, whose personal data was erased, and appends its
+// organisation's event d (the reference, which is not personal data, says which); ErrNotErasable
+// when the case is held, not erased, or not yet in the rollups.
+func (s *Tx) DeleteRecord(ctx context.Context, id int64, at time.Time, d events.RecordDeleted) error {
+	var c struct {
+		ID           int64
+		ControllerID int64
+		Reference    string
+		Status       dsr.Status
+		HeldAt       *time.Time
+		ErasedAt     *time.Time
+		StatsRolled  bool
+	}
+	err := s.forUpdate(s.conn(ctx).Table("cases")).Select("id", "controller_id", "reference", "status", "held_at", "erased_at", "stats_rolled").
+		Where("id = ?", id).Take(&c).Error
+	if err != nil {
+		return notFound(err)
+	}
+	switch {
+	case c.ErasedAt == nil:
+		return fmt.Errorf("%w: its personal data is not erased", ErrNotErasable)
+	case c.HeldAt != nil:
+		return fmt.Errorf("%w: it is on a legal hold", ErrNotErasable)
+	case !c.StatsRolled && slices.Contains(closedCounted, c.Status):
+		return fmt.Errorf("%w: the dashboard's rollups do not count it yet", ErrNotErasable)
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	for _, table := range []string{"case_kinds", "case_identifiers", "case_outcomes", "case_files", "case_access_items",
+		"case_recipients_told", "case_restriction_liftings", "case_reminders", "letters"} {
+		if err := s.conn(ctx).Exec(`DELETE FROM `+table+` WHERE case_id = ?`, id).Error; err != nil {
+			return fmt.Errorf("delete the record's %s: %w", table, err)
+		}
+	}
+	if err := s.conn(ctx).Exec(`UPDATE consent_withdrawals SET case_id = NULL, erased_at = COALESCE(erased_at, ?) WHERE case_id = ?`, at, id).Error; err != nil {
+		return fmt.Errorf("delete the record's withdrawal link: %w", err)
+	}
+	if err := s.conn(ctx).Exec(`DELETE FROM cases WHERE id = ?`, id).Error; err != nil {
+		return fmt.Errorf("delete the record: %w", err)
+	}
+	d.Reference = c.Reference
+	e := Event{ControllerID: c.ControllerID, At: at, ActorType: ActorSystem}
+	return s.AppendEvent(ctx, &e, d)
 }

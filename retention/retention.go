@@ -45,6 +45,18 @@ type Line struct {
 	// Withdrawals is how many are due (report) or were erased (run); WithdrawalsWaiting how many
 	// are due but not handled yet (the site not told) or have their letter on its way: kept.
 	Withdrawals, WithdrawalsWaiting int64
+	// The second stage: Records is how many records (what an erasure left) are due (report) or were
+	// deleted (run), RecordYears after their case closed; RecordsHeld how many are due but held.
+	Records, RecordsHeld int64
+}
+
+// recordCutoff is the instant before which a case must have closed for its record to be due, and
+// false when the controller keeps records for good.
+func recordCutoff(r models.RetentionRule, now time.Time) (time.Time, bool) {
+	if r.RecordYears <= 0 {
+		return time.Time{}, false
+	}
+	return now.AddDate(-r.RecordYears, 0, 0), true
 }
 
 // Report says, per controller, what a run at now would erase and skip; it changes nothing.
@@ -68,6 +80,11 @@ func Report(ctx context.Context, st *models.Store, now time.Time) ([]Line, error
 		l.Held = a + u
 		if l.Withdrawals, l.WithdrawalsWaiting, err = st.CountWithdrawalsDue(ctx, r.ControllerID, f.Answered); err != nil {
 			return nil, err
+		}
+		if before, ok := recordCutoff(r, now); ok {
+			if l.Records, l.RecordsHeld, err = st.CountRecordsDue(ctx, r.ControllerID, before); err != nil {
+				return nil, err
+			}
 		}
 		lines[i] = l
 	}
@@ -167,7 +184,51 @@ func runRule(ctx context.Context, st *models.Store, r models.RetentionRule, now 
 		log.Info("retention: personal data of consent withdrawals erased", "controller_id", r.ControllerID,
 			"count", l.Withdrawals, "waiting", l.WithdrawalsWaiting)
 	}
-	return l, nil
+	return l, deleteRecords(ctx, st, r, now, &l, log)
+}
+
+// deleteRecords is the second stage for one controller: the records due, each in its own
+// transaction with its event; one that cannot go now (held since it was read) is counted skipped.
+func deleteRecords(ctx context.Context, st *models.Store, r models.RetentionRule, now time.Time, l *Line, log *slog.Logger) error {
+	before, ok := recordCutoff(r, now)
+	if !ok {
+		return nil
+	}
+	skip := map[int64]bool{}
+	for {
+		cs, err := st.RecordsDue(ctx, r.ControllerID, before, batch+len(skip))
+		if err != nil {
+			return err
+		}
+		progress := false
+		for _, c := range cs {
+			if skip[c.ID] {
+				continue
+			}
+			progress = true
+			d := events.RecordDeleted{Closed: closingDay(c.ClosedAt, r.TimeZone), Years: r.RecordYears}
+			err := st.InTx(ctx, func(tx *models.Tx) error { return tx.DeleteRecord(ctx, c.ID, now, d) })
+			switch {
+			case errors.Is(err, models.ErrNotErasable):
+				skip[c.ID] = true
+				l.Skipped++
+				log.Info("retention: record kept", "case", c.Reference, "why", err.Error())
+			case err != nil:
+				return fmt.Errorf("delete the record of case %s: %w", c.Reference, err)
+			default:
+				l.Records++
+			}
+		}
+		if !progress {
+			break
+		}
+	}
+	_, held, err := st.CountRecordsDue(ctx, r.ControllerID, before)
+	l.RecordsHeld = held
+	if l.Records > 0 {
+		log.Info("retention: records of closed cases deleted", "controller_id", r.ControllerID, "count", l.Records, "held", held)
+	}
+	return err
 }
 
 // closingDay is the day a case closed at t in the controller's time zone (UTC if it has none known).

@@ -25,6 +25,11 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // figures are what the record of the cases shows — every controller's dashboard, transparency
 // page and CSV lines — as text, to compare before and after a purge.
 func figures(t *testing.T, st *models.Store, today deadline.Date) string {
+	return figuresOf(t, st, today, true)
+}
+
+// figuresOf is figures, with the CSV lines or without.
+func figuresOf(t *testing.T, st *models.Store, today deadline.Date, csv bool) string {
 	t.Helper()
 	ctx := context.Background()
 	cs, err := st.Controllers(ctx)
@@ -43,6 +48,9 @@ func figures(t *testing.T, st *models.Store, today deadline.Date) string {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&b, "%s\ndashboard %+v\ntransparency %+v\n", c.Slug, d, tr)
+		if !csv {
+			continue
+		}
 		err = st.EachCaseLine(ctx, f, deadline.Date{}, deadline.Date{}, func(l models.CaseLine) error {
 			days := -1
 			if l.DaysTaken != nil {
@@ -67,6 +75,8 @@ func total(lines []retention.Line) (l retention.Line) {
 		l.Skipped += x.Skipped
 		l.Withdrawals += x.Withdrawals
 		l.WithdrawalsWaiting += x.WithdrawalsWaiting
+		l.Records += x.Records
+		l.RecordsHeld += x.RecordsHeld
 	}
 	return l
 }
@@ -182,6 +192,62 @@ func TestPurge(t *testing.T) {
 		}
 		if after := figures(t, st, today); after != before {
 			t.Errorf("the record changed:\nbefore %s\nafter  %s", before, after)
+		}
+
+		// Ten years on, the records of the erased cases go too, once rolled up; the held case
+		// stays whole; the dashboard and disclosure figures stay; the events stay in the chain.
+		if _, err := st.RollUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rolled := figuresOf(t, st, today, false)
+		var eventsBefore int64
+		if err := db.Raw(`SELECT count(*) FROM events`).Scan(&eventsBefore).Error; err != nil {
+			t.Fatal(err)
+		}
+		if lines, err := retention.Report(ctx, st, now.AddDate(9, 6, 0)); err != nil || total(lines).Records != 0 {
+			t.Errorf("records due before ten years: %+v, %v", lines, err)
+		}
+		decade := now.AddDate(10, 1, 0)
+		if lines, err := retention.Report(ctx, st, decade); err != nil || total(lines).Records != 3 {
+			t.Errorf("records due after ten years: %+v, %v", lines, err)
+		}
+		lines, err = retention.Run(ctx, st, decade, quiet)
+		if err != nil || total(lines).Records != 3 || total(lines).Answered+total(lines).Unconfirmed != 0 {
+			t.Fatalf("second stage: %+v, %v", lines, err)
+		}
+		for _, c := range closed {
+			var rows, evs int64
+			if err := db.Raw(`SELECT (SELECT count(*) FROM cases WHERE id = @id) + (SELECT count(*) FROM case_kinds WHERE case_id = @id) +
+				(SELECT count(*) FROM letters WHERE case_id = @id) AS rows`, map[string]any{"id": c.ID}).Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Raw(`SELECT count(*) FROM events WHERE case_id = ?`, c.ID).Scan(&evs).Error; err != nil {
+				t.Fatal(err)
+			}
+			if held := c.ID == held.ID; held == (rows == 0) || evs == 0 {
+				t.Errorf("case %d (%s, held %v) after the second stage: %d rows, %d events", c.ID, c.Status, held, rows, evs)
+			}
+		}
+		var deletions []models.Event
+		if err := db.Where("type = 'record_deleted'").Order("id").Find(&deletions).Error; err != nil || len(deletions) != 3 ||
+			deletions[0].CaseID != 0 || deletions[0].ControllerID == 0 || !strings.Contains(deletions[0].Message, "Record of case DSR-2026-") {
+			t.Errorf("record_deleted events: %+v, %v", deletions, err)
+		}
+		var eventsAfter int64
+		if err := db.Raw(`SELECT count(*) FROM events`).Scan(&eventsAfter).Error; err != nil || eventsAfter != eventsBefore+3 {
+			t.Errorf("events: %d before, %d after (%v)", eventsBefore, eventsAfter, err)
+		}
+		if _, err := st.SealEvents(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := st.VerifyAudit(ctx); err != nil || !r.OK {
+			t.Errorf("audit after the second stage: %+v, %v", r, err)
+		}
+		if after := figuresOf(t, st, today, false); after != rolled {
+			t.Errorf("the figures changed with the records:\nbefore %s\nafter  %s", rolled, after)
+		}
+		if again, err := retention.Run(ctx, st, decade.Add(time.Hour), quiet); err != nil || total(again).Records != 0 {
+			t.Errorf("second run of the second stage: %+v, %v", again, err)
 		}
 	})
 }

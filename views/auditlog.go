@@ -22,6 +22,7 @@ var EventTypes = []struct{ Type, Label string }{
 	{"clock_paused", "Clock paused (Art. 12(6))"}, {"clock_resumed", "Clock resumed"}, {"refusal_late", "Refused late"},
 	{"restriction_lifting", "Restriction to be lifted"}, {"recipients_told", "Recipients told (Art. 19)"},
 	{"personal_data_erased", "Personal data erased (retention)"}, {"withdrawals_erased", "Consent withdrawals erased (retention)"},
+	{"record_deleted", "Record of a case deleted (retention)"},
 }
 
 // EventTypeLabel names an event type; an unknown one is shown as stored.

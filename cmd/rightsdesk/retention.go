@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"text/tabwriter"
 	"time"
 
 	"rightsdesk/retention"
@@ -39,21 +38,26 @@ func runRetention(ctx context.Context, args []string, getenv func(string) string
 	return 0
 }
 
+// printRetention says, per organisation, its periods and what was (run) or would be (report)
+// erased and deleted, and what is kept waiting.
 func printRetention(w io.Writer, report bool, lines []retention.Line) {
-	verb := "erased"
+	erased, deleted := "erased", "deleted"
 	if report {
-		verb = "due"
+		erased, deleted = "due for erasure", "due for deletion"
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "organisation\tkeeps answered\tkeeps unconfirmed\tanswered %s\tunconfirmed %s\ton legal hold\tskipped\twithdrawals %s\twithdrawals waiting\n",
-		verb, verb, verb)
 	for _, l := range lines {
-		skipped := "-"
-		if !report {
-			skipped = fmt.Sprint(l.Skipped)
+		r := l.Rule
+		records := "kept for good"
+		if r.RecordYears > 0 {
+			records = fmt.Sprintf("deleted after %d years", r.RecordYears)
 		}
-		fmt.Fprintf(tw, "%s\t%d days\t%d days\t%d\t%d\t%d\t%s\t%d\t%d\n", l.Rule.Controller, l.Rule.AnsweredDays, l.Rule.UnconfirmedDays,
-			l.Answered, l.Unconfirmed, l.Held, skipped, l.Withdrawals, l.WithdrawalsWaiting)
+		fmt.Fprintf(w, "%s: personal data kept %d days after an answered case closes, %d days after an unconfirmed request expires; records %s\n",
+			r.Controller, r.AnsweredDays, r.UnconfirmedDays, records)
+		fmt.Fprintf(w, "  cases %s: %d answered, %d unconfirmed; %d on legal hold", erased, l.Answered, l.Unconfirmed, l.Held)
+		if !report {
+			fmt.Fprintf(w, "; %d skipped", l.Skipped)
+		}
+		fmt.Fprintf(w, "\n  consent withdrawals %s: %d; %d waiting until the site is told\n", erased, l.Withdrawals, l.WithdrawalsWaiting)
+		fmt.Fprintf(w, "  records %s: %d; %d on legal hold\n", deleted, l.Records, l.RecordsHeld)
 	}
-	tw.Flush()
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,27 +43,37 @@ func TestRetentionCommands(t *testing.T) {
 			if err := db.Exec(`UPDATE letters SET status = 'sent'`).Error; err != nil {
 				t.Fatal(err)
 			}
-			row := func(out, org string) string {
+			// want is what a report or run says of an organisation, its three lines' figures in order.
+			says := func(out, org string, want ...int) bool {
 				t.Helper()
-				m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(org) + ` +1095 days +30 days +(\d+ +\d+ +\d+ +\S+ +\d+ +\d+)$`).FindStringSubmatch(out)
-				if m == nil {
-					t.Fatalf("no line for %s in:\n%s", org, out)
+				i := strings.Index(out, org+": personal data kept 1095 days after an answered case closes, 30 days after an unconfirmed request expires; records deleted after 10 years\n")
+				if i < 0 {
+					return false
 				}
-				return strings.Join(strings.Fields(m[1]), " ")
+				lines := strings.SplitN(out[i:], "\n", 5)
+				var got []int
+				for _, l := range lines[1:4] {
+					for _, m := range regexp.MustCompile(`\d+`).FindAllString(l, -1) {
+						n, _ := strconv.Atoi(m)
+						got = append(got, n)
+					}
+				}
+				return slices.Equal(got, want)
 			}
 			r := runWith(t, env, "", "retention", "report")
-			if r.code != 0 || !regexp.MustCompile(`^organisation +keeps answered +keeps unconfirmed +answered due +unconfirmed due +on legal hold +skipped +withdrawals due +withdrawals waiting\n`).MatchString(r.stdout) ||
-				row(r.stdout, "ESOMUS") != "1 1 0 - 0 0" || row(r.stdout, "Belgian Mobile ID SA/NV") != "2 0 0 - 0 0" {
+			if r.code != 0 || !says(r.stdout, "ESOMUS", 1, 1, 0, 0, 0, 0, 0) || !says(r.stdout, "Belgian Mobile ID SA/NV", 2, 0, 0, 0, 0, 0, 0) ||
+				!strings.Contains(r.stdout, "  cases due for erasure: 1 answered, 1 unconfirmed; 0 on legal hold\n") {
 				t.Fatalf("report: %+v", r)
 			}
-			if r := runWith(t, env, "", "retention", "report"); row(r.stdout, "ESOMUS") != "1 1 0 - 0 0" {
+			if r := runWith(t, env, "", "retention", "report"); !says(r.stdout, "ESOMUS", 1, 1, 0, 0, 0, 0, 0) {
 				t.Errorf("a report changed something: %+v", r)
 			}
 			r = runWith(t, env, "", "retention", "run")
-			if r.code != 0 || row(r.stdout, "ESOMUS") != "1 1 0 0 0 0" || row(r.stdout, "Belgian Mobile ID SA/NV") != "2 0 0 0 0 0" {
+			if r.code != 0 || !says(r.stdout, "ESOMUS", 1, 1, 0, 0, 0, 0, 0, 0) || !says(r.stdout, "Belgian Mobile ID SA/NV", 2, 0, 0, 0, 0, 0, 0, 0) ||
+				!strings.Contains(r.stdout, "  cases erased: 1 answered, 1 unconfirmed; 0 on legal hold; 0 skipped\n") {
 				t.Fatalf("run: %+v", r)
 			}
-			if r := runWith(t, env, "", "retention", "report"); row(r.stdout, "ESOMUS") != "0 0 0 - 0 0" || row(r.stdout, "Belgian Mobile ID SA/NV") != "0 0 0 - 0 0" {
+			if r := runWith(t, env, "", "retention", "report"); !says(r.stdout, "ESOMUS", 0, 0, 0, 0, 0, 0, 0) || !says(r.stdout, "Belgian Mobile ID SA/NV", 0, 0, 0, 0, 0, 0, 0) {
 				t.Errorf("report after the run: %+v", r)
 			}
 			var left int64
