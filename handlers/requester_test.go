@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"rightsdesk/letters"
 	"rightsdesk/locale"
 	"rightsdesk/models"
+	"rightsdesk/views"
 )
 
 // requester is a visitor who filed a request on ESOMUS through the pages and confirmed it.
@@ -312,6 +314,9 @@ func TestRequesterCopyOfTheCase(t *testing.T) {
 		res := c.Post(verifyURL, url.Values{"_csrf": {testapp.CSRF(t, c.Get(verifyURL).Body)}})
 		r := requester{c: c, ref: ref, statusPath: res.Header.Get("Location")}
 		ctx, a := context.Background(), staffActor(t, p)
+		if body := r.in("fr", r.statusPath).Body; strings.Contains(body, `id="erasure"`) {
+			t.Error("an open case's page gives an erasure date")
+		}
 		if err := p.App.Cases.Claim(ctx, a, ref, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -336,6 +341,13 @@ func TestRequesterCopyOfTheCase(t *testing.T) {
 			}
 		}
 		expect(t, r.in("fr", r.statusPath), 200, `href="`+r.statusPath+`/copy"`, "Télécharger une copie de votre demande")
+		// When the personal data goes: three years (the controller's 1095 days) after the answer.
+		on, ok := views.ErasureDay(mustCase(t, p, ref))
+		if want := time.Now().AddDate(0, 0, 1095); !ok || on.Time(time.UTC).Sub(want).Abs() > 48*time.Hour {
+			t.Errorf("erasure day %v (%v), want about %s", on, ok, want.Format(time.DateOnly))
+		}
+		expect(t, r.in("fr", r.statusPath), 200, `id="erasure"`, "vos données personnelles dans ce portail seront effacées le "+fmt.Sprint(on.Time(time.UTC).Day()))
+		expect(t, r.in("de", r.statusPath), 200, `id="erasure"`, "werden am ", fmt.Sprint(on.Time(time.UTC).Year()), " gelöscht")
 
 		cp := r.in("fr", r.statusPath+"/copy")
 		expect(t, cp, 200, "Votre demande "+ref, "Ce que vous avez demandé", "alice@example.org", "Alice Martin",

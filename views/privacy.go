@@ -3,7 +3,10 @@ package views
 import (
 	"context"
 	"strings"
+	"time"
 
+	"rightsdesk/deadline"
+	"rightsdesk/dsr"
 	"rightsdesk/letters"
 	"rightsdesk/lifetime"
 	"rightsdesk/models"
@@ -27,6 +30,22 @@ func RetentionPeriod(ctx context.Context, days int) string {
 		l = lifetime.NewDuration(days/365, lifetime.Year)
 	}
 	return l.Format(Lang(ctx))
+}
+
+// ErasureDay is the day, in the controller's time zone, on which a closed case's personal data is
+// due for erasure under its controller's retention period (package retention), and false for a
+// case still open or one without its controller. A legal hold may keep it longer; the requester
+// is told the rule's date.
+func ErasureDay(c models.Case) (deadline.Date, bool) {
+	if c.ClosedAt == nil || c.Controller == nil || !c.Status.Closed() {
+		return deadline.Date{}, false
+	}
+	days := c.Controller.KeepAnsweredDays
+	if c.Status == dsr.StatusExpired {
+		days = c.Controller.KeepUnconfirmedDays
+	}
+	t := c.ClosedAt.Add(time.Duration(days) * 24 * time.Hour).In(c.Controller.Location())
+	return deadline.NewDate(t.Year(), t.Month(), t.Day()), true
 }
 
 // addressLines are the controller's postal address, line by line.
