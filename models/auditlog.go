@@ -75,6 +75,7 @@ type AuditEntry struct {
 	ToStatus       dsr.Status
 	Message        string
 	Public         bool
+	ErasedAt       *time.Time // its personal parts were erased (retention): Message says what is left
 	Reference      string
 	ControllerName string
 }
@@ -97,7 +98,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) (AuditPage, error) 
 	const scope = "COALESCE(c.controller_id, e.controller_id)"
 	q := s.conn(ctx).Table("events AS e").
 		Select(`e.id, COALESCE(e.seq, 0) AS seq, e.at, e.actor_type, e.actor_user_id, u.name AS actor_name, e.type, e.from_status, e.to_status,
-			e.message, e.public, COALESCE(c.reference, '') AS reference, COALESCE(ctl.name, '') AS controller_name`).
+			e.message, e.public, e.erased_at, COALESCE(c.reference, '') AS reference, COALESCE(ctl.name, '') AS controller_name`).
 		Joins("LEFT JOIN cases c ON c.id = e.case_id").
 		Joins("LEFT JOIN controllers ctl ON ctl.id = " + scope).
 		Joins("LEFT JOIN users u ON u.id = e.actor_user_id")
