@@ -161,12 +161,19 @@ func deepRedact(v reflect.Value) {
 // or not). It is "" for an event with no detail or one that cannot be read — its content is then
 // only in the personal digest. Public of its own result returns it unchanged.
 func Public(typ, raw string) string {
+	public, _ := PublicOf(typ, raw)
+	return public
+}
+
+// PublicOf is Public, with the detail it decoded from raw (nil when raw is empty or unreadable),
+// for a caller that needs both: the audit check decodes each event once.
+func PublicOf(typ, raw string) (string, Detail) {
 	if raw == "" {
-		return ""
+		return "", nil
 	}
 	d, err := Decode(typ, raw)
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	encode := Encode
 	if IsLegacy(raw) {
@@ -174,9 +181,9 @@ func Public(typ, raw string) string {
 	}
 	out, err := encode(Redact(d))
 	if err != nil {
-		return ""
+		return "", d
 	}
-	return out
+	return out, d
 }
 
 func personalOf(t reflect.Type, prefix string) []string {

@@ -67,9 +67,12 @@ const auditBatch = 5000
 // For example 19:rightsdesk.event.v2,1:1,1:7,1:0,30:2026-01-31T23:30:00.000000000Z,6:system,… ;
 // audit_test.go recomputes complete events with sha256sum. Format v1 (EventHashV1) hashed the
 // message itself; migration 38 checked every v1 chain and re-hashed it in v2.
-func EventHash(e Event) string {
-	b := eventHead(make([]byte, 0, 256+len(e.Detail)), "rightsdesk.event.v2", e)
-	b = netstring(b, publicDetail(e))
+func EventHash(e Event) string { return hashWithPublic(e, publicDetail(e)) }
+
+// hashWithPublic is EventHash with the event's public detail already worked out.
+func hashWithPublic(e Event, public string) string {
+	b := eventHead(make([]byte, 0, 256+len(public)), "rightsdesk.event.v2", e)
+	b = netstring(b, public)
 	b = netstring(b, e.PersonalDigest)
 	return eventTail(b, e)
 }
@@ -167,6 +170,13 @@ func erasedMessage(typ, public string) string {
 // detail, and its detail says its message (detailSaysMessage). An erased event has no salt, and its
 // message is what its public detail says.
 func contentHolds(e Event) (bool, string) {
+	d, _ := e.Decoded()
+	return contentHoldsDecoded(e, d)
+}
+
+// contentHoldsDecoded is contentHolds with e's detail already decoded (nil when it has none or
+// it cannot be read).
+func contentHoldsDecoded(e Event, d events.Detail) (bool, string) {
 	if e.ErasedAt != nil {
 		if e.PersonalSalt != "" || e.Message != erasedMessage(e.Type, e.Detail) || events.Public(e.Type, e.Detail) != e.Detail {
 			return false, "it is marked erased, but its content is not what an erasure leaves"
@@ -179,7 +189,7 @@ func contentHolds(e Event) (bool, string) {
 	if e.PersonalSalt == "" || PersonalDigest(e.PersonalSalt, e.Message, e.Detail) != e.PersonalDigest {
 		return false, "its message or detail no longer matches its personal digest, which its hash covers"
 	}
-	if !detailSaysMessage(e) {
+	if e.Detail != "" && !events.IsLegacy(e.Detail) && (d == nil || events.English(d) != e.Message) {
 		return false, "its detail no longer says its message"
 	}
 	return true, ""
@@ -519,6 +529,20 @@ func (s *Store) verifyChain(ctx context.Context, v1 bool) (AuditReport, error) {
 				fail(e.Seq, e.CaseID, func(ref string) string {
 					return fmt.Sprintf("event %d (case %s) does not follow event %d: its prev_hash is not that event's hash, so one of the two was altered", e.Seq, ref, before)
 				})
+			case !v1 && e.ErasedAt == nil:
+				// Not erased: the detail is decoded once, for its public part and its sentence.
+				public, d := events.PublicOf(e.Type, e.Detail)
+				if hashWithPublic(e, public) != e.Hash {
+					fail(e.Seq, e.CaseID, func(ref string) string {
+						return fmt.Sprintf("event %d (case %s) was altered: its content no longer matches its hash", e.Seq, ref)
+					})
+				} else if ok, why := contentHoldsDecoded(e, d); !ok {
+					fail(e.Seq, e.CaseID, func(ref string) string {
+						return fmt.Sprintf("event %d (case %s) was altered: %s", e.Seq, ref, why)
+					})
+				} else if events.IsLegacy(e.Detail) {
+					legacy = append(legacy, e)
+				}
 			case hash(e) != e.Hash:
 				fail(e.Seq, e.CaseID, func(ref string) string {
 					return fmt.Sprintf("event %d (case %s) was altered: its content no longer matches its hash", e.Seq, ref)
