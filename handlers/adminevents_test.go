@@ -378,3 +378,42 @@ func TestAdminEventsOfLettersAndTheDisclosurePage(t *testing.T) {
 		sealedAndVerified(t, p)
 	})
 }
+
+// An import is one event with what it changed; a stale one (the catalogue changed since the
+// preview) is refused and writes none, nor does a bad file.
+func TestAdminEventOfAnImport(t *testing.T) {
+	each(t, func(t *testing.T, p *testapp.Portal) {
+		admin := loggedIn(t, p, testapp.AdminEmail, testapp.AdminPassword)
+		ada := accountOf(t, p, testapp.AdminEmail)
+		csrf := testapp.CSRF(t, admin.Get("/admin/sites/esomus/cookies/import").Body)
+		site, _ := p.Store.SiteBySlug(context.Background(), "esomus")
+		file := "name,provider,party,category,purpose,lifetime,identifying\n" +
+			"STCK_ID,ESOMUS,first,analytics,Ce cookie nous permet de cartographier votre consultation de notre site lorsque vous vous inscrivez initialement à nos services.,Session,yes\n" +
+			"UID,ESOMUS,first,analytics,Compte les pages.,2 ans,yes\n" +
+			"_fbp,facebook.com,third,marketing,Publicité.,3 mois,no\n"
+		res := postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import", url.Values{"_csrf": {csrf}, "content": {file}}, nil)
+		fp := fingerprintField.FindStringSubmatch(res.Body)
+		if fp == nil {
+			t.Fatalf("no preview: %d\n%s", res.StatusCode, res.Body)
+		}
+		u2 := cookieNamed(t, p, "esomus", "U2")
+		expect(t, admin.Post("/admin/sites/esomus/cookies/"+itoa(u2.ID)+"/retire", url.Values{"_csrf": {csrf}}), http.StatusSeeOther)
+
+		n := lastEventID(t, p)
+		apply := url.Values{"_csrf": {csrf}, "content": {file}, "fingerprint": {fp[1]}}
+		res = postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import/apply", apply, nil)
+		expect(t, res, http.StatusConflict, "The catalogue changed after this preview")
+		noEvent(t, p, n, "a stale import")
+		bad := url.Values{"_csrf": {csrf}, "content": {strings.Replace(file, "marketing", "tracking", 1)}, "fingerprint": {fp[1]}}
+		expect(t, postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import/apply", bad, nil), http.StatusUnprocessableEntity)
+		noEvent(t, p, n, "a bad file")
+
+		apply.Set("fingerprint", fingerprintField.FindStringSubmatch(res.Body)[1])
+		expect(t, postMultipart(t, admin, p.URL, "/admin/sites/esomus/cookies/import/apply", apply, nil), http.StatusSeeOther)
+		d := oneEvent(t, p, n, "catalogue_imported", site.ControllerID, ada)
+		if d != (events.CatalogueImported{Site: "esomus", Cookies: 3, Added: 1, Changed: 1, Retired: 4}) {
+			t.Errorf("detail %+v", d)
+		}
+		sealedAndVerified(t, p)
+	})
+}
