@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"rightsdesk/events"
 	"rightsdesk/letters"
 	"rightsdesk/models"
 	"rightsdesk/password"
@@ -147,6 +148,15 @@ func (s *Service) Invite(ctx context.Context, by Actor, email, name, role string
 		}
 		t := models.PasswordToken{TokenHash: hash, UserID: u.ID, Purpose: models.TokenInvite, ExpiresAt: now.Add(InviteTTL), CreatedAt: now}
 		if err := tx.CreatePasswordToken(ctx, &t); err != nil {
+			return err
+		}
+		slugs, err := controllerSlugs(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		if err := tx.AppendAdminEvent(ctx, models.By{UserID: by.UserID}, 0, now, events.UserInvited{
+			UserID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Controllers: slugs,
+		}); err != nil {
 			return err
 		}
 		return s.queue(ctx, tx, u, letters.Invite, letters.Data{
@@ -314,6 +324,10 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, userID int64, role s
 		if len(errs) > 0 {
 			return errs
 		}
+		before, err := tx.UserControllerIDs(ctx, userID)
+		if err != nil {
+			return err
+		}
 		if err := tx.UpdateUserAccess(ctx, userID, role, active, ids, now); err != nil {
 			return err
 		}
@@ -321,17 +335,69 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, userID int64, role s
 			if err := tx.RevokePasswordTokens(ctx, userID, now); err != nil {
 				return err
 			}
-			_, err := tx.RaiseSessionEpoch(ctx, userID, now)
+			if _, err := tx.RaiseSessionEpoch(ctx, userID, now); err != nil {
+				return err
+			}
+		}
+		after, err := tx.UserControllerIDs(ctx, userID)
+		if err != nil {
 			return err
 		}
-		return nil
+		d := events.UserChanged{UserID: userID, Name: target.Name, RoleFrom: target.Role, RoleTo: role,
+			ActiveFrom: target.Active, ActiveTo: active}
+		if d.ControllersFrom, err = controllerSlugs(ctx, tx, before); err != nil {
+			return err
+		}
+		if d.ControllersTo, err = controllerSlugs(ctx, tx, after); err != nil {
+			return err
+		}
+		return tx.AppendAdminEvent(ctx, models.By{UserID: by.UserID}, 0, now, d)
 	})
 }
 
-// LogoutEverywhere ends every session of the user.
+// LogoutEverywhere ends every session of the user: their own choice, not an admin's action.
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) error {
 	_, err := s.store.RaiseSessionEpoch(ctx, userID, s.clock())
 	return err
+}
+
+// EndSessions is an admin (by) ending every session of another account, recorded in the audit
+// chain. An unknown user is ErrNotFound.
+func (s *Service) EndSessions(ctx context.Context, by Actor, userID int64) error {
+	now := s.clock()
+	return s.store.InTx(ctx, func(tx *models.Tx) error {
+		if err := s.checkAdmin(ctx, tx, by); err != nil {
+			return err
+		}
+		u, err := tx.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.RaiseSessionEpoch(ctx, userID, now); err != nil {
+			return err
+		}
+		return tx.AppendAdminEvent(ctx, models.By{UserID: by.UserID}, 0, now, events.UserSessionsEnded{UserID: userID, Name: u.Name})
+	})
+}
+
+// controllerSlugs names the controllers ids, in the order of ids, for an event.
+func controllerSlugs(ctx context.Context, tx *models.Tx, ids []int64) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cs, err := tx.ControllersIn(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	slug := make(map[int64]string, len(cs))
+	for _, c := range cs {
+		slug[c.ID] = c.Slug
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, slug[id])
+	}
+	return out, nil
 }
 
 // validLink returns the token and the user a password link opens, or ErrNotFound when the link is

@@ -86,6 +86,49 @@ var historical = []struct {
 	{events.HoldPlaced{Reason: "Claim announced by the requester's lawyer."},
 		"Legal hold placed: the personal data is kept beyond the retention period until the hold is lifted. Reason: Claim announced by the requester's lawyer."},
 	{events.HoldLifted{Reason: "Claim settled."}, "Legal hold lifted: the retention period applies again. Reason: Claim settled."},
+	// Admins' actions (events/admin.go): no case, no older sentence.
+	{events.UserInvited{UserID: 7, Name: "Ann Smith", Email: "ann@example.org", Role: "staff", Controllers: []string{"esomus"}},
+		"Invited Ann Smith <ann@example.org> as staff of esomus; invitation letter queued."},
+	{events.UserAdded{UserID: 7, Name: "Ann Smith", Email: "ann@example.org", Role: "admin"},
+		"Account of Ann Smith <ann@example.org> added as admin, with a password, from the command line."},
+	{events.UserChanged{UserID: 7, Name: "Ann Smith", RoleFrom: "staff", RoleTo: "manager", ControllersFrom: []string{"esomus"},
+		ControllersTo: []string{"bmid", "esomus"}, ActiveFrom: true, ActiveTo: false},
+		"Account of Ann Smith: role staff → manager; organisations esomus → bmid, esomus; deactivated (every session ended, password links revoked)."},
+	{events.UserChanged{UserID: 7, Name: "Ann Smith", RoleFrom: "staff", RoleTo: "staff", ActiveTo: true},
+		"Account of Ann Smith: reactivated."},
+	{events.UserSessionsEnded{UserID: 7, Name: "Ann Smith"}, "Every session of Ann Smith ended."},
+	{events.ControllerAdded{Slug: "esomus", Name: "ESOMUS"}, "Organisation ESOMUS (esomus) added."},
+	{events.ControllerChanged{Changed: []string{"name", "retention of answered requests"}, KeepAnsweredFrom: 1095, KeepAnsweredTo: 730},
+		"Organisation's settings changed: name, retention of answered requests. Personal data of answered requests kept 730 days after they close (was 1095)."},
+	{events.ControllerChanged{Changed: []string{"retention of unconfirmed requests"}, KeepUnconfirmedFrom: 30, KeepUnconfirmedTo: 60},
+		"Organisation's settings changed: retention of unconfirmed requests. Personal data of unconfirmed requests kept 60 days after they expire (was 30)."},
+	{events.LogoChanged{ContentType: "image/png", Width: 120, Height: 40, Size: 2048, SHA256: "ab12"}, "Logo set: image/png, 120×40, 2048 bytes."},
+	{events.LogoRemoved{}, "Logo removed."},
+	{events.SiteAdded{Site: "shop", Name: "Shop", Domains: []string{"shop.example", "www.shop.example"}},
+		"Site Shop (shop) added: shop.example www.shop.example."},
+	{events.SiteChanged{Site: "shop", Changed: []string{"name", "domains"}}, "Site shop changed: name, domains."},
+	{events.SiteRetired{Site: "shop"}, "Site shop retired: off the public pages, no new request or consent withdrawal."},
+	{events.SiteRestored{Site: "shop"}, "Site shop restored to the public pages."},
+	{events.CookieAdded{Site: "shop", Cookie: "_ga"}, "Cookie _ga added to the catalogue of shop."},
+	{events.CookieChanged{Site: "shop", Cookie: "_ga4", Was: "_ga", Changed: []string{"name", "purpose"}},
+		"Cookie _ga (now _ga4) of shop changed: name, purpose."},
+	{events.CookieChanged{Site: "shop", Cookie: "_ga", Changed: []string{"lifetime"}}, "Cookie _ga of shop changed: lifetime."},
+	{events.CookieRetired{Site: "shop", Cookie: "_ga"}, "Cookie _ga of shop retired from the live catalogue."},
+	{events.CookieRestored{Site: "shop", Cookie: "_ga"}, "Cookie _ga of shop restored to the live catalogue."},
+	{events.CatalogueImported{Site: "shop", Cookies: 5, Added: 2, Changed: 1, Restored: 0, Retired: 1, Providers: 2},
+		"Catalogue of shop imported: 5 cookies; 2 added, 1 changed, 0 restored, 1 retired. Where 2 provider(s) process the data recorded."},
+	{events.ProviderSaved{Site: "shop", Provider: "Google", Country: "US", Safeguard: "dpf"}, "Provider Google of shop recorded: US, dpf."},
+	{events.SiteSecretAdded{Site: "shop", KeyID: "k1abc"}, "Signing secret k1abc added to shop."},
+	{events.SiteSecretRetired{Site: "shop", KeyID: "k1abc"}, "Signing secret k1abc of shop retired: links signed with it are refused."},
+	{events.APIKeyCreated{Site: "shop", Prefix: "abcd", Label: "CRM"}, "API key abcd (“CRM”) created for shop."},
+	{events.APIKeyRevoked{Site: "shop", Prefix: "abcd"}, "API key abcd of shop revoked."},
+	{events.WebhookSet{Site: "shop", Host: "hooks.example"}, "Webhook of shop set to a URL on hooks.example, with a new secret."},
+	{events.WebhookSet{Site: "shop", Host: "hooks.example", Rotated: true}, "Webhook secret of shop replaced (URL on hooks.example unchanged)."},
+	{events.WebhookRemoved{Site: "shop"}, "Webhook of shop removed, with its secret."},
+	{events.LetterWordingSaved{Letter: "acknowledgement", Language: "fr", Saved: []string{"ack.intro"}, Reset: []string{"ack.outro"}},
+		"Wording of the letter acknowledgement (fr): saved ack.intro; back to the shipped wording ack.outro."},
+	{events.TransparencySwitched{Published: true}, "Disclosure page published."},
+	{events.TransparencySwitched{}, "Disclosure page withdrawn."},
 }
 
 // English says each type as its writer did before details existed.
@@ -165,6 +208,9 @@ func TestPersonalFields(t *testing.T) {
 		{events.HoldPlaced{}, []string{"reason"}},
 		{events.HoldLifted{}, []string{"reason"}},
 		{events.Verified{}, nil},
+		{events.UserInvited{}, []string{"name", "email"}},
+		{events.UserChanged{}, []string{"name"}},
+		{events.APIKeyCreated{}, nil},
 		{events.Filed{}, nil},
 	} {
 		d, want := c.d, c.want
@@ -192,7 +238,7 @@ func TestRedactAndPublic(t *testing.T) {
 		}
 		pub := events.Public(d.Type(), before)
 		for _, secret := range []string{"Many systems", "e-mail of 3 March", "Which browser", "Firefox", "a.csv", "No proof", "Checked.",
-			"No contact", "Bob", "GA1.2.3", "Login records", "No match", "Called back", "550 no such", "Ann", "Carol"} {
+			"No contact", "Bob", "GA1.2.3", "Ann Smith", "ann@example.org", "Login records", "No match", "Called back", "550 no such", "Ann", "Carol"} {
 			if strings.Contains(pub, secret) {
 				t.Errorf("%s: public part %s still says %q", d.Type(), pub, secret)
 			}

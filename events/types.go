@@ -441,6 +441,9 @@ func English(d Detail) string {
 	case HoldLifted:
 		return "Legal hold lifted: the retention period applies again. Reason: " + d.Reason
 	}
+	if s, ok := adminEnglish(d); ok {
+		return s
+	}
 	panic(fmt.Sprintf("events: no sentence for %T", d))
 }
 

@@ -22,6 +22,7 @@ type Accounts interface {
 	Invite(ctx context.Context, by accounts.Actor, email, name, role string, controllerIDs []int64) (accounts.Invited, error)
 	UpdateUser(ctx context.Context, by accounts.Actor, userID int64, role string, controllerIDs []int64, active bool) error
 	LogoutEverywhere(ctx context.Context, userID int64) error
+	EndSessions(ctx context.Context, by accounts.Actor, userID int64) error
 	ChangePassword(ctx context.Context, userID int64, current, pw, confirm string) (int, error)
 	RequestReset(ctx context.Context, email string) error
 	OpenLink(ctx context.Context, token string) (accounts.Link, error)
@@ -163,7 +164,7 @@ func (h *Handler) logoutUserEverywhere(c echo.Context) error {
 	if id == currentUser(c).ID {
 		return h.logoutEverywhere(c)
 	}
-	if err := h.accounts.LogoutEverywhere(c.Request().Context(), id); err != nil {
+	if err := h.accounts.EndSessions(c.Request().Context(), accounts.Actor{UserID: currentUser(c).ID}, id); err != nil {
 		return err
 	}
 	h.flash(c, "Every session of this account has ended.")

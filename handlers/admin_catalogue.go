@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"rightsdesk/catalogue"
+	"rightsdesk/events"
 	"rightsdesk/locale"
 	"rightsdesk/models"
 	"rightsdesk/views"
@@ -147,7 +148,10 @@ func (h *Handler) addCookie(c echo.Context) error {
 	if form.Errors != nil {
 		return h.renderCatalogue(c, http.StatusUnprocessableEntity, site, form)
 	}
-	if err := h.store.AddCookie(c.Request().Context(), &ck); errors.Is(err, models.ErrDuplicate) {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		return events.CookieAdded{Site: site.Slug, Cookie: ck.Name}, tx.AddCookie(c.Request().Context(), &ck)
+	})
+	if errors.Is(err, models.ErrDuplicate) {
 		form.Errors = map[string]string{catalogue.FieldName: h.duplicateName(c, site, ck.Name)}
 		return h.renderCatalogue(c, http.StatusUnprocessableEntity, site, form)
 	} else if err != nil {
@@ -197,7 +201,21 @@ func (h *Handler) updateCookie(c echo.Context) error {
 	if form.Errors != nil {
 		return refuse()
 	}
-	if err := h.store.UpdateCookie(c.Request().Context(), ck); errors.Is(err, models.ErrDuplicate) {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		if err := tx.UpdateCookie(c.Request().Context(), ck); err != nil {
+			return nil, err
+		}
+		changed := catalogue.ChangedFields(stored, ck)
+		if len(changed) == 0 {
+			return nil, nil // saved unchanged: no event
+		}
+		d := events.CookieChanged{Site: site.Slug, Cookie: ck.Name, Changed: changed}
+		if stored.Name != ck.Name {
+			d.Was = stored.Name
+		}
+		return d, nil
+	})
+	if errors.Is(err, models.ErrDuplicate) {
 		form.Errors = map[string]string{catalogue.FieldName: h.duplicateName(c, site, ck.Name)}
 		return refuse()
 	} else if err != nil {
@@ -213,7 +231,13 @@ func (h *Handler) retireCookie(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.RetireCookie(c.Request().Context(), site.ID, ck.ID, time.Now()); err != nil {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		if err := tx.RetireCookie(c.Request().Context(), site.ID, ck.ID, time.Now()); err != nil || ck.RetiredAt != nil {
+			return nil, err // retired already: no event
+		}
+		return events.CookieRetired{Site: site.Slug, Cookie: ck.Name}, nil
+	})
+	if err != nil {
 		return err
 	}
 	h.log.Info("cookie retired", "user_id", currentUser(c).ID, "site_id", site.ID, "cookie_id", ck.ID)
@@ -226,7 +250,13 @@ func (h *Handler) restoreCookie(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.RestoreCookie(c.Request().Context(), site.ID, ck.ID); err != nil {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		if err := tx.RestoreCookie(c.Request().Context(), site.ID, ck.ID); err != nil || ck.RetiredAt == nil {
+			return nil, err // live already: no event
+		}
+		return events.CookieRestored{Site: site.Slug, Cookie: ck.Name}, nil
+	})
+	if err != nil {
 		return err
 	}
 	h.log.Info("cookie restored", "user_id", currentUser(c).ID, "site_id", site.ID, "cookie_id", ck.ID)
@@ -324,8 +354,7 @@ func (h *Handler) importApply(c echo.Context) error {
 		}
 		return h.renderImport(c, site, v, nil, 0)
 	}
-	err = h.store.ApplyImport(c.Request().Context(), site.ID, c.FormValue("fingerprint"), catalogue.Cookies(rows),
-		models.ImportedProviders(catalogue.Providers(rows)), time.Now())
+	_, err = catalogue.Apply(c.Request().Context(), h.store, by(c), site, c.FormValue("fingerprint"), rows, time.Now())
 	if errors.Is(err, models.ErrCatalogueChanged) {
 		v.Notice = "The catalogue changed after this preview was made (someone edited or imported meanwhile), so nothing was applied. " +
 			"Below is the preview against the catalogue as it is now: check it and apply again."

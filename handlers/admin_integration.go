@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"rightsdesk/dsr"
 	"rightsdesk/egress"
+	"rightsdesk/events"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -60,7 +62,11 @@ func (h *Handler) addSiteSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sec, err := h.store.CreateSiteSecret(c.Request().Context(), site.ID, time.Now())
+	var sec models.SiteSecret
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		sec, err = tx.CreateSiteSecret(c.Request().Context(), site.ID, time.Now())
+		return events.SiteSecretAdded{Site: site.Slug, KeyID: sec.KeyID}, err
+	})
 	if err != nil {
 		return err
 	}
@@ -71,8 +77,22 @@ func (h *Handler) addSiteSecret(c echo.Context) error {
 
 func (h *Handler) retireSiteSecret(c echo.Context) error {
 	return h.integrationAction(c, func(site models.Site, id int64) (string, error) {
+		ctx := c.Request().Context()
 		return "The secret is retired: links signed with it are refused from now on.",
-			h.store.RetireSiteSecret(c.Request().Context(), site.ID, id, time.Now())
+			h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+				secs, err := tx.SiteSecrets(ctx, site.ID)
+				if err != nil {
+					return nil, err
+				}
+				i := slices.IndexFunc(secs, func(s models.SiteSecret) bool { return s.ID == id })
+				if i < 0 {
+					return nil, models.ErrNotFound
+				}
+				if err := tx.RetireSiteSecret(ctx, site.ID, id, time.Now()); err != nil || secs[i].RetiredAt != nil {
+					return nil, err // retired already: no event
+				}
+				return events.SiteSecretRetired{Site: site.Slug, KeyID: secs[i].KeyID}, nil
+			})
 	})
 }
 
@@ -88,7 +108,12 @@ func (h *Handler) createSiteAPIKey(c echo.Context) error {
 		v.LabelValue, v.LabelError = label, p.Error()
 		return h.renderIntegration(c, http.StatusUnprocessableEntity, v)
 	}
-	plain, k, err := h.store.CreateSiteAPIKey(ctx, site.ID, label, time.Now())
+	var plain string
+	var k models.SiteAPIKey
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		plain, k, err = tx.CreateSiteAPIKey(ctx, site.ID, label, time.Now())
+		return events.APIKeyCreated{Site: site.Slug, Prefix: k.Prefix, Label: k.Label}, err
+	})
 	if err != nil {
 		return err
 	}
@@ -98,8 +123,22 @@ func (h *Handler) createSiteAPIKey(c echo.Context) error {
 
 func (h *Handler) revokeSiteAPIKey(c echo.Context) error {
 	return h.integrationAction(c, func(site models.Site, id int64) (string, error) {
+		ctx := c.Request().Context()
 		return "The API key is revoked: it opens nothing from now on.",
-			h.store.RevokeSiteAPIKey(c.Request().Context(), site.ID, id, time.Now())
+			h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+				keys, err := tx.SiteAPIKeys(ctx, site.ID)
+				if err != nil {
+					return nil, err
+				}
+				i := slices.IndexFunc(keys, func(k models.SiteAPIKey) bool { return k.ID == id })
+				if i < 0 {
+					return nil, models.ErrNotFound
+				}
+				if err := tx.RevokeSiteAPIKey(ctx, site.ID, id, time.Now()); err != nil || keys[i].RevokedAt != nil {
+					return nil, err // revoked already: no event
+				}
+				return events.APIKeyRevoked{Site: site.Slug, Prefix: keys[i].Prefix, Label: keys[i].Label}, nil
+			})
 	})
 }
 
@@ -116,7 +155,11 @@ func (h *Handler) setWebhook(c echo.Context) error {
 		v.WebhookError = msg
 		return h.renderIntegration(c, http.StatusUnprocessableEntity, v)
 	}
-	secret, err := h.store.SetWebhook(ctx, site.ID, raw)
+	var secret string
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		secret, err = tx.SetWebhook(ctx, site.ID, raw)
+		return events.WebhookSet{Site: site.Slug, Host: webhookHost(raw), Rotated: raw == site.WebhookURL}, err
+	})
 	if err != nil {
 		return err
 	}
@@ -132,7 +175,13 @@ func (h *Handler) removeWebhook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.SetWebhook(ctx, site.ID, ""); err != nil {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		if _, err := tx.SetWebhook(ctx, site.ID, ""); err != nil || site.WebhookURL == "" {
+			return nil, err // no webhook: nothing removed, no event
+		}
+		return events.WebhookRemoved{Site: site.Slug}, nil
+	})
+	if err != nil {
 		return err
 	}
 	h.flash(c, "The webhook is removed: the site is no longer called when a visitor withdraws consent.")
@@ -155,6 +204,16 @@ func (h *Handler) integrationAction(c echo.Context, do func(site models.Site, id
 	}
 	h.flash(c, msg)
 	return c.Redirect(http.StatusSeeOther, integrationPath(site))
+}
+
+// webhookHost is the host of a webhook URL, which its event records: the path and query may
+// carry a token of the site's own.
+func webhookHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 func integrationPath(site models.Site) string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"rightsdesk/events"
 	"rightsdesk/letters"
 	"rightsdesk/locale"
 	"rightsdesk/models"
@@ -257,8 +258,20 @@ func (h *Handler) saveLetterOverrides(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, back)
 	}
 	by := currentUser(c).ID
-	if err := h.store.ApplyLetterChanges(ctx, models.LetterChanges{ControllerID: ctl.ID, Language: lang,
-		Save: plan.Save, Reset: plan.Reset, UpdatedBy: &by}); err != nil {
+	var saved, reset []string // in the letter's order
+	for _, id := range letters.Messages(k) {
+		if _, ok := plan.Save[id]; ok {
+			saved = append(saved, id)
+		} else if slices.Contains(plan.Reset, id) {
+			reset = append(reset, id)
+		}
+	}
+	err = h.audited(c, ctl.ID, func(tx *models.Tx) (events.Detail, error) {
+		return events.LetterWordingSaved{Letter: string(k), Language: lang, Saved: saved, Reset: reset},
+			tx.ApplyLetterChanges(ctx, models.LetterChanges{ControllerID: ctl.ID, Language: lang,
+				Save: plan.Save, Reset: plan.Reset, UpdatedBy: &by})
+	})
+	if err != nil {
 		return err
 	}
 	h.log.Info("letter wording saved", "user_id", by, "controller_id", ctl.ID, "language", lang, "letter", string(k),

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"rightsdesk/access"
+	"rightsdesk/events"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -63,7 +64,11 @@ func (h *Handler) saveProvider(c echo.Context) error {
 		return h.renderCatalogueWith(c, http.StatusUnprocessableEntity, site, h.emptyCookieForm(site), &typed)
 	}
 	row := models.Provider{SiteID: site.ID, Name: p.Name, Country: p.Country, Safeguard: p.Safeguard, SafeguardText: p.Text, UpdatedAt: time.Now()}
-	if err := h.store.SaveSiteProvider(ctx, &row); err != nil {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		return events.ProviderSaved{Site: site.Slug, Provider: p.Name, Country: p.Country, Safeguard: string(p.Safeguard)},
+			tx.SaveSiteProvider(ctx, &row)
+	})
+	if err != nil {
 		return err // a cookie retired meanwhile: ErrNotFound
 	}
 	h.log.Info("provider recorded", "user_id", currentUser(c).ID, "site_id", site.ID, "provider", p.Name,

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/publicsuffix"
 
+	"rightsdesk/events"
 	"rightsdesk/models"
 	"rightsdesk/setup"
 	"rightsdesk/views"
@@ -93,7 +94,7 @@ func (h *Handler) addController(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctl, err := setup.AddController(c.Request().Context(), h.store, in)
+	ctl, err := setup.AddController(c.Request().Context(), h.store, by(c), in)
 	if fe, ok := setupErrors(err); ok {
 		return h.renderController(c, http.StatusUnprocessableEntity, views.ControllerFormView{Creating: true, Form: in, Errors: fe})
 	}
@@ -122,7 +123,7 @@ func (h *Handler) updateController(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = setup.EditController(c.Request().Context(), h.store, ctl, in)
+	_, err = setup.EditController(c.Request().Context(), h.store, by(c), ctl, in)
 	if fe, ok := setupErrors(err); ok {
 		in.Slug = ctl.Slug
 		return h.renderController(c, http.StatusUnprocessableEntity, views.ControllerFormView{Controller: ctl, Form: in, Errors: fe})
@@ -167,9 +168,12 @@ func (h *Handler) uploadLogo(c echo.Context) error {
 	if msg != "" {
 		return refuse(msg)
 	}
-	err = h.store.SetControllerLogo(c.Request().Context(), models.ControllerLogo{
-		ControllerID: ctl.ID, ContentType: logo.ContentType, Data: logo.Data, SHA256: logo.SHA256,
-		Width: logo.Width, Height: logo.Height, UpdatedAt: time.Now().UTC(),
+	err = h.audited(c, ctl.ID, func(tx *models.Tx) (events.Detail, error) {
+		return events.LogoChanged{ContentType: logo.ContentType, Width: logo.Width, Height: logo.Height, Size: len(logo.Data), SHA256: logo.SHA256},
+			tx.SetControllerLogo(c.Request().Context(), models.ControllerLogo{
+				ControllerID: ctl.ID, ContentType: logo.ContentType, Data: logo.Data, SHA256: logo.SHA256,
+				Width: logo.Width, Height: logo.Height, UpdatedAt: time.Now().UTC(),
+			})
 	})
 	if err != nil {
 		return err
@@ -184,7 +188,13 @@ func (h *Handler) removeLogo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.RemoveControllerLogo(c.Request().Context(), ctl.ID, time.Now().UTC()); err != nil {
+	err = h.audited(c, ctl.ID, func(tx *models.Tx) (events.Detail, error) {
+		if err := tx.RemoveControllerLogo(c.Request().Context(), ctl.ID, time.Now().UTC()); err != nil || ctl.LogoSHA256 == "" {
+			return nil, err // no logo: nothing removed, no event
+		}
+		return events.LogoRemoved{}, nil
+	})
+	if err != nil {
 		return err
 	}
 	h.log.Info("controller logo removed", "user_id", currentUser(c).ID, "controller_id", ctl.ID)
@@ -304,7 +314,7 @@ func (h *Handler) addSite(c echo.Context) error {
 		return err
 	}
 	v.Controller, v.ChosenID = ctl, ctl.ID
-	site, err := setup.AddSite(ctx, h.store, ctl, in)
+	site, err := setup.AddSite(ctx, h.store, by(c), ctl, in)
 	if fe, ok := setupErrors(err); ok {
 		v.Errors = fe
 		return h.renderSite(c, http.StatusUnprocessableEntity, v)
@@ -334,7 +344,7 @@ func (h *Handler) updateSite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = setup.EditSite(c.Request().Context(), h.store, site, in)
+	_, err = setup.EditSite(c.Request().Context(), h.store, by(c), site, in)
 	if fe, ok := setupErrors(err); ok {
 		in.Slug = site.Slug
 		return h.renderSite(c, http.StatusUnprocessableEntity, views.SiteFormView{Site: site, Controller: *site.Controller, Form: in, Errors: fe})
@@ -362,7 +372,16 @@ func (h *Handler) setSiteRetired(c echo.Context, retire bool) error {
 		at = &now
 		msg = "Retired: the site is off the public pages and takes no new request or consent withdrawal. Its cases go on."
 	}
-	if err := h.store.RetireSite(c.Request().Context(), site.ID, at); err != nil {
+	err = h.audited(c, site.ControllerID, func(tx *models.Tx) (events.Detail, error) {
+		if err := tx.RetireSite(c.Request().Context(), site.ID, at); err != nil || (site.RetiredAt != nil) == retire {
+			return nil, err // already so: no event
+		}
+		if retire {
+			return events.SiteRetired{Site: site.Slug}, nil
+		}
+		return events.SiteRestored{Site: site.Slug}, nil
+	})
+	if err != nil {
 		return err
 	}
 	h.log.Info("site retired or restored", "user_id", currentUser(c).ID, "site_id", site.ID, "retired", retire)

@@ -15,6 +15,7 @@ import (
 	"rightsdesk/cases"
 	"rightsdesk/deadline"
 	"rightsdesk/dsr"
+	"rightsdesk/events"
 	"rightsdesk/models"
 	"rightsdesk/views"
 )
@@ -292,7 +293,17 @@ func (h *Handler) setTransparency(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "published must be yes or no")
 	}
-	if err := h.store.SetTransparency(c.Request().Context(), id, off); err != nil {
+	err = h.audited(c, id, func(tx *models.Tx) (events.Detail, error) {
+		ctl, err := tx.ControllerByID(c.Request().Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.SetTransparency(c.Request().Context(), id, off); err != nil || ctl.TransparencyOff == off {
+			return nil, err // already so: no event
+		}
+		return events.TransparencySwitched{Published: !off}, nil
+	})
+	if err != nil {
 		return err
 	}
 	slog.Info("transparency page switched", "controller", id, "published", !off, "by_user", a.UserID)

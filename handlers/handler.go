@@ -38,6 +38,9 @@ type Store interface {
 	LetterByID(ctx context.Context, id int64) (models.Letter, error)
 	LetterCounts(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
+	// InTx runs the admins' changes together with their events in the audit chain (audited): the
+	// writes to the portal's set-up are made on the transaction, so none is without its event.
+	InTx(ctx context.Context, fn func(tx *models.Tx) error) error
 	CheckSchema(ctx context.Context) error
 
 	// Staff accounts (admin users, passwords).
@@ -52,7 +55,6 @@ type Store interface {
 	// Letter wording: each controller's overrides of the shipped messages.
 	LetterOverrides(ctx context.Context, controllerID int64, lang string) (map[string]string, error)
 	AllLetterOverrides(ctx context.Context, controllerID int64) ([]models.LetterOverride, error)
-	ApplyLetterChanges(ctx context.Context, ch models.LetterChanges) error
 
 	// The staff workspace (queue and case page).
 	ControllerIDs(ctx context.Context) ([]int64, error)
@@ -78,19 +80,11 @@ type Store interface {
 	EachCaseLine(ctx context.Context, f models.StatsFilter, from, to deadline.Date, fn func(models.CaseLine) error) error
 	ControllerBySlug(ctx context.Context, slug string) (models.Controller, error)
 	Transparency(ctx context.Context, controllerID int64) ([]models.YearFigures, error)
-	SetTransparency(ctx context.Context, controllerID int64, off bool) error
 
 	// Cookie catalogues as admins manage them: every cookie of a site, retired ones included.
 	AllCookies(ctx context.Context, siteID int64) ([]models.Cookie, error)
 	CookieByID(ctx context.Context, siteID, id int64) (models.Cookie, error)
-	AddCookie(ctx context.Context, c *models.Cookie) error
-	UpdateCookie(ctx context.Context, c models.Cookie) error
-	RetireCookie(ctx context.Context, siteID, id int64, now time.Time) error
-	RestoreCookie(ctx context.Context, siteID, id int64) error
-	ApplyCatalogue(ctx context.Context, siteID int64, fingerprint string, want []models.Cookie, now time.Time) error
-	ApplyImport(ctx context.Context, siteID int64, fingerprint string, want []models.Cookie, providers []models.Provider, now time.Time) error
 	SiteProviders(ctx context.Context, siteID int64) ([]models.Provider, error)
-	SaveSiteProvider(ctx context.Context, p *models.Provider) error
 
 	// Consent withdrawals, read by the visitor's receipt page and by the site through the API.
 	WithdrawalByReceipt(ctx context.Context, siteID int64, receipt string) (models.ConsentWithdrawal, error)
@@ -106,23 +100,10 @@ type Store interface {
 	// A site's integration: the secrets that sign its links to the portal, its API keys, its webhook.
 	LiveSiteSecret(ctx context.Context, siteID int64, keyID string) ([]byte, bool, error)
 	SiteSecrets(ctx context.Context, siteID int64) ([]models.SiteSecret, error)
-	CreateSiteSecret(ctx context.Context, siteID int64, now time.Time) (models.SiteSecret, error)
-	RetireSiteSecret(ctx context.Context, siteID, id int64, now time.Time) error
-	CreateSiteAPIKey(ctx context.Context, siteID int64, label string, now time.Time) (string, models.SiteAPIKey, error)
 	SiteAPIKeys(ctx context.Context, siteID int64) ([]models.SiteAPIKey, error)
-	RevokeSiteAPIKey(ctx context.Context, siteID, id int64, now time.Time) error
-	SetWebhook(ctx context.Context, siteID int64, url string) (string, error)
 
-	// Setting up: organisations with their logos, and their sites (setup.Store), and whom staff
-	// without an organisation ask.
-	CreateController(ctx context.Context, c *models.Controller) error
-	UpdateController(ctx context.Context, c models.Controller) error
-	SetControllerLogo(ctx context.Context, l models.ControllerLogo) error
-	RemoveControllerLogo(ctx context.Context, controllerID int64, now time.Time) error
+	// Setting up: organisations' logos, and whom staff without an organisation ask.
 	LogoOf(ctx context.Context, slug string) (models.ControllerLogo, error)
-	CreateSite(ctx context.Context, s *models.Site) error
-	UpdateSite(ctx context.Context, s models.Site) error
-	RetireSite(ctx context.Context, siteID int64, at *time.Time) error
 	Admins(ctx context.Context) ([]models.User, error)
 }
 

@@ -23,6 +23,18 @@ var EventTypes = []struct{ Type, Label string }{
 	{"restriction_lifting", "Restriction to be lifted"}, {"recipients_told", "Recipients told (Art. 19)"},
 	{"personal_data_erased", "Personal data erased (retention)"}, {"withdrawals_erased", "Consent withdrawals erased (retention)"},
 	{"record_deleted", "Record of a case deleted (retention)"},
+	// The admins' actions (no case): the whole portal's, then an organisation's.
+	{"user_invited", "Account: invited"}, {"user_added", "Account: added (command line)"},
+	{"user_changed", "Account: role, organisations or state changed"}, {"user_sessions_ended", "Account: sessions ended"},
+	{"controller_added", "Organisation added"}, {"controller_changed", "Organisation's settings changed"},
+	{"logo_changed", "Logo set"}, {"logo_removed", "Logo removed"}, {"transparency_switched", "Disclosure page switched"},
+	{"letter_wording_saved", "Letter wording saved"},
+	{"site_added", "Site added"}, {"site_changed", "Site changed"}, {"site_retired", "Site retired"}, {"site_restored", "Site restored"},
+	{"cookie_added", "Cookie added"}, {"cookie_changed", "Cookie changed"}, {"cookie_retired", "Cookie retired"},
+	{"cookie_restored", "Cookie restored"}, {"catalogue_imported", "Catalogue imported"}, {"provider_saved", "Provider recorded"},
+	{"site_secret_added", "Signing secret added"}, {"site_secret_retired", "Signing secret retired"},
+	{"api_key_created", "API key created"}, {"api_key_revoked", "API key revoked"},
+	{"webhook_set", "Webhook set"}, {"webhook_removed", "Webhook removed"},
 }
 
 // EventTypeLabel names an event type; an unknown one is shown as stored.

@@ -98,7 +98,7 @@ func runController(ctx context.Context, args []string, getenv func(string) strin
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	c, err := setup.AddController(ctx, st, in)
+	c, err := setup.AddController(ctx, st, models.By{}, in)
 	var errs setup.Errors
 	if errors.As(err, &errs) {
 		return refuse(stderr, "controller add", controllerUsage, errs, controllerFlagNames)
@@ -168,7 +168,7 @@ func runSite(ctx context.Context, args []string, getenv func(string) string, std
 	if len(in.Languages) == 0 {
 		in.Languages = []string{ctl.DefaultLanguage}
 	}
-	s, err := setup.AddSite(ctx, st, ctl, in)
+	s, err := setup.AddSite(ctx, st, models.By{}, ctl, in)
 	var errs setup.Errors
 	if errors.As(err, &errs) {
 		return refuse(stderr, "site add", siteUsage, errs, siteFlagNames)
@@ -282,7 +282,7 @@ func runCatalogue(ctx context.Context, args []string, getenv func(string) string
 		fmt.Fprintln(stdout, "dry run: nothing changed")
 		return 0
 	}
-	if err := st.ApplyImport(ctx, site.ID, p.Fingerprint, catalogue.Cookies(rows), models.ImportedProviders(catalogue.Providers(rows)), time.Now()); err != nil {
+	if _, err := catalogue.Apply(ctx, st, models.By{}, site, p.Fingerprint, rows, time.Now()); err != nil {
 		if errors.Is(err, models.ErrCatalogueChanged) {
 			fmt.Fprintln(stderr, "rightsdesk catalogue import: the catalogue changed meanwhile; nothing applied, run the import again")
 			return 1

@@ -192,6 +192,40 @@ func TestSetUpAnOrganisationFromTheCommandLine(t *testing.T) {
 			if n != 2 {
 				t.Errorf("%d users, want 2", n)
 			}
+
+			// Every change above is an event of the system (no user) in the audit chain, in the
+			// scope of the portal (accounts) or of acme; refused commands and files wrote none.
+			var es []models.Event
+			if err := models.GormForTest(st).Order("id").Find(&es).Error; err != nil {
+				t.Fatal(err)
+			}
+			want := []struct {
+				typ  string
+				ctrl int64
+				msg  string
+			}{
+				{"user_added", 0, "Account of Alex Admin <admin@acme.example> added as admin, with a password, from the command line."},
+				{"controller_added", c.ID, "Organisation Acme SA (acme) added."},
+				{"site_added", c.ID, "Site Acme Shop (acme-shop) added: shop.acme.example www.acme.example."},
+				{"catalogue_imported", c.ID, "Catalogue of acme-shop imported: 2 cookies; 2 added, 0 changed, 0 restored, 0 retired."},
+				{"catalogue_imported", c.ID, "Catalogue of acme-shop imported: 3 cookies; 1 added, 0 changed, 0 restored, 0 retired. Where 1 provider(s) process the data recorded."},
+				{"user_added", 0, "Account of Sam <sam@acme.example> added as staff of acme, with a password, from the command line."},
+			}
+			if len(es) != len(want) {
+				t.Fatalf("%d events, want %d: %+v", len(es), len(want), es)
+			}
+			for i, w := range want {
+				e := es[i]
+				if e.Type != w.typ || e.ControllerID != w.ctrl || e.CaseID != 0 || e.ActorType != models.ActorSystem || e.ActorUserID != nil || e.Message != w.msg {
+					t.Errorf("event %d: %s of %d by %s: %q; want %s of %d: %q", i, e.Type, e.ControllerID, e.ActorType, e.Message, w.typ, w.ctrl, w.msg)
+				}
+			}
+			if _, err := st.SealEvents(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if rep, err := st.VerifyAudit(ctx); err != nil || !rep.OK || rep.Events != int64(len(want)) {
+				t.Errorf("chain: %+v %v", rep, err)
+			}
 		})
 	}
 }

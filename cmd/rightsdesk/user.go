@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"rightsdesk/accounts"
+	"rightsdesk/events"
 	"rightsdesk/models"
 	"rightsdesk/password"
 )
@@ -76,7 +78,16 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return fail(stderr, err)
 	}
 	u := models.User{Email: strings.TrimSpace(*email), Name: strings.TrimSpace(*name), Role: *role, PasswordHash: hash, Active: true}
-	if err := st.CreateUser(ctx, &u, ids); err != nil {
+	// The account and its event (the whole portal's, by the system) commit together.
+	err = st.InTx(ctx, func(tx *models.Tx) error {
+		if err := tx.CreateUser(ctx, &u, ids); err != nil {
+			return err
+		}
+		return tx.AppendAdminEvent(ctx, models.By{}, 0, time.Now(), events.UserAdded{
+			UserID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Controllers: controllers,
+		})
+	})
+	if err != nil {
 		if errors.Is(err, models.ErrDuplicate) {
 			return bad("a user with this e-mail already exists")
 		}
