@@ -64,6 +64,10 @@ type ControllerChanged struct {
 	KeepAnsweredTo      int      `json:"keep_answered_to,omitempty"`
 	KeepUnconfirmedFrom int      `json:"keep_unconfirmed_from,omitempty"`
 	KeepUnconfirmedTo   int      `json:"keep_unconfirmed_to,omitempty"`
+	// KeepRecord: the years after which a case's record is deleted changed, From and To (0: for good).
+	KeepRecord     bool `json:"keep_record,omitempty"`
+	KeepRecordFrom int  `json:"keep_record_from,omitempty"`
+	KeepRecordTo   int  `json:"keep_record_to,omitempty"`
 }
 
 // LogoChanged: the organisation's logo was set or replaced; SHA256 is the image's digest.
@@ -286,6 +290,9 @@ func adminEnglish(d Detail) (string, bool) {
 		if d.KeepUnconfirmedTo != 0 {
 			msg += fmt.Sprintf(" Personal data of unconfirmed requests kept %d days after they expire (was %d).", d.KeepUnconfirmedTo, d.KeepUnconfirmedFrom)
 		}
+		if d.KeepRecord {
+			msg += fmt.Sprintf(" Records of cases %s (was %s).", recordYears(d.KeepRecordTo), recordYears(d.KeepRecordFrom))
+		}
 		return msg, true
 	case LogoChanged:
 		return fmt.Sprintf("Logo set: %s, %d×%d, %d bytes.", d.ContentType, d.Width, d.Height, d.Size), true
@@ -377,4 +384,12 @@ func label(l string) string {
 		return ""
 	}
 	return " (“" + l + "”)"
+}
+
+// recordYears says a record setting: deleted after n years, or kept for good (0).
+func recordYears(n int) string {
+	if n == 0 {
+		return "kept for good"
+	}
+	return fmt.Sprintf("deleted %d years after they close", n)
 }

@@ -102,6 +102,8 @@ var historical = []struct {
 		"Organisation's settings changed: name, retention of answered requests. Personal data of answered requests kept 730 days after they close (was 1095)."},
 	{events.ControllerChanged{Changed: []string{"retention of unconfirmed requests"}, KeepUnconfirmedFrom: 30, KeepUnconfirmedTo: 60},
 		"Organisation's settings changed: retention of unconfirmed requests. Personal data of unconfirmed requests kept 60 days after they expire (was 30)."},
+	{events.ControllerChanged{Changed: []string{"retention of the records"}, KeepRecord: true, KeepRecordFrom: 10},
+		"Organisation's settings changed: retention of the records. Records of cases kept for good (was deleted 10 years after they close)."},
 	{events.LogoChanged{ContentType: "image/png", Width: 120, Height: 40, Size: 2048, SHA256: "ab12"}, "Logo set: image/png, 120×40, 2048 bytes."},
 	{events.LogoRemoved{}, "Logo removed."},
 	{events.SiteAdded{Site: "shop", Name: "Shop", Domains: []string{"shop.example", "www.shop.example"}},

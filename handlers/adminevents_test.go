@@ -108,8 +108,13 @@ func TestAdminEventsOfOrganisationsAndSites(t *testing.T) {
 		expect(t, admin.Post("/admin/controllers/acme", controllerFields(csrf, "name", "Acme NV", "keep_answered_days", "730")), http.StatusSeeOther)
 		d := oneEvent(t, p, n, "controller_changed", acme.ID, ada).(events.ControllerChanged)
 		if !slices.Equal(d.Changed, []string{"name", "retention of answered requests"}) || d.KeepAnsweredFrom != 1095 || d.KeepAnsweredTo != 730 ||
-			d.KeepUnconfirmedTo != 0 {
+			d.KeepUnconfirmedTo != 0 || d.KeepRecord {
 			t.Errorf("detail %+v", d)
+		}
+		n = lastEventID(t, p)
+		expect(t, admin.Post("/admin/controllers/acme", controllerFields(csrf, "name", "Acme NV", "keep_answered_days", "730", "keep_record_years", "0")), http.StatusSeeOther)
+		if d := oneEvent(t, p, n, "controller_changed", acme.ID, ada).(events.ControllerChanged); !d.KeepRecord || d.KeepRecordFrom != 10 || d.KeepRecordTo != 0 {
+			t.Errorf("record setting's detail %+v", d)
 		}
 
 		n = lastEventID(t, p)

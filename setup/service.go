@@ -77,6 +77,7 @@ func ControllerChanges(old, c models.Controller) events.ControllerChanged {
 		{"disclosure page", old.TransparencyOff != c.TransparencyOff}, {"identity pause", old.IdentityPause != c.IdentityPause},
 		{"retention of answered requests", old.KeepAnsweredDays != c.KeepAnsweredDays},
 		{"retention of unconfirmed requests", old.KeepUnconfirmedDays != c.KeepUnconfirmedDays},
+		{"retention of the records", old.RecordYears() != c.RecordYears()},
 	} {
 		if f.diff {
 			d.Changed = append(d.Changed, f.name)
@@ -87,6 +88,9 @@ func ControllerChanges(old, c models.Controller) events.ControllerChanged {
 	}
 	if old.KeepUnconfirmedDays != c.KeepUnconfirmedDays {
 		d.KeepUnconfirmedFrom, d.KeepUnconfirmedTo = old.KeepUnconfirmedDays, c.KeepUnconfirmedDays
+	}
+	if old.RecordYears() != c.RecordYears() {
+		d.KeepRecord, d.KeepRecordFrom, d.KeepRecordTo = true, old.RecordYears(), c.RecordYears()
 	}
 	return d
 }
