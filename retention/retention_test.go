@@ -81,6 +81,19 @@ func total(lines []retention.Line) (l retention.Line) {
 	return l
 }
 
+// demoCfg is the case service's configuration of the demo's letters.
+var demoCfg = cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
+
+// loadDemo loads the demo data as of a fixed day, which it returns.
+func loadDemo(t *testing.T, st *models.Store) time.Time {
+	t.Helper()
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	if _, err := demo.Load(context.Background(), st, demoCfg, now); err != nil {
+		t.Fatal(err)
+	}
+	return now
+}
+
 type person struct {
 	ID          int64
 	Status      dsr.Status
@@ -94,11 +107,7 @@ type person struct {
 func TestPurge(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
-		if _, err := demo.Load(ctx, st, cfg, now); err != nil {
-			t.Fatal(err)
-		}
+		now := loadDemo(t, st)
 		db := models.GormForTest(st)
 		var closed []person
 		if err := db.Raw(`SELECT id, status, email, name FROM cases WHERE status IN ('completed', 'refused', 'withdrawn', 'expired') ORDER BY id`).
@@ -258,11 +267,7 @@ func TestPurge(t *testing.T) {
 func TestWhatIsNotErased(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
-		if _, err := demo.Load(ctx, st, cfg, now); err != nil {
-			t.Fatal(err)
-		}
+		now := loadDemo(t, st)
 		db := models.GormForTest(st)
 		id := func(status dsr.Status) (c struct {
 			ID        int64
@@ -318,7 +323,7 @@ func TestWhatIsNotErased(t *testing.T) {
 			t.Errorf("run with a queued letter: %+v", lines)
 		}
 
-		svc, err := cases.New(st, cfg)
+		svc, err := cases.New(st, demoCfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,11 +349,7 @@ func TestWhatIsNotErased(t *testing.T) {
 func TestWithdrawalsErased(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-		cfg := cases.Config{BaseURL: "http://demo.test", MailFrom: "Rightsdesk <no-reply@demo.test>", Secret: []byte("demo-test-secret-0123")}
-		if _, err := demo.Load(ctx, st, cfg, now); err != nil {
-			t.Fatal(err)
-		}
+		now := loadDemo(t, st)
 		db := models.GormForTest(st)
 		if err := db.Exec(`UPDATE letters SET status = 'sent'`).Error; err != nil {
 			t.Fatal(err)
