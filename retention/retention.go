@@ -114,18 +114,8 @@ func Run(ctx context.Context, st *models.Store, now time.Time, log *slog.Logger)
 func runRule(ctx context.Context, st *models.Store, r models.RetentionRule, now time.Time, log *slog.Logger) (Line, error) {
 	l := Line{Rule: r}
 	f := Cutoffs(r, now)
-	skip := map[int64]bool{}
-	for {
-		cs, err := st.CasesDue(ctx, f, batch+len(skip))
-		if err != nil {
-			return l, err
-		}
-		progress := false
-		for _, c := range cs {
-			if skip[c.ID] {
-				continue
-			}
-			progress = true
+	err := eachDue(ctx, &l, log, func(limit int) ([]models.DueCase, error) { return st.CasesDue(ctx, f, limit) },
+		func(c models.DueCase) error {
 			days := r.AnsweredDays
 			if c.Unconfirmed {
 				days = r.UnconfirmedDays
@@ -136,21 +126,17 @@ func runRule(ctx context.Context, st *models.Store, r models.RetentionRule, now 
 				return err
 			})
 			switch {
-			case errors.Is(err, models.ErrNotErasable):
-				skip[c.ID] = true
-				l.Skipped++
-				log.Info("retention: case skipped", "case", c.Reference, "why", err.Error())
 			case err != nil:
-				return l, fmt.Errorf("erase case %s: %w", c.Reference, err)
+				return err
 			case c.Unconfirmed:
 				l.Unconfirmed++
 			default:
 				l.Answered++
 			}
-		}
-		if !progress {
-			break
-		}
+			return nil
+		})
+	if err != nil {
+		return l, err
 	}
 	f.Held = true
 	a, u, err := st.CountDue(ctx, f)
@@ -194,34 +180,17 @@ func deleteRecords(ctx context.Context, st *models.Store, r models.RetentionRule
 	if !ok {
 		return nil
 	}
-	skip := map[int64]bool{}
-	for {
-		cs, err := st.RecordsDue(ctx, r.ControllerID, before, batch+len(skip))
-		if err != nil {
-			return err
-		}
-		progress := false
-		for _, c := range cs {
-			if skip[c.ID] {
-				continue
-			}
-			progress = true
+	err := eachDue(ctx, l, log, func(limit int) ([]models.DueCase, error) { return st.RecordsDue(ctx, r.ControllerID, before, limit) },
+		func(c models.DueCase) error {
 			d := events.RecordDeleted{Closed: closingDay(c.ClosedAt, r.TimeZone), Years: r.RecordYears}
-			err := st.InTx(ctx, func(tx *models.Tx) error { return tx.DeleteRecord(ctx, c.ID, now, d) })
-			switch {
-			case errors.Is(err, models.ErrNotErasable):
-				skip[c.ID] = true
-				l.Skipped++
-				log.Info("retention: record kept", "case", c.Reference, "why", err.Error())
-			case err != nil:
-				return fmt.Errorf("delete the record of case %s: %w", c.Reference, err)
-			default:
-				l.Records++
+			if err := st.InTx(ctx, func(tx *models.Tx) error { return tx.DeleteRecord(ctx, c.ID, now, d) }); err != nil {
+				return err
 			}
-		}
-		if !progress {
-			break
-		}
+			l.Records++
+			return nil
+		})
+	if err != nil {
+		return err
 	}
 	_, held, err := st.CountRecordsDue(ctx, r.ControllerID, before)
 	l.RecordsHeld = held
@@ -239,4 +208,36 @@ func closingDay(t time.Time, tz string) deadline.Date {
 	}
 	t = t.In(loc)
 	return deadline.NewDate(t.Year(), t.Month(), t.Day())
+}
+
+// eachDue calls do for every case due, as due reads them (up to a limit, the longest closed
+// first), until none is left. A case do finds not erasable now (models.ErrNotErasable: held or
+// given a letter since it was read) is skipped for the rest of the run and counted in l.Skipped;
+// any other error stops the run, after what it already did.
+func eachDue(ctx context.Context, l *Line, log *slog.Logger, due func(limit int) ([]models.DueCase, error), do func(models.DueCase) error) error {
+	skip := map[int64]bool{}
+	for {
+		cs, err := due(batch + len(skip))
+		if err != nil {
+			return err
+		}
+		progress := false
+		for _, c := range cs {
+			if skip[c.ID] {
+				continue
+			}
+			progress = true
+			switch err := do(c); {
+			case errors.Is(err, models.ErrNotErasable):
+				skip[c.ID] = true
+				l.Skipped++
+				log.Info("retention: case kept", "case", c.Reference, "why", err.Error())
+			case err != nil:
+				return fmt.Errorf("case %s: %w", c.Reference, err)
+			}
+		}
+		if !progress || ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 }
